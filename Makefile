@@ -1,0 +1,62 @@
+# The two commands of the README: `make run` and `make test`.
+# Everything else here is what they need; each step is skipped when done.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# .python-version pins the interpreter; fall back to whatever python3 is when
+# no python3.12 is on the PATH (the venv step then tells if it is too old).
+PYTHON_VERSION := $(shell cat .python-version)
+BOOT_PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check-deploy messages clean
+
+$(PY):
+	$(BOOT_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python 3.12 or newer is needed (see .python-version)")'
+	$(BOOT_PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check --upgrade pip==26.3
+
+$(VENV)/.base-installed: requirements/base.txt | $(PY)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/base.txt requirements/test.txt | $(PY)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/test.txt
+	touch $@ $(VENV)/.base-installed
+
+## make run: install, migrate, load the demo data and serve on http://127.0.0.1:8000
+run: $(VENV)/.base-installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: install what the tests need, lint, check and run the whole suite
+test: $(VENV)/.test-installed
+	bash scripts/ensure-test-system-packages
+	$(MAKE) --no-print-directory lint check-deploy
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The production settings must pass Django's deployment checklist. The values
+# below are stand-ins that only let the settings load; nothing connects.
+check-deploy: $(VENV)/.base-installed
+	DJANGO_SETTINGS_MODULE=conseils.settings.production \
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DJANGO_ALLOWED_HOSTS=conseils.example.org \
+	DATABASE_URL=postgres://check@127.0.0.1:5432/check \
+	REDIS_URL=redis://127.0.0.1:6379/0 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+## make messages: refresh the French catalogue after changing strings
+messages: $(VENV)/.base-installed
+	$(PY) manage.py makemessages --locale fr --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
+	$(PY) manage.py compilemessages --locale fr --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

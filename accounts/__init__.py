@@ -1,0 +1,1 @@
+"""Users and their profiles, two-factor rules, personal data export and deletion."""

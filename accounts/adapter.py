@@ -1,0 +1,19 @@
+"""allauth customised through its adapter, not by copying its views."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_from_email(self) -> str:
+        return settings.DEFAULT_FROM_EMAIL
+
+    def format_email_subject(self, subject: str) -> str:
+        prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+        return subject if subject.startswith(prefix) else f"{prefix}{subject}"
+
+    def populate_username(self, request, user) -> None:
+        # Accounts have no username; the e-mail address is the identifier.
+        return None

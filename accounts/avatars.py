@@ -1,0 +1,83 @@
+"""Avatar images: checked by their content, re-encoded, stripped, reduced."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# Far above any photo a phone takes (a 48 MP camera), far below a bomb.
+MAX_PIXELS = 50_000_000
+
+ERROR_TOO_LARGE = _("This file weighs %(size)s; an avatar may weigh %(max)s at most.")
+ERROR_NOT_AN_IMAGE = _(
+    "This file is not an image we can read. Send a photo in JPEG, PNG, WebP or GIF."
+)
+ERROR_TOO_MANY_PIXELS = _(
+    "This image is too large (%(width)s × %(height)s pixels). "  # noqa: RUF001
+    "Send an image of at most 50 million pixels."
+)
+
+
+def process_avatar(uploaded) -> ContentFile:
+    """Return the avatar as a square WebP of AVATAR_SIZE_PX, without metadata.
+
+    Raises ValidationError with a message for the user when the file is too
+    heavy, is not an image, or would take too much memory to decode.
+    """
+    max_bytes = settings.AVATAR_MAX_UPLOAD_BYTES
+    if uploaded.size > max_bytes:
+        raise ValidationError(
+            ERROR_TOO_LARGE,
+            code="too_large",
+            params={"size": filesizeformat(uploaded.size), "max": filesizeformat(max_bytes)},
+        )
+    uploaded.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(uploaded) as probe:
+                if probe.format not in ACCEPTED_FORMATS:
+                    raise ValidationError(ERROR_NOT_AN_IMAGE, code="not_an_image")
+                width, height = probe.size
+                if width * height > MAX_PIXELS:
+                    raise ValidationError(
+                        ERROR_TOO_MANY_PIXELS,
+                        code="too_many_pixels",
+                        params={"width": width, "height": height},
+                    )
+                probe.verify()
+            uploaded.seek(0)
+            with Image.open(uploaded) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image)
+                image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+                size = settings.AVATAR_SIZE_PX
+                square = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ValidationError(
+                ERROR_TOO_MANY_PIXELS,
+                code="too_many_pixels",
+                params={"width": "?", "height": "?"},
+            ) from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ValidationError(ERROR_NOT_AN_IMAGE, code="not_an_image") from exc
+    # Rebuilt from raw pixels: no EXIF, GPS, XMP or ICC data of the original
+    # can ride along in ``info``.
+    clean = Image.frombytes(square.mode, square.size, square.tobytes())
+    output = io.BytesIO()
+    clean.save(output, format="WEBP", quality=85, method=4)
+    return ContentFile(output.getvalue(), name="avatar.webp")
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in {"RGBA", "LA", "PA"} or (
+        image.mode == "P" and "transparency" in image.info
+    )

@@ -1,0 +1,45 @@
+"""The account's own section of "Mes données"."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from .models import User
+from .personal_data import ExportPart, PersonalDataSection
+from .roles import is_animator
+
+
+def export_account(user: User) -> ExportPart:
+    files = {}
+    if user.avatar:
+        files[user.avatar.name.rsplit("/", 1)[-1]] = user.avatar
+    return ExportPart(
+        data={
+            "email": user.email,
+            "display_name": user.display_name,
+            "bio": user.bio,
+            "town": user.town,
+            "published_on_public_profile": {
+                "avatar": user.publish_avatar,
+                "bio": user.publish_bio,
+                "town": user.publish_town,
+            },
+            "avatar_file": next(iter(files), None),
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "national_animation": is_animator(user),
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified, "primary": address.primary}
+                for address in EmailAddress.objects.filter(user=user).order_by("pk")
+            ],
+            "two_factor_methods": [
+                {"type": authenticator.type, "created_at": authenticator.created_at}
+                for authenticator in Authenticator.objects.filter(user=user).order_by("pk")
+            ],
+        },
+        files=files,
+    )
+
+
+ACCOUNT_SECTION = PersonalDataSection(key="account", export=export_account)

@@ -1,0 +1,60 @@
+"""Site-wide roles that are not tied to one council.
+
+The national animation team is a Django group. Other apps add their own
+staff roles (referents, in ``councils``) with ``register_staff_role`` from
+their ``AppConfig.ready``, so that the two-factor rule covers them without
+``accounts`` knowing those apps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import transaction
+
+from .models import User
+
+ANIMATION_GROUP_NAME = "Animation nationale"
+
+_staff_role_checks: list[Callable[[User], bool]] = []
+
+
+def register_staff_role(check: Callable[[User], bool]) -> None:
+    """Declare a role whose holders must use two-factor authentication."""
+    if check not in _staff_role_checks:
+        _staff_role_checks.append(check)
+
+
+def is_animator(user: User | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_animator", None)
+    if cached is None:
+        cached = user.groups.filter(name=ANIMATION_GROUP_NAME).exists()
+        user._is_animator = cached
+    return cached
+
+
+def has_staff_role(user: User | AnonymousUser) -> bool:
+    """True for the operators, the national animation and registered roles."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.is_staff or is_animator(user):
+        return True
+    return any(check(user) for check in _staff_role_checks)
+
+
+@transaction.atomic
+def animator_appoint(*, user: User) -> None:
+    group, _created = Group.objects.get_or_create(name=ANIMATION_GROUP_NAME)
+    user.groups.add(group)
+    user.__dict__.pop("_is_animator", None)
+
+
+@transaction.atomic
+def animator_withdraw(*, user: User) -> None:
+    group = Group.objects.filter(name=ANIMATION_GROUP_NAME).first()
+    if group is not None:
+        user.groups.remove(group)
+    user.__dict__.pop("_is_animator", None)

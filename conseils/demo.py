@@ -1,0 +1,253 @@
+"""The demo data of DESIGN.md: accounts for every role, a French population.
+
+Deterministic and idempotent: running it again finds what is there and adds
+only what is missing. Later apps add their own part to ``seed``.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import animator_appoint
+
+PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)
+DOMAIN = "demo.conseils.test"
+
+DEMO_ACCOUNTS = [
+    # (local part, display name, town, role)
+    ("admin", "Équipe technique", "Paris", "superuser"),
+    ("animation", "Nadia Benali", "Lyon", "animator"),
+    ("referent", "Olivier Marchand", "Roubaix", "referent"),
+    ("coordination-a", "Fatou Diallo", "Roubaix", "coordinator"),
+    ("membre-a", "Julien Lefèvre", "Roubaix", "member"),
+    ("membre-b", "Samira Haddad", "Tourcoing", "member"),
+    ("habitant", "Lucas Moreau", "Marseille", "registered"),
+]
+
+FIRST_NAMES = [
+    "Aïcha",
+    "Alain",
+    "Amandine",
+    "Bernard",
+    "Brigitte",
+    "Camille",
+    "Chantal",
+    "Christophe",
+    "Claire",
+    "Damien",
+    "Élodie",
+    "Émilie",
+    "Fabrice",
+    "Farid",
+    "Françoise",
+    "Gérard",
+    "Hélène",
+    "Hugo",
+    "Inès",
+    "Isabelle",
+    "Jacqueline",
+    "Jean",
+    "Karim",
+    "Kévin",
+    "Laetitia",
+    "Léa",
+    "Louise",
+    "Malik",
+    "Manon",
+    "Marie",
+    "Mehdi",
+    "Michel",
+    "Monique",
+    "Moussa",
+    "Nathalie",
+    "Nicolas",
+    "Océane",
+    "Patrick",
+    "Pierre",
+    "Rachid",
+    "Sandrine",
+    "Sébastien",
+    "Sophie",
+    "Sylvie",
+    "Thomas",
+    "Valérie",
+    "Yasmine",
+    "Youssef",
+]
+LAST_NAMES = [
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefebvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Benali",
+    "Traoré",
+    "Nguyen",
+    "Mendy",
+    "Cissé",
+    "Haddad",
+    "Bouzid",
+    "Da Silva",
+    "Ferreira",
+    "Kaya",
+    "Yilmaz",
+]
+TOWNS = [
+    "Roubaix",
+    "Tourcoing",
+    "Lille",
+    "Amiens",
+    "Marseille",
+    "Nîmes",
+    "Montpellier",
+    "Toulouse",
+    "Bordeaux",
+    "Nantes",
+    "Rennes",
+    "Le Havre",
+    "Rouen",
+    "Strasbourg",
+    "Mulhouse",
+    "Grenoble",
+    "Saint-Étienne",
+    "Clermont-Ferrand",
+    "Vaulx-en-Velin",
+    "Villeurbanne",
+    "Sarcelles",
+    "Clichy-sous-Bois",
+    "Aulnay-sous-Bois",
+    "Saint-Denis",
+    "Argenteuil",
+    "Évry-Courcouronnes",
+    "Mantes-la-Jolie",
+    "Trappes",
+    "Creil",
+    "Dreux",
+]
+BIOS = [
+    "Habitante du quartier depuis vingt ans, je m'occupe de l'aide aux devoirs.",
+    "Je participe au conseil pour améliorer la propreté et les espaces verts.",
+    "Retraité, bénévole à l'amicale des locataires.",
+    "Parent d'élèves, je voudrais plus d'activités pour les jeunes le mercredi.",
+    "Je suis arrivé il y a deux ans et j'aimerais mieux connaître mes voisins.",
+    "",
+]
+BASE_POPULATION = 60
+
+
+def seed(*, scale: int = 0) -> list[str]:
+    report = []
+    created = _seed_demo_accounts()
+    report.append(
+        f"Demo accounts: {created} created, {len(DEMO_ACCOUNTS) - created} already there."
+    )
+    total = BASE_POPULATION * (1 + scale)
+    created = _seed_population(total)
+    report.append(f"Residents: {created} created, {total - created} already there.")
+    return report
+
+
+def _seed_demo_accounts() -> int:
+    created_count = 0
+    joined = timezone.now() - timedelta(days=200)
+    for local_part, display_name, town, role in DEMO_ACCOUNTS:
+        email = f"{local_part}@{DOMAIN}"
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "display_name": display_name,
+                "town": town,
+                "publish_town": True,
+                "date_joined": joined,
+                "is_staff": role == "superuser",
+                "is_superuser": role == "superuser",
+            },
+        )
+        if created:
+            user.set_password(PASSWORD)
+            user.save(update_fields=["password"])
+            created_count += 1
+        _verify_email(user)
+        if role == "animator":
+            animator_appoint(user=user)
+    return created_count
+
+
+def _seed_population(total: int) -> int:
+    rng = random.Random(2026)  # noqa: S311 (demo data, not security)
+    existing = set(
+        User.objects.filter(email__endswith=f"@habitants.{DOMAIN}").values_list("email", flat=True)
+    )
+    now = timezone.now()
+    new_users = []
+    people = []
+    for index in range(total):
+        first = rng.choice(FIRST_NAMES)
+        last = rng.choice(LAST_NAMES)
+        town = rng.choice(TOWNS)
+        bio = rng.choice(BIOS)
+        days = rng.randint(30, 900)
+        email = f"habitant-{index + 1:05d}@habitants.{DOMAIN}"
+        people.append(email)
+        if email in existing:
+            continue
+        user = User(
+            email=email,
+            display_name=f"{first} {last[0]}.",
+            town=town,
+            bio=bio,
+            publish_town=rng.random() < 0.6,
+            publish_bio=bool(bio) and rng.random() < 0.5,
+            date_joined=now - timedelta(days=days),
+        )
+        # Residents log in only through a password reset: no shared password.
+        user.set_unusable_password()
+        new_users.append(user)
+    User.objects.bulk_create(new_users, batch_size=500)
+    if new_users:
+        without_address = User.objects.filter(
+            email__endswith=f"@habitants.{DOMAIN}", emailaddress__isnull=True
+        )
+        EmailAddress.objects.bulk_create(
+            [
+                EmailAddress(user_id=pk, email=email, verified=True, primary=True)
+                for pk, email in without_address.values_list("pk", "email")
+            ],
+            batch_size=500,
+        )
+    return len(new_users)
+
+
+def _verify_email(user: User) -> None:
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )

@@ -1,0 +1,24 @@
+"""Settings for the test suite: the base settings, faster and quieter.
+
+DATABASE_URL and REDIS_URL are honoured, so CI runs on PostgreSQL and Redis.
+"""
+
+from .base import *
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run inline: the suite checks what they do, not the broker.
+CELERY_TASK_ALWAYS_EAGER = True
+EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / "tmp" / "test-media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"
+
+if REDIS_URL:
+    # One Redis database per pytest-xdist worker, so that clearing the cache
+    # between tests never touches another worker's keys.
+    _worker = env.str("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw")
+    CACHES["default"]["LOCATION"] = f"{REDIS_URL.rsplit('/', 1)[0]}/{1 + int(_worker or 0)}"

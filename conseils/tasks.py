@@ -1,0 +1,38 @@
+"""Site-wide background tasks: e-mail delivery and housekeeping."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core import management
+from django.core.mail import get_connection
+
+from .mail import payload_to_message
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    retry_jitter=True,
+    max_retries=8,
+    soft_time_limit=30,
+    time_limit=60,
+)
+def deliver_email(payload: dict[str, Any]) -> None:
+    """Send one queued message through the real backend.
+
+    Not ``acks_late``: a worker lost after the SMTP server accepted the
+    message would send it twice; losing a rare message is the lesser harm.
+    """
+    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
+    connection.send_messages([payload_to_message(payload)])
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def clear_expired_sessions() -> None:
+    """Delete expired sessions. Idempotent, so safe to run twice."""
+    management.call_command("clearsessions")
