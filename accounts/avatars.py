@@ -8,21 +8,22 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 # Far above any photo a phone takes (a 48 MP camera), far below a bomb.
 MAX_PIXELS = 50_000_000
+MEGABYTE = 1024 * 1024
 
-ERROR_TOO_LARGE = _("This file weighs %(size)s; an avatar may weigh %(max)s at most.")
+ERROR_TOO_LARGE = _("This file weighs %(size)s MB; an avatar may weigh %(max)s MB at most.")
 ERROR_NOT_AN_IMAGE = _(
     "This file is not an image we can read. Send a photo in JPEG, PNG, WebP or GIF."
 )
 ERROR_TOO_MANY_PIXELS = _(
-    "This image is too large (%(width)s × %(height)s pixels). "  # noqa: RUF001
-    "Send an image of at most 50 million pixels."
+    "This image has too many pixels to be processed. "
+    "Send an image of at most 50 million pixels, such as a phone photo."
 )
 
 
@@ -37,7 +38,10 @@ def process_avatar(uploaded) -> ContentFile:
         raise ValidationError(
             ERROR_TOO_LARGE,
             code="too_large",
-            params={"size": filesizeformat(uploaded.size), "max": filesizeformat(max_bytes)},
+            params={
+                "size": number_format(uploaded.size / MEGABYTE, decimal_pos=1),
+                "max": number_format(max_bytes / MEGABYTE, decimal_pos=0),
+            },
         )
     uploaded.seek(0)
     with warnings.catch_warnings():
@@ -48,11 +52,7 @@ def process_avatar(uploaded) -> ContentFile:
                     raise ValidationError(ERROR_NOT_AN_IMAGE, code="not_an_image")
                 width, height = probe.size
                 if width * height > MAX_PIXELS:
-                    raise ValidationError(
-                        ERROR_TOO_MANY_PIXELS,
-                        code="too_many_pixels",
-                        params={"width": width, "height": height},
-                    )
+                    raise ValidationError(ERROR_TOO_MANY_PIXELS, code="too_many_pixels")
                 probe.verify()
             uploaded.seek(0)
             with Image.open(uploaded) as image:
@@ -62,11 +62,7 @@ def process_avatar(uploaded) -> ContentFile:
                 size = settings.AVATAR_SIZE_PX
                 square = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ValidationError(
-                ERROR_TOO_MANY_PIXELS,
-                code="too_many_pixels",
-                params={"width": "?", "height": "?"},
-            ) from exc
+            raise ValidationError(ERROR_TOO_MANY_PIXELS, code="too_many_pixels") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError(ERROR_NOT_AN_IMAGE, code="not_an_image") from exc
     # Rebuilt from raw pixels: no EXIF, GPS, XMP or ICC data of the original

@@ -52,12 +52,7 @@ class ProfileForm(forms.ModelForm):
             "publish_town",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
-
-    def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Enter the name other people will see."))
-        return name
+        error_messages = {"display_name": {"required": _("Enter the name other people will see.")}}
 
     def clean_avatar_upload(self):
         uploaded = self.cleaned_data.get("avatar_upload")

@@ -3,8 +3,8 @@
 Every e-mail of the site, allauth's included, goes through Django's mail API;
 this backend turns each message into plain JSON and queues
 ``conseils.tasks.deliver_email`` once the current transaction has committed, so
-that a rolled-back sign-up sends nothing. The task delivers through
-``settings.EMAIL_DELIVERY_BACKEND`` and retries on SMTP errors.
+that a rolled-back sign-up sends nothing. The task delivers through the
+"delivery" mailer of ``settings.MAILERS`` and retries on SMTP errors.
 """
 
 from __future__ import annotations

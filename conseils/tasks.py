@@ -6,9 +6,7 @@ import smtplib
 from typing import Any
 
 from celery import shared_task
-from django.conf import settings
-from django.core import management
-from django.core.mail import get_connection
+from django.core import mail, management
 
 from .mail import payload_to_message
 
@@ -28,8 +26,7 @@ def deliver_email(payload: dict[str, Any]) -> None:
     Not ``acks_late``: a worker lost after the SMTP server accepted the
     message would send it twice; losing a rare message is the lesser harm.
     """
-    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
-    connection.send_messages([payload_to_message(payload)])
+    mail.mailers["delivery"].send_messages([payload_to_message(payload)])
 
 
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)

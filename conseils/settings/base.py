@@ -227,23 +227,32 @@ AVATAR_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE_PX = 256
 
 # E-MAIL
-# https://docs.djangoproject.com/en/6.1/topics/email/
-# Every message goes through a Celery task queued after commit; the task hands
-# it to EMAIL_DELIVERY_BACKEND (SMTP when EMAIL_URL is set, the console otherwise).
-EMAIL_BACKEND = "conseils.mail.CeleryEmailBackend"
+# https://docs.djangoproject.com/en/6.1/topics/email/#mailers
+# The default mailer queues every message (allauth's included) for a Celery
+# task after commit; the task hands it to the "delivery" mailer: SMTP when
+# EMAIL_URL is set (smtp://user:password@host:587, submission+TLS with
+# smtp+tls://), the console otherwise.
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     _email = env.email_url("EMAIL_URL")
-    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = _email["EMAIL_HOST"]
-    EMAIL_PORT = _email["EMAIL_PORT"]
-    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
-    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
-    EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
-    EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+    EMAIL_DELIVERY_MAILER = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email["EMAIL_HOST"],
+            "port": _email["EMAIL_PORT"],
+            "username": _email["EMAIL_HOST_USER"] or None,
+            "password": _email["EMAIL_HOST_PASSWORD"] or None,
+            "use_tls": bool(_email.get("EMAIL_USE_TLS", False)),
+            "use_ssl": bool(_email.get("EMAIL_USE_SSL", False)),
+            "timeout": 20,
+        },
+    }
 else:
-    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
-EMAIL_TIMEOUT = 20
+    EMAIL_DELIVERY_MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {
+    "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
+    "delivery": EMAIL_DELIVERY_MAILER,
+}
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Conseils citoyens <ne-pas-repondre@conseils-citoyens.test>"
 )
@@ -251,7 +260,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without Redis, tasks run inline in the web process (the embedded shape).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

@@ -9,7 +9,6 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run inline: the suite checks what they do, not the broker.
 CELERY_TASK_ALWAYS_EAGER = True
-EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / "tmp" / "test-media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -22,3 +21,8 @@ if REDIS_URL:
     # between tests never touches another worker's keys.
     _worker = env.str("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw")
     CACHES["default"]["LOCATION"] = f"{REDIS_URL.rsplit('/', 1)[0]}/{1 + int(_worker or 0)}"
+
+# Static files straight from the apps' folders, for the live server of the
+# browser tests; no collectstatic needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,123 @@
+"""Who sees which account page, and what a public profile shows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from tests.accounts.factories import XSS, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE_PAGES = [
+    ("accounts:profile", "get"),
+    ("accounts:profile_edit", "get"),
+    ("accounts:my_data", "get"),
+    ("accounts:my_data_export", "post"),
+    ("accounts:account_delete", "get"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "method"), PRIVATE_PAGES)
+def test_anonymous_visitors_are_sent_to_login(client, url_name, method):
+    url = reverse(url_name)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_export_is_post_only(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("accounts:my_data_export")).status_code == 405
+
+
+def test_profile_edit_only_touches_ones_own_account(client):
+    owner = UserFactory(display_name="Propriétaire")
+    other = UserFactory(display_name="Quelqu'un d'autre")
+    client.force_login(owner)
+
+    client.post(
+        reverse("accounts:profile_edit"), {"display_name": "Nom changé", "bio": "", "town": ""}
+    )
+
+    owner.refresh_from_db()
+    other.refresh_from_db()
+    assert owner.display_name == "Nom changé"
+    assert other.display_name == "Quelqu'un d'autre"
+
+
+def test_display_name_cannot_be_blank(client):
+    user = UserFactory(display_name="Nom")
+    client.force_login(user)
+    response = client.post(reverse("accounts:profile_edit"), {"display_name": "   "})
+    assert response.status_code == 200
+    assert "Indiquez le nom que les autres verront." in response.content.decode()
+    user.refresh_from_db()
+    assert user.display_name == "Nom"
+
+
+def test_too_long_presentation_is_refused_and_kept(client):
+    user = UserFactory(bio="")
+    client.force_login(user)
+    long_bio = "a" * 601
+    response = client.post(
+        reverse("accounts:profile_edit"), {"display_name": "Nom", "bio": long_bio, "town": ""}
+    )
+    assert response.status_code == 200
+    assert long_bio in response.content.decode()
+    user.refresh_from_db()
+    assert user.bio == ""
+
+
+def test_public_profile_shows_only_published_fields(client):
+    user = UserFactory(
+        bio="Présentation secrète",
+        town="Ville publiée",
+        publish_bio=False,
+        publish_town=True,
+    )
+    page = client.get(user.get_absolute_url()).content.decode()
+    assert "Ville publiée" in page
+    assert "Présentation secrète" not in page
+    assert user.email not in page
+
+
+def test_public_profile_escapes_user_text(client):
+    user = UserFactory(publish_bio=True, publish_town=True)
+    page = client.get(user.get_absolute_url()).content.decode()
+    assert XSS not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_public_profile_of_an_inactive_or_missing_account_is_not_found(client):
+    user = UserFactory(is_active=False)
+    assert client.get(user.get_absolute_url()).status_code == 404
+    assert client.get(reverse("accounts:public_profile", args=[999_999])).status_code == 404
+
+
+def test_another_user_sees_only_the_public_fields(client):
+    owner = UserFactory(bio="Privée", publish_bio=False)
+    client.force_login(UserFactory())
+    page = client.get(owner.get_absolute_url()).content.decode()
+    assert "Privée" not in page
+
+
+def test_export_without_files_is_json(client):
+    user = UserFactory(display_name="Jeanne")
+    client.force_login(user)
+    response = client.post(reverse("accounts:my_data_export"))
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["account"]["display_name"] == "Jeanne"
+    assert data["account"]["avatar_file"] is None
+
+
+def test_account_delete_page_is_refused_without_a_fresh_password(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(reverse("accounts:account_delete"), {"confirmation": "SUPPRIMER"})
+    assert response.status_code == 302
+    assert User.objects.filter(pk=user.pk).exists()

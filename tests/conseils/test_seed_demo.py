@@ -1,0 +1,41 @@
+"""seed_demo creates the demo accounts of DESIGN.md and can run twice."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import call_command
+
+from accounts.models import User
+from accounts.roles import is_animator
+from conseils import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent(client):
+    call_command("seed_demo", verbosity=0)
+    counts = (User.objects.count(), EmailAddress.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (User.objects.count(), EmailAddress.objects.count()) == counts
+    assert counts[0] == len(demo.DEMO_ACCOUNTS) + demo.BASE_POPULATION
+
+    admin = User.objects.get(email="admin@demo.conseils.test")
+    assert admin.is_superuser
+    assert is_animator(User.objects.get(email="animation@demo.conseils.test"))
+    habitant = User.objects.get(email="habitant@demo.conseils.test")
+    assert not habitant.is_staff
+    assert EmailAddress.objects.get(user=habitant).verified
+
+    # A demo account logs in straight away with the documented password.
+    response = client.post(
+        "/compte/login/", {"login": "membre-a@demo.conseils.test", "password": demo.PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/profil/").status_code == 200
+
+
+def test_seed_demo_scale_adds_more(client):
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", scale=1, verbosity=0)
+    assert User.objects.count() == len(demo.DEMO_ACCOUNTS) + 2 * demo.BASE_POPULATION
