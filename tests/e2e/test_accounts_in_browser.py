@@ -27,11 +27,11 @@ def _violations(page) -> list[str]:
 def test_sign_up_verify_and_log_in(page, live_server):
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="S’inscrire").first.click()
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
+    page.get_by_label("Courriel").fill(EMAIL)
     page.get_by_label("Nom affiché").fill("Karim B.")
-    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-    page.get_by_label("Mot de passe (à nouveau)").fill(PASSWORD)
-    page.get_by_role("button", name="Inscription").click()
+    page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
+    page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
+    page.get_by_role("button", name="Création de compte").click()
     page.wait_for_url(re.compile(r"/compte/confirm-email/"))
     assert "Vérifiez votre adresse e-mail" in page.content()
 
@@ -44,8 +44,8 @@ def test_sign_up_verify_and_log_in(page, live_server):
 
     page.get_by_role("button", name="Se déconnecter").click()
     page.get_by_role("link", name="Se connecter").first.click()
-    page.get_by_label("Adresse e-mail").fill(EMAIL)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Courriel").fill(EMAIL)
+    page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(re.compile(r"/profil/"))
     assert page.get_by_role("heading", name="Mon profil").is_visible()
@@ -60,11 +60,11 @@ def test_pages_have_no_accessibility_violation(page, live_server, path):
 
 def test_signup_errors_are_announced_and_accessible(page, live_server):
     page.goto(f"{live_server.url}/compte/signup/")
-    page.get_by_label("Adresse e-mail").fill("pas-une-adresse")
+    page.get_by_label("Courriel").fill("pas-une-adresse")
     page.get_by_label("Nom affiché").fill("Test")
-    page.get_by_label("Mot de passe", exact=True).fill("court")
-    page.get_by_label("Mot de passe (à nouveau)").fill("different")
-    page.get_by_role("button", name="Inscription").click()
+    page.get_by_label("Mot de passe *", exact=True).fill("court")
+    page.get_by_label("Mot de passe (confirmation)").fill("different")
+    page.get_by_role("button", name="Création de compte").click()
     assert page.locator(".errorlist").count() >= 1
     assert page.get_by_label("Nom affiché").input_value() == "Test"
     assert _violations(page) == []

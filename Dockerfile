@@ -1,0 +1,56 @@
+# The production image: gunicorn serving Django, the same image running the
+# Celery worker, beat and migrations (see docker-compose.yml and
+# docs/production.md). Static files are collected at build time and served by
+# WhiteNoise; uploaded files go to /app/media (a volume) or an S3 store.
+FROM python:3.12-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    VIRTUAL_ENV=/opt/venv \
+    PATH=/opt/venv/bin:$PATH \
+    DJANGO_SETTINGS_MODULE=conseils.settings.production \
+    MEDIA_ROOT=/app/media
+
+RUN groupadd --system --gid 10001 conseils \
+    && useradd --system --uid 10001 --gid conseils --home-dir /app --no-create-home \
+        --shell /usr/sbin/nologin conseils
+
+# Dependencies first, so that a code change does not reinstall them.
+# requirements/base.txt pins every package, transitive ones included:
+# --no-deps keeps anything unpinned out and pip check proves nothing is missing.
+COPY requirements/base.txt /tmp/requirements.txt
+RUN python -m venv "$VIRTUAL_ENV" \
+    && pip install --no-cache-dir --no-deps -r /tmp/requirements.txt \
+    && pip check \
+    && rm /tmp/requirements.txt
+
+WORKDIR /app
+COPY . .
+
+# The code stays owned by root and read-only for the app user, who can write
+# only to /app/media. A named volume mounted there on first use copies this
+# ownership. The production settings refuse to load without these variables:
+# the values below exist for this command only and are not kept in the image.
+RUN python -m compileall -q /app \
+    && DJANGO_SECRET_KEY=build-time-only-collectstatic-key-never-used-at-runtime-0000 \
+       DJANGO_ALLOWED_HOSTS=build.invalid \
+       DATABASE_URL=postgres://build@build.invalid:5432/build \
+       REDIS_URL=redis://build.invalid:6379/0 \
+       python manage.py collectstatic --no-input \
+    && mkdir -p /app/media \
+    && chown conseils:conseils /app/media
+
+USER conseils:conseils
+EXPOSE 8000
+
+# Django answers only to DJANGO_ALLOWED_HOSTS, so the probe sends the first
+# of them as Host ("*" or a ".domain" wildcard are reduced to a usable name).
+# /healthz is exempt from the HTTPS redirect and checks the database and cache.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request as u; h = os.environ.get('DJANGO_ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('*.') or 'localhost'; u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h}), timeout=4)"]
+
+# Only nginx (or the load balancer) reaches port 8000, hence forwarded headers
+# are trusted from any address by default; set FORWARDED_ALLOW_IPS to narrow it.
+# GUNICORN_CMD_ARGS adds any other gunicorn option without a rebuild.
+CMD ["sh", "-c", "exec gunicorn conseils.wsgi:application --bind 0.0.0.0:8000 --workers \"${GUNICORN_WORKERS:-3}\" --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS:-*}\" --access-logfile - --worker-tmp-dir /dev/shm --no-control-socket"]
