@@ -14,6 +14,8 @@ DELETE_CONFIRMATION_WORD = "SUPPRIMER"
 class SignupProfileForm(forms.Form):
     """The fields allauth's sign-up form adds to e-mail and password."""
 
+    label_suffix = ""
+
     display_name = forms.CharField(
         label=_("Display name"),
         max_length=DISPLAY_NAME_MAX_LENGTH,
@@ -29,6 +31,7 @@ class SignupProfileForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    label_suffix = ""
     avatar_upload = forms.FileField(
         label=_("New avatar"),
         required=False,
@@ -62,6 +65,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class AccountDeleteForm(forms.Form):
+    label_suffix = ""
     confirmation = forms.CharField(
         label=_("To confirm, type SUPPRIMER in capital letters"),
         max_length=20,

@@ -5,12 +5,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
 # The admin login goes through allauth's: rate limits and two-factor apply.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Conseils citoyens — administration technique"
+admin.site.site_header = _("Citizen councils: technical administration")
+admin.site.site_title = _("Citizen councils: technical administration")
+admin.site.index_title = _("Technical administration")
 
 STATIC_PAGES = [
     ("les-conseils-citoyens/", "councils_about"),

@@ -29,7 +29,10 @@ def _post_profile(client, upload, **fields):
     [
         (text_renamed_png(), "Ce fichier n’est pas une image"),
         (png_bomb(), "Cette image a trop de pixels pour être traitée."),
-        (heavy_file(megabytes=6), "Ce fichier pèse 6,0 Mo ; un avatar peut peser 5 Mo au maximum."),
+        (
+            heavy_file(megabytes=6),
+            "Ce fichier pèse 6,0 Mo\u00a0; un avatar peut peser 5 Mo au maximum.",
+        ),
     ],
     ids=["text-renamed-png", "decompression-bomb", "six-megabytes"],
 )
