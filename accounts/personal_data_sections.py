@@ -9,6 +9,8 @@ from .models import User
 from .personal_data import ExportPart, PersonalDataSection
 from .roles import is_animator
 
+SECTION_KEY = "account"
+
 
 def export_account(user: User) -> ExportPart:
     files = {}
@@ -25,7 +27,9 @@ def export_account(user: User) -> ExportPart:
                 "bio": user.publish_bio,
                 "town": user.publish_town,
             },
-            "avatar_file": next(iter(files), None),
+            # Where the file sits in the zip: the export puts each section's
+            # files in a folder named after the section.
+            "avatar_file": f"{SECTION_KEY}/{next(iter(files))}" if files else None,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
             "national_animation": is_animator(user),
@@ -42,4 +46,4 @@ def export_account(user: User) -> ExportPart:
     )
 
 
-ACCOUNT_SECTION = PersonalDataSection(key="account", export=export_account)
+ACCOUNT_SECTION = PersonalDataSection(key=SECTION_KEY, export=export_account)
