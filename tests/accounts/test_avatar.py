@@ -56,14 +56,22 @@ def test_refused_avatar_keeps_the_form_and_stores_nothing(client, media_root, up
     assert stored_files(media_root) == []
 
 
-def test_replacing_an_avatar_deletes_the_old_file(
-    client, media_root, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def user_with_avatar(client, django_capture_on_commit_callbacks):
+    """A logged-in user who has already uploaded an avatar."""
     user = UserFactory()
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         _post_profile(client, png())
     user.refresh_from_db()
+    assert user.avatar
+    return user
+
+
+def test_replacing_an_avatar_deletes_the_old_file(
+    client, media_root, django_capture_on_commit_callbacks, user_with_avatar
+):
+    user = user_with_avatar
     first = user.avatar.name
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -76,12 +84,9 @@ def test_replacing_an_avatar_deletes_the_old_file(
 
 
 def test_removing_the_avatar_deletes_the_file(
-    client, media_root, django_capture_on_commit_callbacks
+    client, media_root, django_capture_on_commit_callbacks, user_with_avatar
 ):
-    user = UserFactory()
-    client.force_login(user)
-    with django_capture_on_commit_callbacks(execute=True):
-        _post_profile(client, png())
+    user = user_with_avatar
 
     with django_capture_on_commit_callbacks(execute=True):
         response = _post_profile(client, "", remove_avatar="on")
