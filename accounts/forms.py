@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .avatars import process_avatar
+from common.images import process_avatar
+
 from .models import DISPLAY_NAME_MAX_LENGTH, User
 
 DELETE_CONFIRMATION_WORD = "SUPPRIMER"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # must resolve (forums, news and resources arrive with their own apps).
 MAIN_NAVIGATION = [
     ("home", _("Home")),
-    ("councils_about", _("The councils")),
+    ("councils:directory", _("The councils")),
     ("forums:index", _("Forums")),
     ("news:index", _("News")),
     ("documents:resources", _("Resources")),

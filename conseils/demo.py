@@ -15,6 +15,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import animator_appoint
 
+from .demo_councils import seed_councils
+
 PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)
 DOMAIN = "demo.conseils.test"
 
@@ -173,6 +175,11 @@ def seed(*, scale: int = 0) -> list[str]:
     total = BASE_POPULATION * (1 + scale)
     created = _seed_population(total)
     report.append(f"Residents: {created} created, {total - created} already there.")
+    demo_users = {
+        user.email.split("@")[0]: user
+        for user in User.objects.filter(email__endswith=f"@{DOMAIN}", email__regex=r"^[a-z-]+@")
+    }
+    report.extend(seed_councils(scale=scale, demo_users=demo_users))
     return report
 
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("councils.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *[
         path(route, views.static_page, {"template_name": name}, name=name)

@@ -54,7 +54,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "guardian",
     "accounts",
+    "councils",
     "conseils",
 ]
 SITE_ID = 1
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conseils.context_processors.site",
+                "councils.context_processors.my_councils",
             ],
         },
     }
@@ -140,7 +143,14 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # Object permissions on councils (and, later, shared folders). Site code
+    # asks councils.permissions, which ignores superuser status; the backend
+    # is here for guardian's own checks and the admin.
+    "guardian.backends.ObjectPermissionBackend",
 ]
+# https://django-guardian.readthedocs.io/en/stable/configuration.html
+# No stand-in "anonymous" account: anonymous visitors hold no object permission.
+ANONYMOUS_USER_NAME = None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "home"
@@ -173,6 +183,9 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Conseils citoyens] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # allauth's defaults, written out so that nobody turns them off by accident.
+# Behind nginx (docker-compose.yml sets 1), the client's address is the last
+# one nginx adds to X-Forwarded-For; rate limits key on it, not on nginx's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
@@ -223,8 +236,9 @@ if AWS_STORAGE_BUCKET_NAME:
 # Uploads above this size are written to a temporary file, not kept in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-AVATAR_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+IMAGE_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE_PX = 256
+COUNCIL_LOGO_SIZE_PX = 400
 
 # E-MAIL
 # https://docs.djangoproject.com/en/6.1/topics/email/#mailers

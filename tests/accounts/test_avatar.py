@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.avatars import process_avatar
+from common.images import process_avatar
 from tests.accounts.factories import UserFactory
 from tests.conftest import stored_files
 from tests.images import heavy_file, jpeg_with_gps, png, png_bomb, text_renamed_png
@@ -31,7 +31,7 @@ def _post_profile(client, upload, **fields):
         (png_bomb(), "Cette image a trop de pixels pour être traitée."),
         (
             heavy_file(megabytes=6),
-            "Ce fichier pèse 6,0 Mo\u00a0; un avatar peut peser 5 Mo au maximum.",
+            "Ce fichier pèse 6,0 Mo\u00a0; une image peut peser 5 Mo au maximum.",
         ),
     ],
     ids=["text-renamed-png", "decompression-bomb", "six-megabytes"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,6 +29,9 @@ def _entries(po_path: Path) -> dict[str, tuple[bool, str]]:
         check=True,
     ).stdout
     entries: dict[str, tuple[bool, str]] = {}
+    # French has three plural forms in recent gettext (one, many for millions,
+    # other): a plural entry with fewer falls back to English at run time.
+    plural_forms = int(re.search(r"nplurals=(\d+)", output).group(1))
     for block in output.split("\n\n"):
         lines = block.strip().splitlines()
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
@@ -35,8 +39,10 @@ def _entries(po_path: Path) -> dict[str, tuple[bool, str]]:
             line.split(" ", 1)[1].strip('"') for line in lines if line.startswith("msgid ")
         )
         msgstrs = [line.split(" ", 1)[1].strip('"') for line in lines if line.startswith("msgstr")]
+        is_plural = any(line.startswith("msgid_plural ") for line in lines)
+        complete = all(msgstrs) and (not is_plural or len(msgstrs) == plural_forms)
         if msgid:
-            entries[msgid] = (fuzzy, "".join(msgstrs) if all(msgstrs) else "")
+            entries[msgid] = (fuzzy, "".join(msgstrs) if complete else "")
     return entries
 
 

@@ -1,4 +1,5 @@
-"""Avatar images: checked by their content, re-encoded, stripped, reduced."""
+"""Uploaded pictures (avatars, logos, covers): checked by their content,
+re-encoded, stripped of their metadata, reduced."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_PIXELS = 50_000_000
 MEGABYTE = 1024 * 1024
 
-ERROR_TOO_LARGE = _("This file weighs %(size)s MB; an avatar may weigh %(max)s MB at most.")
+ERROR_TOO_LARGE = _("This file weighs %(size)s MB; an image may weigh %(max)s MB at most.")
 ERROR_NOT_AN_IMAGE = _(
     "This file is not an image we can read. Send a photo in JPEG, PNG, WebP or GIF."
 )
@@ -28,12 +29,19 @@ ERROR_TOO_MANY_PIXELS = _(
 
 
 def process_avatar(uploaded) -> ContentFile:
-    """Return the avatar as a square WebP of AVATAR_SIZE_PX, without metadata.
+    """The avatar as a square WebP of AVATAR_SIZE_PX, without metadata."""
+    return reencode_image(uploaded, size=settings.AVATAR_SIZE_PX, square=True, name="avatar")
 
-    Raises ValidationError with a message for the user when the file is too
-    heavy, is not an image, or would take too much memory to decode.
+
+def reencode_image(uploaded, *, size: int, square: bool, name: str) -> ContentFile:
+    """Return ``uploaded`` as a WebP without metadata.
+
+    ``square`` crops to a ``size`` × ``size`` square; otherwise the whole
+    picture is kept, reduced to fit in that box (never enlarged). Raises
+    ValidationError with a message for the user when the file is too heavy,
+    is not an image, or would take too much memory to decode.
     """
-    max_bytes = settings.AVATAR_MAX_UPLOAD_BYTES
+    max_bytes = settings.IMAGE_MAX_UPLOAD_BYTES
     if uploaded.size > max_bytes:
         raise ValidationError(
             ERROR_TOO_LARGE,
@@ -59,18 +67,20 @@ def process_avatar(uploaded) -> ContentFile:
                 image.load()
                 image = ImageOps.exif_transpose(image)
                 image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-                size = settings.AVATAR_SIZE_PX
-                square = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+                if square:
+                    image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+                elif image.width > size or image.height > size:
+                    image = ImageOps.contain(image, (size, size), method=Image.Resampling.LANCZOS)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValidationError(ERROR_TOO_MANY_PIXELS, code="too_many_pixels") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError(ERROR_NOT_AN_IMAGE, code="not_an_image") from exc
     # Rebuilt from raw pixels: no EXIF, GPS, XMP or ICC data of the original
     # can ride along in ``info``.
-    clean = Image.frombytes(square.mode, square.size, square.tobytes())
+    clean = Image.frombytes(image.mode, image.size, image.tobytes())
     output = io.BytesIO()
     clean.save(output, format="WEBP", quality=85, method=4)
-    return ContentFile(output.getvalue(), name="avatar.webp")
+    return ContentFile(output.getvalue(), name=f"{name}.webp")
 
 
 def _has_alpha(image: Image.Image) -> bool:

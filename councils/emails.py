@@ -1,0 +1,47 @@
+"""E-mails about councils, one per recipient, in French, sent after commit.
+
+Each message carries only what its recipient may read: a join request goes to
+the people who answer it, a decision to the person who asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def absolute_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_to_each(
+    *,
+    template: str,
+    recipients: Iterable[str],
+    context: dict,
+    reply_to: list[str] | None = None,
+) -> None:
+    """Render ``councils/email/<template>_subject.txt`` and ``_body.txt`` and
+    send one message to each address once the transaction commits."""
+    addresses = sorted({address for address in recipients if address})
+    if not addresses:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"councils/email/{template}_subject.txt", context)
+        body = render_to_string(f"councils/email/{template}_body.txt", context)
+    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+    messages = [
+        EmailMessage(subject=subject, body=body, to=[address], reply_to=reply_to)
+        for address in addresses
+    ]
+
+    def send() -> None:
+        for message in messages:
+            message.send()
+
+    transaction.on_commit(send)

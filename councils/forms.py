@@ -1,0 +1,158 @@
+"""Forms of the council pages; they validate, the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from common.images import reencode_image
+
+from .models import (
+    JOIN_MESSAGE_MAX_LENGTH,
+    Council,
+    Department,
+    Membership,
+    Region,
+)
+
+CONTACT_MESSAGE_MAX_LENGTH = 3_000
+LOGO_HELP = _("JPEG, PNG, WebP or GIF, 5 MB at most. It is reduced to 400 pixels at most.")
+
+
+class DirectoryFilterForm(forms.Form):
+    label_suffix = ""
+    q = forms.CharField(label=_("Name or neighbourhood"), required=False, max_length=100)
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.select_related("region"),
+        required=False,
+        empty_label=_("All"),
+        to_field_name="code",
+    )
+    town = forms.CharField(label=_("Town"), required=False, max_length=120)
+
+
+class CouncilForm(forms.ModelForm):
+    """The public page, as coordinators and referents edit it."""
+
+    label_suffix = ""
+    logo_upload = forms.FileField(
+        label=_("New logo"),
+        required=False,
+        help_text=LOGO_HELP,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = Council
+        fields = [
+            "name",
+            "town",
+            "neighbourhood_name",
+            "neighbourhood_code",
+            "founded_on",
+            "presentation",
+        ]
+        widgets = {
+            "presentation": forms.Textarea(attrs={"rows": 12}),
+            "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "presentation": _(
+                "Who you are, what you do, how to take part. Markdown: **bold**, "
+                "*italics*, lists with -, links [text](https://…)."
+            ),
+        }
+
+    def clean_logo_upload(self):
+        uploaded = self.cleaned_data.get("logo_upload")
+        if not uploaded:
+            return None
+        return reencode_image(
+            uploaded, size=settings.COUNCIL_LOGO_SIZE_PX, square=False, name="logo"
+        )
+
+
+class CouncilCreateForm(CouncilForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+
+    class Meta(CouncilForm.Meta):
+        fields = ["department", *CouncilForm.Meta.fields]
+
+    def __init__(self, *args, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.order_fields(["department", "name", "town"])
+
+
+class JoinRequestForm(forms.Form):
+    label_suffix = ""
+    message = forms.CharField(
+        label=_("A few words for the coordinators (optional)"),
+        help_text=_("For example: where you live, what you would like to do in the council."),
+        required=False,
+        max_length=JOIN_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ContactForm(forms.Form):
+    """A visitor writes to the coordinators. ``website`` is a trap for robots."""
+
+    label_suffix = ""
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("The coordinators answer you at this address."),
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=CONTACT_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class InvitationForm(forms.Form):
+    label_suffix = ""
+    email = forms.EmailField(label=_("E-mail address of the person to invite"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class ReferentAppointForm(forms.Form):
+    label_suffix = ""
+    email = forms.EmailField(
+        label=_("E-mail address of the account"),
+        help_text=_("The person must already have an account on the site."),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No account uses this address."))
+        return user

@@ -1,0 +1,359 @@
+"""Territories, councils, their members and everything that records who joined.
+
+Councils carry guardian object permissions through two groups each (members,
+coordinators) and direct grants to referents; ``services`` is the only code
+that grants or withdraws them, ``permissions`` the only code that reads them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+NAME_MAX_LENGTH = 120
+PRESENTATION_MAX_LENGTH = 10_000
+JOIN_MESSAGE_MAX_LENGTH = 1_000
+
+
+class Region(models.Model):
+    code = models.CharField(_("INSEE code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    code = models.CharField(_("INSEE code"), max_length=3, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="departments", verbose_name=_("region")
+    )
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+def council_logo_upload_to(council: Council, filename: str) -> str:
+    return f"councils/logos/{uuid.uuid4().hex}.webp"
+
+
+class CouncilQuerySet(models.QuerySet):
+    def active(self) -> CouncilQuerySet:
+        return self.filter(status=Council.Status.ACTIVE)
+
+
+class Council(models.Model):
+    """A citizen council of one priority neighbourhood."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ARCHIVED = "archived", _("archived")
+
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    slug = models.SlugField(_("address"), max_length=NAME_MAX_LENGTH, unique=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="councils",
+        verbose_name=_("department"),
+    )
+    town = models.CharField(_("town"), max_length=120)
+    neighbourhood_name = models.CharField(
+        _("neighbourhood"),
+        max_length=160,
+        blank=True,
+        help_text=_("The name of the priority neighbourhood (quartier prioritaire)."),
+    )
+    neighbourhood_code = models.CharField(
+        _("neighbourhood code"),
+        max_length=12,
+        blank=True,
+        help_text=_("Its official code, for example QN05906M."),
+    )
+    presentation = models.TextField(
+        _("presentation"), max_length=PRESENTATION_MAX_LENGTH, blank=True
+    )
+    # Rendered from ``presentation`` and sanitised when saved (services).
+    presentation_html = models.TextField(editable=False, blank=True)
+    logo = models.ImageField(_("logo"), upload_to=council_logo_upload_to, blank=True)
+    founded_on = models.DateField(_("date of creation"), default=timezone.localdate)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    members_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="council_as_members", editable=False
+    )
+    coordinators_group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="council_as_coordinators", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moved forward by every contribution in the space (services of each app).
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CouncilQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
+        ordering = ["name"]
+        default_permissions = ("add", "change", "delete", "view")
+        permissions = [
+            ("view_space", _("Read the private space")),
+            ("contribute", _("Contribute to the private space")),
+            ("manage_members", _("Manage memberships")),
+            ("edit_council", _("Edit the public page")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            models.Index(fields=["town"]),
+            models.Index(fields=["last_activity_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("councils:detail", kwargs={"slug": self.slug})
+
+    def get_space_url(self) -> str:
+        return reverse("councils:space", kwargs={"slug": self.slug})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class CouncilUserObjectPermission(UserObjectPermissionBase):
+    """Direct grants on one council (referents of its department)."""
+
+    content_object = models.ForeignKey(Council, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class CouncilGroupObjectPermission(GroupObjectPermissionBase):
+    """Grants on one council to its members and coordinators groups."""
+
+    content_object = models.ForeignKey(Council, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("member")
+        COORDINATOR = "coordinator", _("coordinator")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_memberships"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("member since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["council", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "user"], name="one_membership_per_council")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.council} ({self.get_role_display()})"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == self.Role.COORDINATOR
+
+
+class JoinRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    message = models.TextField(_("message"), max_length=JOIN_MESSAGE_MAX_LENGTH, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("sent on"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "user"],
+                condition=Q(status="pending"),
+                name="one_pending_join_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.council}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class Invitation(models.Model):
+    """An invitation sent by e-mail; its link carries a signed token."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.council}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class MembershipEvent(models.Model):
+    """One line of a council's membership log: who did what to whom, when."""
+
+    class Action(models.TextChoices):
+        REQUESTED = "requested", _("asked to join")
+        ACCEPTED = "accepted", _("request accepted")
+        REFUSED = "refused", _("request refused")
+        INVITED = "invited", _("invited")
+        INVITATION_REVOKED = "invitation_revoked", _("invitation cancelled")
+        JOINED = "joined", _("joined")
+        LEFT = "left", _("left")
+        REMOVED = "removed", _("removed")
+        ROLE_CHANGED = "role_changed", _("role changed")
+        CREATED = "created", _("council created")
+        ARCHIVED = "archived", _("council archived")
+        REACTIVATED = "reactivated", _("council reactivated")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The invited address, the new role...: what the line needs beyond the people.
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.council}: {self.get_action_display()}"
+
+
+class ReferentAssignment(models.Model):
+    """A local referent for one department, appointed by the national animation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referent_assignments"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="referent_assignments"
+    )
+    appointed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    appointed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referent assignment")
+        verbose_name_plural = _("referent assignments")
+        ordering = ["department__code", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "department"], name="one_assignment_per_dept")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.department}"
+
+
+class SpaceAccess(models.Model):
+    """A visit to a council's private space by someone who is not a member.
+
+    Written for the superuser in the admin and for readers of a shared folder;
+    read by the council's coordinators.
+    """
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="space_accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The name at the time: the line must still say who, if the account goes.
+    user_label = models.CharField(max_length=200)
+    reason = models.CharField(max_length=200)
+    path = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("access by a non-member")
+        verbose_name_plural = _("accesses by non-members")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} → {self.council}"

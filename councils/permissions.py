@@ -1,0 +1,217 @@
+"""The one place that decides who may do what with a council.
+
+Object permissions live in guardian's tables (``CouncilGroupObjectPermission``
+for the members and coordinators groups, ``CouncilUserObjectPermission`` for
+referents). The predicates below read them; superuser status gives nothing
+here: the superuser works in the admin, where each visit is logged.
+
+Later apps check objects inside a space through ``can_view_space`` and
+``can_contribute`` on the object's council, and filter lists with
+``councils_with_space_visible_to``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from accounts.roles import is_animator
+
+from .models import (
+    Council,
+    CouncilGroupObjectPermission,
+    CouncilUserObjectPermission,
+    ReferentAssignment,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+VIEW_SPACE = "view_space"
+CONTRIBUTE = "contribute"
+MANAGE_MEMBERS = "manage_members"
+EDIT_COUNCIL = "edit_council"
+
+_CACHE_ATTRIBUTE = "_council_permissions"
+
+
+class CouncilGrants:
+    """The codenames a user holds on each council, by where they come from."""
+
+    def __init__(
+        self, through_membership: dict[int, frozenset[str]], direct: dict[int, frozenset[str]]
+    ):
+        self.through_membership = through_membership
+        self.direct = direct
+
+    def membership(self, council: Council) -> frozenset[str]:
+        return self.through_membership.get(council.pk, frozenset())
+
+    def referent(self, council: Council) -> frozenset[str]:
+        return self.direct.get(council.pk, frozenset())
+
+    def any(self, council: Council) -> frozenset[str]:
+        return self.membership(council) | self.referent(council)
+
+
+_NO_GRANTS = CouncilGrants({}, {})
+
+
+def council_grants(user: User | AnonymousUser) -> CouncilGrants:
+    """What ``user`` holds on councils, read once per user object.
+
+    Two queries, whatever the number of councils; services that change grants
+    call ``forget_council_grants``.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return _NO_GRANTS
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    cached = CouncilGrants(
+        _by_council(
+            CouncilGroupObjectPermission.objects.filter(group__user=user).values_list(
+                "content_object_id", "permission__codename"
+            )
+        ),
+        _by_council(
+            CouncilUserObjectPermission.objects.filter(user=user).values_list(
+                "content_object_id", "permission__codename"
+            )
+        ),
+    )
+    setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def _by_council(rows) -> dict[int, frozenset[str]]:
+    grants: dict[int, set[str]] = {}
+    for council_id, codename in rows:
+        grants.setdefault(council_id, set()).add(codename)
+    return {council_id: frozenset(codenames) for council_id, codenames in grants.items()}
+
+
+def forget_council_grants(user: User) -> None:
+    user.__dict__.pop(_CACHE_ATTRIBUTE, None)
+    user.__dict__.pop("_is_referent", None)
+
+
+# Private space: members only (archived councils stay readable to them).
+
+
+def can_view_space(user, council: Council) -> bool:
+    return VIEW_SPACE in council_grants(user).membership(council)
+
+
+def can_contribute(user, council: Council) -> bool:
+    """Write in the space: members of an active council."""
+    return council.is_active and CONTRIBUTE in council_grants(user).membership(council)
+
+
+def is_coordinator(user, council: Council) -> bool:
+    """Coordinators hold ``manage_members`` through their group, referents directly."""
+    return MANAGE_MEMBERS in council_grants(user).membership(council)
+
+
+def councils_with_space_visible_to(user) -> QuerySet[Council]:
+    """The councils whose private space ``user`` may read (a lazy queryset)."""
+    if not user.is_authenticated or not user.is_active:
+        return Council.objects.none()
+    return Council.objects.filter(
+        pk__in=CouncilGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename=VIEW_SPACE
+        ).values("content_object_id")
+    )
+
+
+# Management: coordinators of the council and referents of its department.
+
+
+def can_manage_members(user, council: Council) -> bool:
+    return MANAGE_MEMBERS in council_grants(user).any(council)
+
+
+def can_edit_council(user, council: Council) -> bool:
+    return EDIT_COUNCIL in council_grants(user).any(council)
+
+
+def can_read_membership_log(user, council: Council) -> bool:
+    return can_manage_members(user, council)
+
+
+def can_read_access_log(user, council: Council) -> bool:
+    """The transparency log is for the council's own coordinators."""
+    return is_coordinator(user, council)
+
+
+def is_referent_for(user, council: Council) -> bool:
+    """A referent of the council's department (not through membership)."""
+    return MANAGE_MEMBERS in council_grants(user).referent(council)
+
+
+def can_override_last_coordinator(user, council: Council) -> bool:
+    """Only a referent may leave a council without coordinator."""
+    return is_referent_for(user, council)
+
+
+def can_archive_council(user, council: Council) -> bool:
+    return is_referent_for(user, council)
+
+
+# Joining.
+
+
+def can_ask_to_join(user, council: Council) -> bool:
+    return (
+        user.is_authenticated
+        and user.is_active
+        and council.is_active
+        and not can_view_space(user, council)
+    )
+
+
+def can_leave(user, council: Council) -> bool:
+    return can_view_space(user, council)
+
+
+# Site-wide roles.
+
+
+def referent_departments(user) -> QuerySet:
+    from .models import Department
+
+    if not user.is_authenticated:
+        return Department.objects.none()
+    return Department.objects.filter(referent_assignments__user=user)
+
+
+def is_referent(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_referent", None)
+    if cached is None:
+        cached = ReferentAssignment.objects.filter(user=user).exists()
+        user._is_referent = cached
+    return cached
+
+
+def can_create_council(user) -> bool:
+    return is_referent(user)
+
+
+def can_create_council_in(user, department) -> bool:
+    return (
+        user.is_authenticated
+        and ReferentAssignment.objects.filter(user=user, department=department).exists()
+    )
+
+
+def can_appoint_referents(user) -> bool:
+    return is_animator(user)
+
+
+def can_view_animation_dashboard(user) -> bool:
+    return is_animator(user)

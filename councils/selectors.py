@@ -1,0 +1,171 @@
+"""Reads about councils, shaped for the pages that show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from . import permissions
+from .models import (
+    Council,
+    Department,
+    JoinRequest,
+    Membership,
+    MembershipEvent,
+    ReferentAssignment,
+    Region,
+)
+
+INACTIVE_AFTER = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    query: str = ""
+    region: Region | None = None
+    department: Department | None = None
+    town: str = ""
+
+
+def directory(filters: DirectoryFilters) -> QuerySet[Council]:
+    """Active councils matching the filters, ready for the directory cards."""
+    councils = Council.objects.active().select_related("department__region")
+    if filters.query:
+        councils = councils.filter(
+            Q(name__icontains=filters.query) | Q(neighbourhood_name__icontains=filters.query)
+        )
+    if filters.region is not None:
+        councils = councils.filter(department__region=filters.region)
+    if filters.department is not None:
+        councils = councils.filter(department=filters.department)
+    if filters.town:
+        councils = councils.filter(town__iexact=filters.town)
+    return councils.order_by("name", "pk")
+
+
+def region_counts() -> list[Region]:
+    """Every region with its number of active councils (``council_count``)."""
+    return list(
+        Region.objects.annotate(
+            council_count=Count(
+                "departments__councils",
+                filter=Q(departments__councils__status=Council.Status.ACTIVE),
+            )
+        ).order_by("name")
+    )
+
+
+def departments_with_councils() -> QuerySet[Department]:
+    return (
+        Department.objects.filter(councils__status=Council.Status.ACTIVE)
+        .distinct()
+        .select_related("region")
+        .order_by("code")
+    )
+
+
+def councils_of(*, user) -> QuerySet[Council]:
+    """The councils ``user`` is a member of, for the header and "Mes conseils"."""
+    return permissions.councils_with_space_visible_to(user).order_by("name")
+
+
+def memberships_of_council(council: Council) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(council=council)
+        .select_related("user")
+        .order_by("-role", "user__display_name", "pk")
+    )
+
+
+def coordinators_of(council: Council) -> QuerySet[Membership]:
+    return memberships_of_council(council).filter(role=Membership.Role.COORDINATOR)
+
+
+def pending_requests(council: Council) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(council=council, status=JoinRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def open_invitations(council: Council):
+    return council.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by(
+        "-created_at"
+    )
+
+
+def membership_log(council: Council) -> QuerySet[MembershipEvent]:
+    return council.events.select_related("actor", "subject")
+
+
+def recent_events(council: Council, limit: int = 10) -> list[MembershipEvent]:
+    return list(
+        membership_log(council).filter(
+            action__in=[
+                MembershipEvent.Action.JOINED,
+                MembershipEvent.Action.ACCEPTED,
+                MembershipEvent.Action.LEFT,
+                MembershipEvent.Action.ROLE_CHANGED,
+            ]
+        )[:limit]
+    )
+
+
+def join_requests_of(*, user) -> QuerySet[JoinRequest]:
+    return JoinRequest.objects.filter(user=user).select_related("council").order_by("-created_at")
+
+
+def managed_councils(*, user) -> QuerySet[Council]:
+    """Councils whose memberships ``user`` manages (as coordinator or referent)."""
+    grants = permissions.council_grants(user)
+    ids = {
+        council_id
+        for source in (grants.through_membership, grants.direct)
+        for council_id, codenames in source.items()
+        if permissions.MANAGE_MEMBERS in codenames
+    }
+    return (
+        Council.objects.filter(pk__in=ids)
+        .select_related("department")
+        .annotate(
+            pending_count=Count(
+                "join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING)
+            )
+        )
+        .order_by("name")
+    )
+
+
+# The national animation's view.
+
+
+def referents() -> QuerySet[ReferentAssignment]:
+    return ReferentAssignment.objects.select_related("user", "department").order_by(
+        "user__display_name", "department__code"
+    )
+
+
+def councils_without_coordinator() -> QuerySet[Council]:
+    return (
+        Council.objects.active()
+        .filter(
+            ~Exists(
+                Membership.objects.filter(council=OuterRef("pk"), role=Membership.Role.COORDINATOR)
+            )
+        )
+        .select_related("department")
+        .order_by("name")
+    )
+
+
+def councils_without_recent_activity(*, since: timedelta = INACTIVE_AFTER) -> QuerySet[Council]:
+    return (
+        Council.objects.active()
+        .filter(last_activity_at__lt=timezone.now() - since)
+        .select_related("department")
+        .order_by("last_activity_at")
+    )

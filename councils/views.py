@@ -1,0 +1,589 @@
+"""Council pages: directory, public page, joining, private space, management.
+
+Views parse the request, ask ``permissions`` through the ``access_*``
+helpers, call one service and render. Private things answer 404 to whoever
+may not see them; anonymous visitors are sent to log in first.
+"""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common import ratelimit
+
+from . import permissions, registry, selectors, services
+from .forms import (
+    ContactForm,
+    CouncilCreateForm,
+    CouncilForm,
+    DirectoryFilterForm,
+    InvitationForm,
+    JoinRequestForm,
+    ReferentAppointForm,
+    RoleForm,
+)
+from .models import Council, Invitation, JoinRequest, Membership, ReferentAssignment
+
+DIRECTORY_PAGE_SIZE = 24
+MEMBERS_PAGE_SIZE = 50
+LOG_PAGE_SIZE = 50
+CONTACT_LIMIT_PER_HOUR = 5
+
+
+class LoginRequired(Exception):
+    """Raised by ``access_*`` helpers when logging in could help."""
+
+
+def _council(slug: str) -> Council:
+    return get_object_or_404(Council.objects.select_related("department__region"), slug=slug)
+
+
+def access_space(request, slug: str) -> Council:
+    """The council whose space ``request.user`` may read; 404 for anyone else."""
+    council = _council(slug)
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not permissions.can_view_space(request.user, council):
+        raise Http404
+    return council
+
+
+def access_management(request, slug: str) -> Council:
+    """The council whose memberships ``request.user`` manages; 404 otherwise."""
+    council = _council(slug)
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not permissions.can_manage_members(request.user, council):
+        raise Http404
+    return council
+
+
+def _login_or(view):
+    """Turn ``LoginRequired`` into a redirect to the login page."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _posted(request):
+    """The submitted data, or None on GET: an empty POST still binds the form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request, queryset, size: int):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# The public side.
+
+
+def directory(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = selectors.DirectoryFilters()
+    if form.is_valid():
+        filters = selectors.DirectoryFilters(
+            query=form.cleaned_data["q"].strip(),
+            region=form.cleaned_data["region"],
+            department=form.cleaned_data["department"],
+            town=form.cleaned_data["town"].strip(),
+        )
+    page = _page(request, selectors.directory(filters), DIRECTORY_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "regions": selectors.region_counts(),
+        "filtered": any([filters.query, filters.region, filters.department, filters.town]),
+        "query_string": query.urlencode(),
+        "can_create": permissions.can_create_council(request.user),
+    }
+    return render(request, "councils/directory.html", context)
+
+
+def detail(request, slug: str):
+    council = _council(slug)
+    user = request.user
+    sections = [
+        html for section in registry.public_sections() if (html := section.render(request, council))
+    ]
+    pending = None
+    if user.is_authenticated:
+        pending = JoinRequest.objects.filter(
+            council=council, user=user, status=JoinRequest.Status.PENDING
+        ).first()
+    context = {
+        "council": council,
+        "sections": sections,
+        "contact_form": ContactForm(),
+        "is_member": permissions.can_view_space(user, council),
+        "can_ask_to_join": permissions.can_ask_to_join(user, council) and pending is None,
+        "pending_request": pending,
+        "can_edit": permissions.can_edit_council(user, council),
+        "can_manage": permissions.can_manage_members(user, council),
+    }
+    return render(request, "councils/detail.html", context)
+
+
+@require_POST
+def contact(request, slug: str):
+    council = _council(slug)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        if form.is_robot():
+            # Answer as if sent: a robot learns nothing; nothing is sent.
+            messages.success(request, _("Your message has been sent to the coordinators."))
+            return redirect(council)
+        if not ratelimit.hit(
+            f"council-contact:{ratelimit.client_ip(request)}",
+            limit=CONTACT_LIMIT_PER_HOUR,
+            period_seconds=3600,
+        ):
+            form.add_error(
+                None,
+                _("You have sent several messages in a short time. Try again in an hour."),
+            )
+        else:
+            sent_to = services.council_contact(
+                council=council,
+                sender_name=form.cleaned_data["name"],
+                sender_email=form.cleaned_data["email"],
+                message=form.cleaned_data["message"],
+            )
+            if sent_to:
+                messages.success(request, _("Your message has been sent to the coordinators."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "This council has no coordinator at the moment: write to us "
+                        "through the help page and we will pass your message on."
+                    ),
+                )
+            return redirect(council)
+    context = {"council": council, "contact_form": form}
+    return render(request, "councils/contact.html", context, status=400)
+
+
+# Joining and leaving.
+
+
+@login_required
+def join(request, slug: str):
+    council = _council(slug)
+    if permissions.can_view_space(request.user, council):
+        return redirect(council.get_space_url())
+    form = JoinRequestForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_request(
+                user=request.user, council=council, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request has been sent. The coordinators will answer you; "
+                    "you will receive an e-mail."
+                ),
+            )
+        return redirect(council)
+    return render(request, "councils/join.html", {"council": council, "form": form})
+
+
+@login_required
+@require_POST
+def join_withdraw(request, pk: int):
+    join_request = get_object_or_404(JoinRequest, pk=pk, user=request.user)
+    try:
+        services.join_request_withdraw(user=request.user, join_request=join_request)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Your request has been withdrawn."))
+    return redirect("councils:mine")
+
+
+@_login_or
+def leave(request, slug: str):
+    council = access_space(request, slug)
+    if request.method == "POST":
+        try:
+            services.membership_leave(user=request.user, council=council)
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("councils:leave", slug=council.slug)
+        messages.success(request, _("You have left %(council)s.") % {"council": council.name})
+        return redirect(council)
+    return render(request, "councils/leave.html", {"council": council})
+
+
+def invitation(request, token: str):
+    try:
+        invitation = services.invitation_from_token(token)
+    except ValidationError as error:
+        return render(
+            request, "councils/invitation_invalid.html", {"errors": error.messages}, status=404
+        )
+    if not request.user.is_authenticated:
+        # The link reached this mailbox: signing up with this address needs
+        # no second confirmation.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            services.invitation_accept(user=request.user, invitation=invitation)
+        except ValidationError as error:
+            _refused(request, error)
+            return redirect("home")
+        messages.success(
+            request, _("Welcome to %(council)s!") % {"council": invitation.council.name}
+        )
+        return redirect(invitation.council.get_space_url())
+    context = {
+        "invitation": invitation,
+        "council": invitation.council,
+        "login_url": f"{reverse('account_login')}?next={request.path}",
+        "signup_url": f"{reverse('account_signup')}?next={request.path}",
+        "already_member": permissions.can_view_space(request.user, invitation.council),
+    }
+    return render(request, "councils/invitation.html", context)
+
+
+@login_required
+def mine(request):
+    context = {
+        "councils": selectors.councils_of(user=request.user).select_related("department"),
+        "managed": selectors.managed_councils(user=request.user),
+        "join_requests": selectors.join_requests_of(user=request.user)[:20],
+    }
+    return render(request, "councils/mine.html", context)
+
+
+# The private space.
+
+
+@_login_or
+def space(request, slug: str):
+    council = access_space(request, slug)
+    activity = [
+        item
+        for source in registry.activity_sources()
+        for item in source.items(council, request.user, 10)
+    ]
+    activity.sort(key=lambda item: item.when, reverse=True)
+    context = {
+        "council": council,
+        "links": [(link.label, link.url(council)) for link in registry.space_links()],
+        "activity": activity[:15],
+        "member_count": council.memberships.count(),
+        "coordinators": selectors.coordinators_of(council),
+        "is_coordinator": permissions.is_coordinator(request.user, council),
+        "can_contribute": permissions.can_contribute(request.user, council),
+    }
+    return render(request, "councils/space.html", context)
+
+
+@_login_or
+def members(request, slug: str):
+    council = access_space(request, slug)
+    context = {
+        "council": council,
+        "page": _page(request, selectors.memberships_of_council(council), MEMBERS_PAGE_SIZE),
+        "can_manage": permissions.can_manage_members(request.user, council),
+    }
+    return render(request, "councils/members.html", context)
+
+
+# Management: coordinators and referents.
+
+
+@_login_or
+def manage(request, slug: str):
+    council = access_management(request, slug)
+    context = {
+        "council": council,
+        "requests": selectors.pending_requests(council),
+        "invitations": selectors.open_invitations(council),
+        "page": _page(request, selectors.memberships_of_council(council), MEMBERS_PAGE_SIZE),
+        "invitation_form": InvitationForm(),
+        "role_choices": Membership.Role.choices,
+        "is_referent": permissions.is_referent_for(request.user, council),
+        "can_edit": permissions.can_edit_council(request.user, council),
+        "can_read_access_log": permissions.can_read_access_log(request.user, council),
+    }
+    return render(request, "councils/manage.html", context)
+
+
+@_login_or
+@require_POST
+def request_answer(request, slug: str, pk: int, decision: str):
+    council = access_management(request, slug)
+    join_request = get_object_or_404(JoinRequest, pk=pk, council=council)
+    service = {
+        "accept": services.join_request_accept,
+        "refuse": services.join_request_refuse,
+    }.get(decision)
+    if service is None:
+        raise Http404
+    try:
+        service(actor=request.user, join_request=join_request)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        if decision == "accept":
+            message = _("%(name)s is now a member.")
+        else:
+            message = _("The request of %(name)s has been refused.")
+        messages.success(request, message % {"name": join_request.user.display_name})
+    return redirect("councils:manage", slug=council.slug)
+
+
+@_login_or
+@require_POST
+def invite(request, slug: str):
+    council = access_management(request, slug)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_send(
+                actor=request.user,
+                council=council,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                _("The invitation has been sent to %(email)s.")
+                % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("councils:manage", slug=council.slug)
+    context = {"council": council, "invitation_form": form}
+    return render(request, "councils/invite.html", context, status=400)
+
+
+@_login_or
+@require_POST
+def invitation_revoke(request, slug: str, pk: int):
+    council = access_management(request, slug)
+    invitation = get_object_or_404(Invitation, pk=pk, council=council)
+    try:
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The invitation has been cancelled."))
+    return redirect("councils:manage", slug=council.slug)
+
+
+@_login_or
+@require_POST
+def member_role(request, slug: str, pk: int):
+    council = access_management(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, council=council
+    )
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a role from the list."))
+        return redirect("councils:manage", slug=council.slug)
+    try:
+        services.membership_role_change(
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now %(role)s.")
+            % {
+                "name": membership.user.display_name,
+                "role": Membership.Role(form.cleaned_data["role"]).label,
+            },
+        )
+    return redirect("councils:manage", slug=council.slug)
+
+
+@_login_or
+def member_remove(request, slug: str, pk: int):
+    council = access_management(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, council=council
+    )
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is no longer a member.") % {"name": membership.user.display_name},
+            )
+        return redirect("councils:manage", slug=council.slug)
+    context = {"council": council, "membership": membership}
+    return render(request, "councils/member_remove.html", context)
+
+
+@_login_or
+def log(request, slug: str):
+    council = access_management(request, slug)
+    context = {
+        "council": council,
+        "page": _page(request, selectors.membership_log(council), LOG_PAGE_SIZE),
+    }
+    return render(request, "councils/log.html", context)
+
+
+@_login_or
+def access_log(request, slug: str):
+    council = _council(slug)
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not permissions.can_read_access_log(request.user, council):
+        raise Http404
+    context = {
+        "council": council,
+        "page": _page(request, council.space_accesses.all(), LOG_PAGE_SIZE),
+    }
+    return render(request, "councils/access_log.html", context)
+
+
+@_login_or
+def edit(request, slug: str):
+    council = _council(slug)
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not permissions.can_edit_council(request.user, council):
+        raise Http404
+    form = CouncilForm(_posted(request), request.FILES or None, instance=_council(slug))
+    if request.method == "POST" and form.is_valid():
+        services.council_update(
+            actor=request.user,
+            council=council,
+            new_logo=form.cleaned_data["logo_upload"],
+            remove_logo=form.cleaned_data["remove_logo"],
+            **{name: form.cleaned_data[name] for name in CouncilForm.Meta.fields},
+        )
+        messages.success(request, _("The public page has been saved."))
+        return redirect(council)
+    return render(request, "councils/edit.html", {"council": council, "form": form})
+
+
+@_login_or
+def archive(request, slug: str):
+    council = _council(slug)
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not permissions.can_archive_council(request.user, council):
+        raise Http404
+    if request.method == "POST":
+        if council.is_active:
+            services.council_archive(actor=request.user, council=council)
+            messages.success(request, _("The council has been archived."))
+        else:
+            services.council_reactivate(actor=request.user, council=council)
+            messages.success(request, _("The council is active again."))
+        return redirect(council)
+    return render(request, "councils/archive.html", {"council": council})
+
+
+@login_required
+def create(request):
+    departments = permissions.referent_departments(request.user)
+    if not departments.exists():
+        raise Http404
+    form = CouncilCreateForm(_posted(request), request.FILES or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            council = services.council_create(
+                actor=request.user,
+                department=form.cleaned_data["department"],
+                logo=form.cleaned_data["logo_upload"],
+                **{name: form.cleaned_data[name] for name in CouncilForm.Meta.fields},
+            )
+        except PermissionDenied as error:
+            raise Http404 from error
+        messages.success(
+            request,
+            _("The council has been created. Invite its first coordinator from this page."),
+        )
+        return redirect("councils:manage", slug=council.slug)
+    return render(request, "councils/create.html", {"form": form})
+
+
+# The national animation.
+
+
+@login_required
+def animation(request):
+    if not permissions.can_view_animation_dashboard(request.user):
+        raise Http404
+    form = ReferentAppointForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referent_appoint(
+                actor=request.user,
+                user=form.cleaned_data["email"],
+                departments=list(form.cleaned_data["departments"]),
+            )
+        except ValidationError as error:
+            form.add_error("departments", error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a referent.") % {"name": form.cleaned_data["email"]},
+            )
+            return redirect("councils:animation")
+    context = {
+        "form": form,
+        "referents": selectors.referents(),
+        "without_coordinator": selectors.councils_without_coordinator(),
+        "inactive": selectors.councils_without_recent_activity()[:100],
+        "inactive_days": selectors.INACTIVE_AFTER.days,
+    }
+    return render(request, "councils/animation.html", context)
+
+
+@login_required
+@require_POST
+def referent_withdraw(request, pk: int):
+    if not permissions.can_appoint_referents(request.user):
+        raise Http404
+    assignment = get_object_or_404(ReferentAssignment.objects.select_related("user"), pk=pk)
+    services.referent_withdraw(actor=request.user, assignment=assignment)
+    messages.success(
+        request,
+        _("%(name)s is no longer referent of %(department)s.")
+        % {"name": assignment.user.display_name, "department": assignment.department},
+    )
+    return redirect("councils:animation")

@@ -1,0 +1,356 @@
+"""The council's life through its pages: joining, contact, invitations,
+roles, the public page, referents and the transparency log."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.roles import animator_appoint
+from councils import services
+from councils.models import JoinRequest, Membership, ReferentAssignment, SpaceAccess
+from tests.accounts.factories import XSS, UserFactory
+from tests.conftest import stored_files
+from tests.councils.factories import (
+    coordinator_of,
+    council_create,
+    department,
+    member_of,
+    referent_of,
+)
+from tests.images import png
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def council():
+    return council_create(name="Conseil citoyen de l'Alma", town="Roubaix")
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_join_request_accepted_by_a_coordinator(
+    client, council, django_capture_on_commit_callbacks
+):
+    coordinator = coordinator_of(council, UserFactory(email="coordination@exemple.test"))
+    referent = referent_of("59", UserFactory(email="referent@exemple.test"))
+    member_of(council, UserFactory(email="simple.membre@exemple.test"))
+    resident = UserFactory(email="habitante@exemple.test", display_name="Amina")
+
+    client.force_login(resident)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("councils:join", args=[council.slug]),
+            {"message": "J'habite rue de l'Alma."},
+            follow=True,
+        )
+    assert "Votre demande a été envoyée." in response.content.decode()
+    assert sorted(m.to[0] for m in mail.outbox) == [coordinator.email, referent.email]
+    assert "J'habite rue de l'Alma." in mail.outbox[0].body
+    # Asking twice is refused clearly.
+    response = client.post(reverse("councils:join", args=[council.slug]), {}, follow=True)
+    assert "Vous avez déjà demandé à rejoindre ce conseil" in " ".join(_messages(response))
+    assert JoinRequest.objects.filter(user=resident).count() == 1
+
+    mail.outbox.clear()
+    join_request = JoinRequest.objects.get(user=resident)
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("councils:request_answer", args=[council.slug, join_request.pk, "accept"]),
+            follow=True,
+        )
+    assert "Amina est maintenant membre." in _messages(response)
+    assert [m.to for m in mail.outbox] == [[resident.email]]
+    assert council.get_space_url() in mail.outbox[0].body
+
+    # Told on the site too, and the space opens.
+    client.force_login(resident)
+    assert "acceptée" in client.get(reverse("councils:mine")).content.decode()
+    assert client.get(council.get_space_url()).status_code == 200
+
+
+def test_refused_request_is_told_to_the_requester(
+    client, council, django_capture_on_commit_callbacks
+):
+    referent = referent_of("59")
+    resident = UserFactory()
+    join_request = services.membership_request(user=resident, council=council, message="")
+    mail.outbox.clear()
+    client.force_login(referent)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("councils:request_answer", args=[council.slug, join_request.pk, "refuse"])
+        )
+    assert [m.to for m in mail.outbox] == [[resident.email]]
+    assert "n'ont pas accepté" in mail.outbox[0].body
+    client.force_login(resident)
+    assert "refusée" in client.get(reverse("councils:mine")).content.decode()
+    assert not Membership.objects.filter(user=resident).exists()
+
+
+def test_contact_form_mails_the_coordinators_without_showing_their_address(
+    client, council, django_capture_on_commit_callbacks
+):
+    coordinator = coordinator_of(council, UserFactory(email="secret.coordination@exemple.test"))
+    member_of(council, UserFactory(email="membre@exemple.test"))
+    page = client.get(council.get_absolute_url()).content.decode()
+    assert coordinator.email not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("councils:contact", args=[council.slug]),
+            {"name": "Karim", "email": "karim@exemple.test", "message": f"Bonjour {XSS}"},
+            follow=True,
+        )
+    assert "Votre message a été envoyé aux coordinateurs." in _messages(response)
+    assert coordinator.email not in response.content.decode()
+    assert [m.to for m in mail.outbox] == [[coordinator.email]]
+    assert mail.outbox[0].reply_to == ["karim@exemple.test"]
+    assert "Bonjour" in mail.outbox[0].body
+
+
+def test_contact_form_refuses_robots_and_floods(
+    client, council, django_capture_on_commit_callbacks
+):
+    coordinator_of(council)
+    data = {"name": "Robot", "email": "robot@exemple.test", "message": "Achetez"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("councils:contact", args=[council.slug]), {**data, "website": "x"})
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            client.post(reverse("councils:contact", args=[council.slug]), data)
+    assert len(mail.outbox) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("councils:contact", args=[council.slug]), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Vous avez envoyé plusieurs messages en peu de temps." in page
+    assert "Achetez" in page  # what was typed is kept
+    assert len(mail.outbox) == 5
+
+
+def test_contact_form_errors_keep_the_text(client, council):
+    response = client.post(
+        reverse("councils:contact", args=[council.slug]),
+        {"name": "", "email": "pas-une-adresse", "message": "Mon message"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Mon message" in page
+    assert "Saisissez une adresse de courriel valide." in page
+
+
+def test_invitation_leads_a_newcomer_through_signup(
+    client, council, django_capture_on_commit_callbacks
+):
+    coordinator = coordinator_of(council)
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("councils:invite", args=[council.slug]),
+            {"email": "Nouvelle@Exemple.test", "role": "member"},
+        )
+    assert [m.to for m in mail.outbox] == [["nouvelle@exemple.test"]]
+    path = re.search(r"https?://[^/\s]+(/conseils/invitation/\S+/)", mail.outbox[0].body).group(1)
+    assert "14 jours" in mail.outbox[0].body
+    client.logout()
+
+    page = client.get(path).content.decode()
+    assert "Créer mon compte" in page
+    # Signing up with the invited address needs no second confirmation.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{reverse('account_signup')}?next={path}",
+            {
+                "email": "nouvelle@exemple.test",
+                "display_name": "Nouvelle",
+                "password1": "Quartier-Nord-2026!",
+                "password2": "Quartier-Nord-2026!",
+                "next": path,
+            },
+        )
+    assert response.status_code == 302
+    assert response.url == path
+    newcomer = User.objects.get(email="nouvelle@exemple.test")
+    assert EmailAddress.objects.get(user=newcomer).verified
+    response = client.post(path)
+    assert response.url == council.get_space_url()
+    assert Membership.objects.filter(council=council, user=newcomer).exists()
+    # The link works once.
+    assert client.get(path).status_code == 404
+
+
+def test_expired_or_forged_invitation_links_are_refused(client, council):
+    page = client.get(reverse("councils:invitation", args=["pas-un-jeton"]))
+    assert page.status_code == 404
+    assert "n'est pas valable ou a expiré" in html.unescape(page.content.decode())
+
+
+def test_last_coordinator_cannot_step_down_unless_a_referent_does_it(client, council):
+    coordinator = coordinator_of(council)
+    membership = Membership.objects.get(user=coordinator, council=council)
+    url = reverse("councils:member_role", args=[council.slug, membership.pk])
+
+    client.force_login(coordinator)
+    response = client.post(url, {"role": "member"}, follow=True)
+    assert "Un conseil garde toujours au moins un coordinateur." in " ".join(_messages(response))
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.COORDINATOR
+
+    client.force_login(referent_of("59"))
+    client.post(url, {"role": "member"})
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.MEMBER
+
+
+def test_removing_a_member_asks_for_confirmation_first(client, council):
+    coordinator = coordinator_of(council)
+    member = member_of(council)
+    membership = Membership.objects.get(user=member, council=council)
+    client.force_login(coordinator)
+    url = reverse("councils:member_remove", args=[council.slug, membership.pk])
+    assert "Retirer du conseil" in client.get(url).content.decode()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+    client.post(url)
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+    client.force_login(member)
+    assert client.get(council.get_space_url()).status_code == 404
+
+
+def test_the_membership_log_says_who_did_what(client, council):
+    coordinator = coordinator_of(council, UserFactory(display_name="Fatou"))
+    resident = UserFactory(display_name="Julien")
+    join_request = services.membership_request(user=resident, council=council, message="")
+    services.join_request_accept(actor=coordinator, join_request=join_request)
+    client.force_login(coordinator)
+    page = client.get(reverse("councils:log", args=[council.slug])).content.decode()
+    assert "Demande acceptée" in page
+    assert "Fatou" in page
+    assert "Julien" in page
+
+
+def test_public_page_edit_sanitises_and_refuses_bad_logos(client, council, media_root):
+    coordinator = coordinator_of(council)
+    client.force_login(coordinator)
+    url = reverse("councils:edit", args=[council.slug])
+    data = {
+        "name": "Conseil citoyen de l'Alma",
+        "town": "Roubaix",
+        "neighbourhood_name": "Alma-Gare",
+        "neighbourhood_code": "qn05901m",
+        "founded_on": "2016-03-01",
+        "presentation": "Bonjour [clic](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    }
+    not_an_image = SimpleUploadedFile("logo.png", b"pas une image du tout", "image/png")
+    response = client.post(url, {**data, "logo_upload": not_an_image})
+    assert response.status_code == 200
+    assert "Ce fichier n’est pas une image que nous savons lire." in html.unescape(
+        response.content.decode()
+    )
+    assert stored_files(media_root) == []
+    council.refresh_from_db()
+    assert council.neighbourhood_name != "Alma-Gare"
+
+    response = client.post(url, {**data, "logo_upload": png()})
+    assert response.status_code == 302
+    council.refresh_from_db()
+    assert council.neighbourhood_code == "QN05901M"
+    assert "javascript" not in council.presentation_html
+    assert "onerror" not in council.presentation_html
+    assert council.logo.name.endswith(".webp")
+    page = client.get(council.get_absolute_url()).content.decode()
+    assert "onerror" not in page
+
+
+def test_referent_creates_a_council_only_in_their_departments(client):
+    referent = referent_of("59")
+    client.force_login(referent)
+    data = {
+        "department": department("69").pk,
+        "name": "Conseil citoyen du Mas-du-Taureau",
+        "town": "Vaulx-en-Velin",
+        "founded_on": "2016-01-01",
+    }
+    response = client.post(reverse("councils:create"), data)
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide." in response.content.decode()
+    assert not referent.referent_assignments.filter(department__code="69").exists()
+
+    response = client.post(
+        reverse("councils:create"),
+        {
+            **data,
+            "department": department("59").pk,
+            "town": "Roubaix",
+            "name": "Conseil citoyen de l'Épeule",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("councils:manage", args=["epeule-roubaix"])
+    assert client.get(response.url).status_code == 200
+
+
+def test_animator_appoints_and_withdraws_a_referent(client):
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    future_referent = UserFactory(email="olivier@exemple.test")
+    council = council_create()
+    client.force_login(animator)
+    response = client.post(
+        reverse("councils:animation"),
+        {"email": "olivier@exemple.test", "departments": [department("59").pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert ReferentAssignment.objects.filter(user=future_referent).count() == 1
+    client.force_login(future_referent)
+    assert client.get(reverse("councils:manage", args=[council.slug])).status_code == 200
+    assert client.get(council.get_space_url()).status_code == 404
+
+    client.force_login(animator)
+    assignment = ReferentAssignment.objects.get(user=future_referent)
+    client.post(reverse("councils:referent_withdraw", args=[assignment.pk]))
+    client.force_login(future_referent)
+    assert client.get(reverse("councils:manage", args=[council.slug])).status_code == 404
+
+
+def test_animation_page_lists_councils_needing_attention(client):
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    orphan = council_create(name="Conseil sans coordination")
+    staffed = council_create(name="Conseil coordonné")
+    coordinator_of(staffed)
+    client.force_login(animator)
+    page = client.get(reverse("councils:animation")).content.decode()
+    section = page.split("Conseils sans coordinateur")[1].split("</section>")[0]
+    assert "Conseil sans coordination" in section
+    assert "Conseil coordonné" not in section
+    assert orphan.get_absolute_url() in section
+
+
+def test_superuser_in_the_admin_leaves_a_line_in_the_transparency_log(client, council):
+    coordinator = coordinator_of(council)
+    superuser = UserFactory(is_superuser=True, is_staff=True, display_name="Opérateur")
+    client.force_login(superuser)
+    response = client.get(reverse("admin:councils_council_change", args=[council.pk]))
+    assert response.status_code == 200
+    access = SpaceAccess.objects.get(council=council)
+    assert access.user == superuser
+
+    client.force_login(coordinator)
+    page = client.get(reverse("councils:access_log", args=[council.slug])).content.decode()
+    assert "Opérateur" in page
+    assert "administration technique" in page
