@@ -10,8 +10,10 @@ class CouncilsConfig(AppConfig):
         from accounts import personal_data
         from accounts.roles import register_staff_role
 
-        from . import permissions
+        from . import permissions, registry
+        from .activity import MEMBERSHIP_ACTIVITY
         from .personal_data_sections import COUNCILS_SECTION
 
         register_staff_role(permissions.is_referent)
         personal_data.register(COUNCILS_SECTION)
+        registry.register_activity_source(MEMBERSHIP_ACTIVITY)

@@ -354,3 +354,13 @@ def test_superuser_in_the_admin_leaves_a_line_in_the_transparency_log(client, co
     page = client.get(reverse("councils:access_log", args=[council.slug])).content.decode()
     assert "Opérateur" in page
     assert "administration technique" in page
+
+
+def test_the_space_shows_who_joined_recently(client, council):
+    coordinator = coordinator_of(council)
+    resident = UserFactory(display_name="Inès")
+    join_request = services.membership_request(user=resident, council=council, message="")
+    services.join_request_accept(actor=coordinator, join_request=join_request)
+    client.force_login(resident)
+    page = client.get(council.get_space_url()).content.decode()
+    assert "Inès a rejoint le conseil" in page
