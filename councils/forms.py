@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +52,8 @@ class CouncilForm(forms.ModelForm):
         ),
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+    # The version of the page the editor started from (see council_update).
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Council
@@ -71,6 +75,17 @@ class CouncilForm(forms.ModelForm):
                 "*italics*, lists with -, links [text](https://…)."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
+
+    def clean_version(self) -> datetime | None:
+        try:
+            return datetime.fromisoformat(self.cleaned_data["version"])
+        except (TypeError, ValueError):
+            return None
 
     def clean_logo_upload(self):
         uploaded = self.cleaned_data.get("logo_upload")

@@ -106,6 +106,8 @@ class Council(models.Model):
         Group, on_delete=models.PROTECT, related_name="council_as_coordinators", editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The public page's version: an edit based on an older one is refused.
+    updated_at = models.DateTimeField(auto_now=True)
     # Moved forward by every contribution in the space (services of each app).
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)

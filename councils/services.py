@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import Group
@@ -67,6 +67,11 @@ ERROR_INVITATION_INVALID = _(
     "This invitation link is not valid or has expired (links last 14 days). "
     "Ask the council's coordinators to send a new one."
 )
+ERROR_DUPLICATE_COUNCIL = _("A council with this name already exists in this town.")
+ERROR_STALE_EDIT = _(
+    "Someone saved this page while you were editing it. Their version is shown "
+    "below the form; your text is kept in the form: merge the two, then save again."
+)
 ERROR_NOT_REFERENT_THERE = _("You are not a referent of this department.")
 ERROR_ALREADY_REFERENT = _("This person is already referent of every chosen department.")
 
@@ -109,6 +114,11 @@ def council_create(
     commands); a person must be referent of the department."""
     if actor is not None and not permissions.can_create_council_in(actor, department):
         raise PermissionDenied(ERROR_NOT_REFERENT_THERE)
+    if Council.objects.filter(
+        name__iexact=name.strip(), town__iexact=town.strip(), department=department
+    ).exists():
+        # Also what a double-submitted creation form meets the second time.
+        raise ValidationError({"name": ERROR_DUPLICATE_COUNCIL}, code="duplicate")
     slug = _unique_slug(name, town)
     council = Council(
         name=name,
@@ -152,10 +162,18 @@ def council_update(
     founded_on: date,
     new_logo: ContentFile | None = None,
     remove_logo: bool = False,
+    based_on: datetime | None = None,
 ) -> Council:
-    """Save the public page. ``new_logo`` is already checked (``reencode_image``)."""
+    """Save the public page. ``new_logo`` is already checked (``reencode_image``).
+
+    ``based_on`` is the ``updated_at`` the editor started from: if someone
+    saved in between, nothing is written and ValidationError says so.
+    """
     if not permissions.can_edit_council(actor, council):
         raise PermissionDenied
+    council = Council.objects.select_for_update().get(pk=council.pk)
+    if based_on is not None and council.updated_at != based_on:
+        raise ValidationError(ERROR_STALE_EDIT, code="stale")
     old_logo = council.logo.name if council.logo else ""
     council.name = name
     council.town = town
@@ -389,6 +407,17 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
     email = email.strip().lower()
     if Membership.objects.filter(council=council, user__email__iexact=email).exists():
         raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
+    just_sent = Invitation.objects.filter(
+        council=council,
+        email__iexact=email,
+        role=role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__gte=timezone.now() - timedelta(minutes=1),
+    ).first()
+    if just_sent is not None:
+        # A double-submitted form: the e-mail has left already.
+        return just_sent
     Invitation.objects.filter(
         council=council, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())

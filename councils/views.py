@@ -486,17 +486,28 @@ def edit(request, slug: str):
     if not permissions.can_edit_council(request.user, council):
         raise Http404
     form = CouncilForm(_posted(request), request.FILES or None, instance=_council(slug))
+    current = None
     if request.method == "POST" and form.is_valid():
-        services.council_update(
-            actor=request.user,
-            council=council,
-            new_logo=form.cleaned_data["logo_upload"],
-            remove_logo=form.cleaned_data["remove_logo"],
-            **{name: form.cleaned_data[name] for name in CouncilForm.Meta.fields},
-        )
-        messages.success(request, _("The public page has been saved."))
-        return redirect(council)
-    return render(request, "councils/edit.html", {"council": council, "form": form})
+        try:
+            services.council_update(
+                actor=request.user,
+                council=council,
+                new_logo=form.cleaned_data["logo_upload"],
+                remove_logo=form.cleaned_data["remove_logo"],
+                based_on=form.cleaned_data["version"],
+                **{name: form.cleaned_data[name] for name in CouncilForm.Meta.fields},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            # Show what the other person saved; the next save starts from it.
+            current = _council(slug)
+            form.data = form.data.copy()
+            form.data["version"] = current.updated_at.isoformat()
+        else:
+            messages.success(request, _("The public page has been saved."))
+            return redirect(council)
+    context = {"council": council, "form": form, "current": current}
+    return render(request, "councils/edit.html", context)
 
 
 @_login_or
@@ -533,6 +544,9 @@ def create(request):
             )
         except PermissionDenied as error:
             raise Http404 from error
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, "councils/create.html", {"form": form})
         messages.success(
             request,
             _("The council has been created. Invite its first coordinator from this page."),

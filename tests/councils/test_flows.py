@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.roles import animator_appoint
 from councils import services
-from councils.models import JoinRequest, Membership, ReferentAssignment, SpaceAccess
+from councils.models import Council, JoinRequest, Membership, ReferentAssignment, SpaceAccess
 from tests.accounts.factories import XSS, UserFactory
 from tests.conftest import stored_files
 from tests.councils.factories import (
@@ -93,7 +93,7 @@ def test_refused_request_is_told_to_the_requester(
             reverse("councils:request_answer", args=[council.slug, join_request.pk, "refuse"])
         )
     assert [m.to for m in mail.outbox] == [[resident.email]]
-    assert "n'ont pas accepté" in mail.outbox[0].body
+    assert "n’ont pas accepté" in mail.outbox[0].body
     client.force_login(resident)
     assert "refusée" in client.get(reverse("councils:mine")).content.decode()
     assert not Membership.objects.filter(user=resident).exists()
@@ -196,7 +196,7 @@ def test_invitation_leads_a_newcomer_through_signup(
 def test_expired_or_forged_invitation_links_are_refused(client, council):
     page = client.get(reverse("councils:invitation", args=["pas-un-jeton"]))
     assert page.status_code == 404
-    assert "n'est pas valable ou a expiré" in html.unescape(page.content.decode())
+    assert "n’est pas valable ou a expiré" in html.unescape(page.content.decode())
 
 
 def test_last_coordinator_cannot_step_down_unless_a_referent_does_it(client, council):
@@ -364,3 +364,71 @@ def test_the_space_shows_who_joined_recently(client, council):
     client.force_login(resident)
     page = client.get(council.get_space_url()).content.decode()
     assert "Inès a rejoint le conseil" in page
+
+
+def _edit_data(council, **changes):
+    data = {
+        "name": council.name,
+        "town": council.town,
+        "neighbourhood_name": council.neighbourhood_name,
+        "neighbourhood_code": council.neighbourhood_code,
+        "founded_on": council.founded_on.isoformat(),
+        "presentation": council.presentation,
+        "version": council.updated_at.isoformat(),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_stale_edit_is_refused_and_keeps_both_texts(client, council):
+    first, second = coordinator_of(council), coordinator_of(council)
+    url = reverse("councils:edit", args=[council.slug])
+    started_from = _edit_data(council)
+
+    client.force_login(first)
+    assert client.post(url, {**started_from, "presentation": "Version de Fatou"}).status_code == 302
+    client.force_login(second)
+    response = client.post(url, {**started_from, "presentation": "Version de Julien"})
+
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Quelqu’un a enregistré cette page pendant que vous la modifiiez." in page
+    assert "Version de Julien" in page  # the form keeps what was typed
+    assert "Version de Fatou" in page  # and shows what was saved
+    council.refresh_from_db()
+    assert council.presentation == "Version de Fatou"
+    # Saving again from the merged form goes through.
+    version = re.search(r'name="version" value="([^"]+)"', response.content.decode()).group(1)
+    merged = {**started_from, "presentation": "Fatou et Julien", "version": html.unescape(version)}
+    assert client.post(url, merged).status_code == 302
+    council.refresh_from_db()
+    assert council.presentation == "Fatou et Julien"
+
+
+def test_a_double_submitted_creation_makes_one_council(client):
+    client.force_login(referent_of("59"))
+    data = {
+        "department": department("59").pk,
+        "name": "Conseil citoyen des Trois-Ponts",
+        "town": "Roubaix",
+        "founded_on": "2016-01-01",
+    }
+    assert client.post(reverse("councils:create"), data).status_code == 302
+    response = client.post(reverse("councils:create"), data)
+    assert response.status_code == 200
+    assert "Un conseil porte déjà ce nom dans cette commune." in html.unescape(
+        response.content.decode()
+    )
+    assert Council.objects.filter(name="Conseil citoyen des Trois-Ponts").count() == 1
+
+
+def test_a_double_submitted_invitation_sends_one_email(
+    client, council, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator_of(council))
+    data = {"email": "voisine@exemple.test", "role": "member"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("councils:invite", args=[council.slug]), data)
+        client.post(reverse("councils:invite", args=[council.slug]), data)
+    assert len(mail.outbox) == 1
+    assert council.invitations.count() == 1
