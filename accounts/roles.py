@@ -8,6 +8,7 @@ their ``AppConfig.ready``, so that the two-factor rule covers them without
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser, Group
@@ -49,7 +50,7 @@ def has_staff_role(user: User | AnonymousUser) -> bool:
 def animator_appoint(*, user: User) -> None:
     group, _created = Group.objects.get_or_create(name=ANIMATION_GROUP_NAME)
     user.groups.add(group)
-    user.__dict__.pop("_is_animator", None)
+    _forget_animator(user)
 
 
 @transaction.atomic
@@ -57,4 +58,10 @@ def animator_withdraw(*, user: User) -> None:
     group = Group.objects.filter(name=ANIMATION_GROUP_NAME).first()
     if group is not None:
         user.groups.remove(group)
-    user.__dict__.pop("_is_animator", None)
+    _forget_animator(user)
+
+
+def _forget_animator(user: User) -> None:
+    # delattr reaches the wrapped user behind request.user's lazy object.
+    with contextlib.suppress(AttributeError):
+        delattr(user, "_is_animator")

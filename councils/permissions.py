@@ -12,6 +12,7 @@ Later apps check objects inside a space through ``can_view_space`` and
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -95,8 +96,14 @@ def _by_council(rows) -> dict[int, frozenset[str]]:
 
 
 def forget_council_grants(user: User) -> None:
-    user.__dict__.pop(_CACHE_ATTRIBUTE, None)
-    user.__dict__.pop("_is_referent", None)
+    """Drop what ``council_grants`` and ``is_referent`` cached on ``user``.
+
+    ``delattr`` rather than ``__dict__``: on ``request.user`` (a lazy object)
+    it reaches the wrapped user, where the cache lives.
+    """
+    for attribute in (_CACHE_ATTRIBUTE, "_is_referent"):
+        with contextlib.suppress(AttributeError):
+            delattr(user, attribute)
 
 
 # Private space: members only (archived councils stay readable to them).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.personal_data import ExportPart, PersonalDataSection
 
-from .models import Invitation, JoinRequest, Membership, ReferentAssignment
+from .models import Invitation, JoinRequest, Membership, MembershipEvent, ReferentAssignment
 
 
 def export_councils(user) -> ExportPart:
@@ -41,7 +41,9 @@ def export_councils(user) -> ExportPart:
 def erase_councils(user) -> None:
     # Memberships, requests and assignments go with the account (CASCADE);
     # invitations sent to the address do not point at the account.
+    # The membership log keeps its lines (who did what) without the address.
     Invitation.objects.filter(email__iexact=user.email).delete()
+    MembershipEvent.objects.filter(detail__iexact=user.email).update(detail="")
 
 
 COUNCILS_SECTION = PersonalDataSection(key="councils", export=export_councils, erase=erase_councils)

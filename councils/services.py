@@ -67,6 +67,7 @@ ERROR_INVITATION_INVALID = _(
     "This invitation link is not valid or has expired (links last 14 days). "
     "Ask the council's coordinators to send a new one."
 )
+ERROR_UNKNOWN_ROLE = _("Choose a role from the list.")
 ERROR_DUPLICATE_COUNCIL = _("A council with this name already exists in this town.")
 ERROR_STALE_EDIT = _(
     "Someone saved this page while you were editing it. Their version is shown "
@@ -144,6 +145,8 @@ def council_create(
     ):
         _grant_referent(assignment.user, council)
     _record(council, MembershipEvent.Action.CREATED, actor=actor)
+    if actor is not None:
+        permissions.forget_council_grants(actor)
     if logo is not None:
         _store_logo(council, logo)
     return council
@@ -174,6 +177,14 @@ def council_update(
     council = Council.objects.select_for_update().get(pk=council.pk)
     if based_on is not None and council.updated_at != based_on:
         raise ValidationError(ERROR_STALE_EDIT, code="stale")
+    if (
+        Council.objects.filter(
+            name__iexact=name.strip(), town__iexact=town.strip(), department=council.department
+        )
+        .exclude(pk=council.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": ERROR_DUPLICATE_COUNCIL}, code="duplicate")
     old_logo = council.logo.name if council.logo else ""
     council.name = name
     council.town = town
@@ -331,6 +342,10 @@ def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership
     join_request.decided_at = timezone.now()
     join_request.decided_by = actor
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    membership = Membership.objects.filter(council=council, user=join_request.user).first()
+    if membership is not None:
+        # Added meanwhile (by a referent): the request is simply settled.
+        return membership
     membership = _membership_grant(council, join_request.user, Membership.Role.MEMBER)
     _record(council, MembershipEvent.Action.ACCEPTED, actor=actor, subject=join_request.user)
     emails.send_to_each(
@@ -404,6 +419,8 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
         raise PermissionDenied
     if not council.is_active:
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    if role not in Membership.Role.values:
+        raise ValidationError(ERROR_UNKNOWN_ROLE, code="role")
     email = email.strip().lower()
     if Membership.objects.filter(council=council, user__email__iexact=email).exists():
         raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
@@ -515,6 +532,8 @@ def membership_grant(
     """
     if actor is not None and not permissions.is_referent_for(actor, council):
         raise PermissionDenied
+    if not council.is_active:
+        raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
     if Membership.objects.filter(council=council, user=user).exists():
         raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
     membership = _membership_grant(council, user, role)
@@ -573,6 +592,7 @@ def membership_leave(*, user: User, council: Council) -> None:
     membership = _lock(membership)
     _check_keeps_a_coordinator(user, membership)
     _membership_end(membership)
+    permissions.forget_council_grants(user)
     _record(council, MembershipEvent.Action.LEFT, actor=user, subject=user)
 
 
@@ -583,6 +603,7 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     membership = _lock(membership)
     _check_keeps_a_coordinator(actor, membership)
     _membership_end(membership)
+    permissions.forget_council_grants(actor)
     _record(
         membership.council, MembershipEvent.Action.REMOVED, actor=actor, subject=membership.user
     )
@@ -595,9 +616,13 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
     membership = _lock(membership)
     if membership.role == role:
         return membership
+    if role not in Membership.Role.values:
+        raise ValidationError(ERROR_UNKNOWN_ROLE, code="role")
     if role == Membership.Role.MEMBER:
         _check_keeps_a_coordinator(actor, membership)
     _set_role(membership, role)
+    # The actor may be the person whose role changed (another Python object).
+    permissions.forget_council_grants(actor)
     _record(
         membership.council,
         MembershipEvent.Action.ROLE_CHANGED,
@@ -665,7 +690,7 @@ def space_access_record(*, council: Council, user: User, reason: str, path: str)
     return SpaceAccess.objects.create(
         council=council,
         user=user,
-        user_label=f"{user.display_name} <{user.email}>",
+        user_label=f"{user.display_name} <{user.email}>"[:200],
         reason=reason[:200],
         path=path[:500],
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 
 
@@ -43,3 +45,25 @@ def _mail_through_celery(settings):
         "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
         "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _territories_after_flush(request):
+    """Transactional tests (browser, concurrency) end by emptying every table,
+    the regions and departments of the data migration included: load them
+    again when a test starts without them.
+
+    Django's ``serialized_rollback`` would do it, but the connection Playwright's
+    greenlet sees is not the one that holds the serialized copy.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from councils.models import Department
+
+    if not Department.objects.exists():
+        import_module("councils.migrations.0002_territories").load_territories(apps, None)

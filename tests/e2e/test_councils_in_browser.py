@@ -12,10 +12,9 @@ from councils.models import Membership
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
 
-# The territories come from a data migration: keep them across the flush.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
