@@ -20,7 +20,7 @@ MEGABYTE = 1024 * 1024
 
 ERROR_TOO_LARGE = _("This file weighs %(size)s MB; an image may weigh %(max)s MB at most.")
 ERROR_NOT_AN_IMAGE = _(
-    "This file is not an image we can read. Send a photo in JPEG, PNG, WebP or GIF."
+    "This file is not an image we can read. Send an image in JPEG, PNG, WebP or GIF."
 )
 ERROR_TOO_MANY_PIXELS = _(
     "This image has too many pixels to be processed. "

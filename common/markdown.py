@@ -7,6 +7,8 @@ attributes and URL schemes listed here.
 
 from __future__ import annotations
 
+import re
+
 import markdown as markdown_lib
 import nh3
 
@@ -57,7 +59,7 @@ def render_markdown(text: str) -> str:
     """
     html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -65,3 +67,9 @@ def render_markdown(text: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    # A link whose address was refused (javascript:, data:) keeps its text
+    # only: an <a> without href looks like a link and cannot be followed.
+    return _LINK_WITHOUT_HREF.sub(r"\1", clean)
+
+
+_LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)

@@ -16,18 +16,21 @@ MAIN_NAVIGATION = [
 ]
 
 
-def _navigation() -> list[dict[str, str]]:
+def _navigation(path: str) -> list[dict[str, object]]:
     entries = []
     for url_name, label in MAIN_NAVIGATION:
         try:
-            entries.append({"url": reverse(url_name), "label": label, "name": url_name})
+            url = reverse(url_name)
         except NoReverseMatch:
             continue
+        # A section is current on its own pages too: /conseils/alma-roubaix/.
+        current = path == url or (url != "/" and path.startswith(url))
+        entries.append({"url": url, "label": label, "name": url_name, "current": current})
     return entries
 
 
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "main_navigation": _navigation(),
+        "main_navigation": _navigation(request.path),
     }

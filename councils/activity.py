@@ -13,6 +13,7 @@ MESSAGES = {
     MembershipEvent.Action.JOINED: _("%(name)s joined the council"),
     MembershipEvent.Action.ACCEPTED: _("%(name)s joined the council"),
     MembershipEvent.Action.LEFT: _("%(name)s left the council"),
+    MembershipEvent.Action.REMOVED: _("%(name)s is no longer a member of the council"),
     MembershipEvent.Action.ROLE_CHANGED: _("%(name)s is now %(role)s"),
 }
 

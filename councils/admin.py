@@ -19,7 +19,7 @@ from .models import (
     SpaceAccess,
 )
 
-ADMIN_REASON = _("technical administration (Django admin)")
+ADMIN_REASON = _("The technical team opened “%(what)s” in the administration")
 
 
 class SpaceAccessLoggingAdmin(admin.ModelAdmin):
@@ -36,8 +36,9 @@ class SpaceAccessLoggingAdmin(admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         council = self.council_of(obj) if obj is not None else None
         if council is not None and not permissions.can_view_space(request.user, council):
+            reason = str(ADMIN_REASON) % {"what": obj._meta.verbose_name}
             services.space_access_record(
-                council=council, user=request.user, reason=str(ADMIN_REASON), path=request.path
+                council=council, user=request.user, reason=reason, path=request.path
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -20,6 +22,8 @@ from .models import (
 )
 
 CONTACT_MESSAGE_MAX_LENGTH = 3_000
+# QP + 6 digits (2015 list), QN + digits and a letter (2024 list).
+NEIGHBOURHOOD_CODE = re.compile(r"Q[PN][0-9]{5,7}[A-Z]?")
 LOGO_HELP = _("JPEG, PNG, WebP or GIF, 5 MB at most. It is reduced to 400 pixels at most.")
 
 
@@ -27,16 +31,29 @@ class DirectoryFilterForm(forms.Form):
     label_suffix = ""
     q = forms.CharField(label=_("Name or neighbourhood"), required=False, max_length=100)
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label=_("All regions"),
     )
     department = forms.ModelChoiceField(
         label=_("Department"),
-        queryset=Department.objects.select_related("region"),
+        queryset=Department.objects.all(),
         required=False,
-        empty_label=_("All"),
+        empty_label=_("All departments"),
         to_field_name="code",
     )
     town = forms.CharField(label=_("Town"), required=False, max_length=120)
+
+    def clean(self):
+        cleaned = super().clean()
+        region, department = cleaned.get("region"), cleaned.get("department")
+        if region and department and department.region_id != region.pk:
+            raise forms.ValidationError(
+                _("%(department)s is not in %(region)s: choose one or the other."),
+                params={"department": department, "region": region},
+            )
+        return cleaned
 
 
 class CouncilForm(forms.ModelForm):
@@ -80,6 +97,27 @@ class CouncilForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+            self.fields["logo_upload"].label = _("Logo")
+
+    def clean_neighbourhood_code(self) -> str:
+        code = self.cleaned_data["neighbourhood_code"].strip().upper().replace(" ", "")
+        if code and not NEIGHBOURHOOD_CODE.fullmatch(code):
+            raise forms.ValidationError(
+                _(
+                    "This is not a neighbourhood code: it starts with QP or QN followed "
+                    "by digits, for example QP059012. Leave the field empty if you do "
+                    "not know it."
+                )
+            )
+        return code
+
+    def clean_founded_on(self) -> date:
+        founded_on = self.cleaned_data["founded_on"]
+        if founded_on > timezone.localdate():
+            raise forms.ValidationError(_("The date of creation cannot be in the future."))
+        return founded_on
 
     def clean_version(self) -> datetime | None:
         try:
@@ -159,10 +197,8 @@ class ReferentAppointForm(forms.Form):
         label=_("E-mail address of the account"),
         help_text=_("The person must already have an account on the site."),
     )
-    departments = forms.ModelMultipleChoiceField(
-        label=_("Departments"),
-        queryset=Department.objects.all(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), empty_label=_("Choose…")
     )
 
     def clean_email(self) -> User:

@@ -87,7 +87,7 @@ class Council(models.Model):
         _("neighbourhood code"),
         max_length=12,
         blank=True,
-        help_text=_("Its official code, for example QN05906M."),
+        help_text=_("Its official code, for example QP059012."),
     )
     presentation = models.TextField(
         _("presentation"), max_length=PRESENTATION_MAX_LENGTH, blank=True
@@ -112,6 +112,13 @@ class Council(models.Model):
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # Accent- and case-free copies for the directory (written by services):
+    # "alma gare roubaix" finds "Alma-Gare" typed "alma", "Roubaix" typed "rou".
+    search_key = models.CharField(max_length=500, blank=True, editable=False)
+    town_key = models.CharField(max_length=120, blank=True, editable=False)
+    # The name without "Conseil citoyen de", so that the directory reads A to Z.
+    sort_key = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, editable=False)
+
     objects = CouncilQuerySet.as_manager()
 
     class Meta:
@@ -126,8 +133,8 @@ class Council(models.Model):
             ("edit_council", _("Edit the public page")),
         ]
         indexes = [
-            models.Index(fields=["status", "name"]),
-            models.Index(fields=["town"]),
+            models.Index(fields=["status", "sort_key"]),
+            models.Index(fields=["town_key"]),
             models.Index(fields=["last_activity_at"]),
         ]
 
@@ -298,6 +305,9 @@ class MembershipEvent(models.Model):
     )
     # The invited address, the new role...: what the line needs beyond the people.
     detail = models.CharField(max_length=200, blank=True)
+    # Done by the site itself (demo data, commands), not by a person whose
+    # account may since have been deleted.
+    by_system = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

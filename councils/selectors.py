@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 from . import permissions
 from .models import (
@@ -33,17 +34,15 @@ class DirectoryFilters:
 def directory(filters: DirectoryFilters) -> QuerySet[Council]:
     """Active councils matching the filters, ready for the directory cards."""
     councils = Council.objects.active().select_related("department__region")
-    if filters.query:
-        councils = councils.filter(
-            Q(name__icontains=filters.query) | Q(neighbourhood_name__icontains=filters.query)
-        )
+    for word in slugify(filters.query).split("-") if filters.query else []:
+        councils = councils.filter(search_key__contains=word)
     if filters.region is not None:
         councils = councils.filter(department__region=filters.region)
     if filters.department is not None:
         councils = councils.filter(department=filters.department)
     if filters.town:
-        councils = councils.filter(town__iexact=filters.town)
-    return councils.order_by("name", "pk")
+        councils = councils.filter(town_key__startswith=slugify(filters.town).replace("-", " "))
+    return councils.order_by("sort_key", "town_key", "pk")
 
 
 def region_counts() -> list[Region]:
@@ -76,7 +75,8 @@ def memberships_of_council(council: Council) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(council=council)
         .select_related("user")
-        .order_by("-role", "user__display_name", "pk")
+        # "coordinator" sorts before "member": coordinators first.
+        .order_by("role", "user__display_name", "pk")
     )
 
 
@@ -109,35 +109,66 @@ def recent_events(council: Council, limit: int = 10) -> list[MembershipEvent]:
                 MembershipEvent.Action.JOINED,
                 MembershipEvent.Action.ACCEPTED,
                 MembershipEvent.Action.LEFT,
+                MembershipEvent.Action.REMOVED,
                 MembershipEvent.Action.ROLE_CHANGED,
             ]
         )[:limit]
     )
 
 
+def pending_request_of(*, user, council: Council) -> JoinRequest | None:
+    return JoinRequest.objects.filter(
+        council=council, user=user, status=JoinRequest.Status.PENDING
+    ).first()
+
+
+def is_last_coordinator(*, user, council: Council) -> bool:
+    """True when ``user`` is the only coordinator of ``council``."""
+    coordinators = list(coordinators_of(council).values_list("user_id", flat=True)[:2])
+    return coordinators == [user.pk]
+
+
 def join_requests_of(*, user) -> QuerySet[JoinRequest]:
     return JoinRequest.objects.filter(user=user).select_related("council").order_by("-created_at")
 
 
-def managed_councils(*, user) -> QuerySet[Council]:
-    """Councils whose memberships ``user`` manages (as coordinator or referent)."""
-    grants = permissions.council_grants(user)
-    ids = {
-        council_id
-        for source in (grants.through_membership, grants.direct)
-        for council_id, codenames in source.items()
-        if permissions.MANAGE_MEMBERS in codenames
-    }
-    return (
-        Council.objects.filter(pk__in=ids)
-        .select_related("department")
-        .annotate(
-            pending_count=Count(
-                "join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING)
-            )
+def _with_pending_count(councils: QuerySet[Council]) -> QuerySet[Council]:
+    return councils.annotate(
+        pending_count=Count(
+            "join_requests", filter=Q(join_requests__status=JoinRequest.Status.PENDING)
         )
-        .order_by("name")
     )
+
+
+def my_councils_page(*, user) -> dict:
+    """What "Mes conseils" shows: the user's councils (with requests waiting
+    where they coordinate), the councils they accompany as referent, their
+    requests to join."""
+    grants = permissions.council_grants(user)
+    councils = list(
+        _with_pending_count(councils_of(user=user).select_related("department")).order_by(
+            "sort_key", "pk"
+        )
+    )
+    member_of = {council.pk for council in councils}
+    accompanied_ids = {
+        council_id
+        for council_id, codenames in grants.direct.items()
+        if permissions.MANAGE_MEMBERS in codenames and council_id not in member_of
+    }
+    accompanied = _with_pending_count(
+        Council.objects.filter(pk__in=accompanied_ids).select_related("department")
+    ).order_by("sort_key", "pk")
+    return {
+        "councils": councils,
+        "coordinated": {
+            council.pk
+            for council in councils
+            if permissions.MANAGE_MEMBERS in grants.membership(council)
+        },
+        "accompanied": list(accompanied),
+        "join_requests": list(join_requests_of(user=user)[:20]),
+    }
 
 
 # The national animation's view.

@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,6 +74,10 @@ ERROR_STALE_EDIT = _(
     "Someone saved this page while you were editing it. Their version is shown "
     "below the form; your text is kept in the form: merge the two, then save again."
 )
+ERROR_INVITATION_OTHER_ADDRESS = _(
+    "This invitation was sent to another e-mail address. Log in with the account "
+    "of that address, or create one with it."
+)
 ERROR_NOT_REFERENT_THERE = _("You are not a referent of this department.")
 ERROR_ALREADY_REFERENT = _("This person is already referent of every chosen department.")
 
@@ -87,8 +92,23 @@ _NAME_PREFIX = re.compile(
 )
 
 
+def _short_name(name: str) -> str:
+    return _NAME_PREFIX.sub("", name).strip() or name
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, words separated by spaces: "Saint-Étienne" → "saint etienne"."""
+    return slugify(text).replace("-", " ")
+
+
+def _set_keys(council: Council) -> None:
+    council.search_key = _fold(f"{council.name} {council.neighbourhood_name} {council.town}")[:500]
+    council.town_key = _fold(council.town)[:120]
+    council.sort_key = _fold(_short_name(council.name))[:120]
+
+
 def _unique_slug(name: str, town: str) -> str:
-    short_name = _NAME_PREFIX.sub("", name) or name
+    short_name = _short_name(name)
     words = short_name if slugify(town) in slugify(short_name) else f"{short_name} {town}"
     base = slugify(words)[:100].strip("-") or "conseil"
     slug, suffix = base, 2
@@ -134,6 +154,7 @@ def council_create(
         members_group=Group.objects.create(name=f"conseil:{slug}:membres"),
         coordinators_group=Group.objects.create(name=f"conseil:{slug}:coordination"),
     )
+    _set_keys(council)
     council.full_clean(exclude=["logo", "members_group", "coordinators_group"])
     council.save()
     for codename in MEMBER_PERMISSIONS:
@@ -195,6 +216,7 @@ def council_update(
     council.founded_on = founded_on
     if remove_logo and new_logo is None:
         council.logo = ""
+    _set_keys(council)
     council.full_clean(exclude=["logo", "members_group", "coordinators_group"])
     council.save()
     if new_logo is not None:
@@ -255,16 +277,31 @@ def council_touch(*, council: Council) -> None:
 # Public contact.
 
 
-def council_contact(*, council: Council, sender_name: str, sender_email: str, message: str) -> int:
-    """E-mail a visitor's message to the coordinators; returns how many got it.
-
-    The coordinators' addresses are never shown: they answer by replying.
-    """
-    recipients = list(
+def contact_recipients(council: Council) -> list[str]:
+    """Who receives the public contact form: the coordinators, or while a
+    council has none, the referents of its department. Archived: nobody."""
+    if not council.is_active:
+        return []
+    coordinators = list(
         council.memberships.filter(
             role=Membership.Role.COORDINATOR, user__is_active=True
         ).values_list("user__email", flat=True)
     )
+    if coordinators:
+        return coordinators
+    return list(
+        ReferentAssignment.objects.filter(
+            department_id=council.department_id, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+def council_contact(*, council: Council, sender_name: str, sender_email: str, message: str) -> int:
+    """E-mail a visitor's message to ``contact_recipients``; returns how many got it.
+
+    Their addresses are never shown: they answer by replying.
+    """
+    recipients = contact_recipients(council)
     emails.send_to_each(
         template="contact",
         recipients=recipients,
@@ -458,6 +495,14 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
     return invitation
 
 
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """An invitation is a link to one mailbox: only an account that has proved
+    it holds that address (a verified e-mail address) may accept it."""
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
 @transaction.atomic
 def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     invitation = (
@@ -465,6 +510,8 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     )
     if not invitation.is_open:
         raise ValidationError(ERROR_INVITATION_USED, code="used")
+    if not invitation_is_for(invitation, user):
+        raise ValidationError(ERROR_INVITATION_OTHER_ADDRESS, code="other_address")
     council = invitation.council
     if not council.is_active:
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
@@ -604,8 +651,15 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     _check_keeps_a_coordinator(actor, membership)
     _membership_end(membership)
     permissions.forget_council_grants(actor)
-    _record(
-        membership.council, MembershipEvent.Action.REMOVED, actor=actor, subject=membership.user
+    council = membership.council
+    _record(council, MembershipEvent.Action.REMOVED, actor=actor, subject=membership.user)
+    emails.send_to_each(
+        template="membership_removed",
+        recipients=[membership.user.email],
+        context={
+            "council": council,
+            "council_url": emails.absolute_url(council.get_absolute_url()),
+        },
     )
 
 
@@ -623,6 +677,8 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
     _set_role(membership, role)
     # The actor may be the person whose role changed (another Python object).
     permissions.forget_council_grants(actor)
+    if membership.user_id != actor.pk:
+        _send_role_changed(membership)
     _record(
         membership.council,
         MembershipEvent.Action.ROLE_CHANGED,
@@ -631,6 +687,20 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
         detail=str(Membership.Role(role).label),
     )
     return membership
+
+
+def _send_role_changed(membership: Membership) -> None:
+    council = membership.council
+    emails.send_to_each(
+        template="role_changed",
+        recipients=[membership.user.email],
+        context={
+            "council": council,
+            "role": str(Membership.Role(membership.role).label),
+            "is_coordinator": membership.is_coordinator,
+            "manage_url": emails.absolute_url(reverse("councils:manage", args=[council.slug])),
+        },
+    )
 
 
 def _membership_end(membership: Membership) -> None:
@@ -665,6 +735,15 @@ def referent_appoint(
         created.append(assignment)
         for council in Council.objects.filter(department=department):
             _grant_referent(user, council)
+        if actor is not None:
+            emails.send_to_each(
+                template="referent_appointed",
+                recipients=[user.email],
+                context={
+                    "department": department,
+                    "mine_url": emails.absolute_url(reverse("councils:mine")),
+                },
+            )
     if departments and not created:
         raise ValidationError(ERROR_ALREADY_REFERENT, code="already_referent")
     permissions.forget_council_grants(user)
@@ -680,17 +759,26 @@ def referent_withdraw(*, actor: User, assignment: ReferentAssignment) -> None:
     ).delete()
     assignment.delete()
     permissions.forget_council_grants(assignment.user)
+    emails.send_to_each(
+        template="referent_withdrawn",
+        recipients=[assignment.user.email],
+        context={"department": assignment.department},
+    )
 
 
 # Transparency.
 
 
 def space_access_record(*, council: Council, user: User, reason: str, path: str) -> SpaceAccess:
-    """Log a visit to the space by a non-member (members' own visits are not logged)."""
+    """Log a visit to the space by a non-member (members' own visits are not logged).
+
+    The line shows the person's name and what they looked at; the path stays
+    for the operators (admin), not on the coordinators' page.
+    """
     return SpaceAccess.objects.create(
         council=council,
         user=user,
-        user_label=f"{user.display_name} <{user.email}>"[:200],
+        user_label=(user.display_name or user.email)[:200],
         reason=reason[:200],
         path=path[:500],
     )
@@ -708,7 +796,12 @@ def _record(
     detail: str = "",
 ) -> MembershipEvent:
     return MembershipEvent.objects.create(
-        council=council, action=action, actor=actor, subject=subject, detail=detail[:200]
+        council=council,
+        action=action,
+        actor=actor,
+        subject=subject,
+        detail=detail[:200],
+        by_system=actor is None,
     )
 
 

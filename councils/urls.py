@@ -19,6 +19,11 @@ urlpatterns = [
     path("conseils/<slug:slug>/gestion/", views.manage, name="manage"),
     path("conseils/<slug:slug>/gestion/inviter/", views.invite, name="invite"),
     path(
+        "conseils/<slug:slug>/gestion/demandes/<int:pk>/refuser/",
+        views.request_refuse,
+        name="request_refuse",
+    ),
+    path(
         "conseils/<slug:slug>/gestion/demandes/<int:pk>/<str:decision>/",
         views.request_answer,
         name="request_answer",

@@ -7,6 +7,8 @@ may not see them; anonymous visitors are sent to log in first.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -131,13 +133,13 @@ def detail(request, slug: str):
     ]
     pending = None
     if user.is_authenticated:
-        pending = JoinRequest.objects.filter(
-            council=council, user=user, status=JoinRequest.Status.PENDING
-        ).first()
+        pending = selectors.pending_request_of(user=user, council=council)
+    initial = {"name": user.display_name, "email": user.email} if user.is_authenticated else {}
     context = {
         "council": council,
         "sections": sections,
-        "contact_form": ContactForm(),
+        "contact_form": ContactForm(initial=initial),
+        "can_contact": bool(services.contact_recipients(council)),
         "is_member": permissions.can_view_space(user, council),
         "can_ask_to_join": permissions.can_ask_to_join(user, council) and pending is None,
         "pending_request": pending,
@@ -154,7 +156,7 @@ def contact(request, slug: str):
     if form.is_valid():
         if form.is_robot():
             # Answer as if sent: a robot learns nothing; nothing is sent.
-            messages.success(request, _("Your message has been sent to the coordinators."))
+            messages.success(request, _("Your message has been sent to the council."))
             return redirect(council)
         if not ratelimit.hit(
             f"council-contact:{ratelimit.client_ip(request)}",
@@ -173,17 +175,11 @@ def contact(request, slug: str):
                 message=form.cleaned_data["message"],
             )
             if sent_to:
-                messages.success(request, _("Your message has been sent to the coordinators."))
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "This council has no coordinator at the moment: write to us "
-                        "through the help page and we will pass your message on."
-                    ),
-                )
-            return redirect(council)
-    context = {"council": council, "contact_form": form}
+                messages.success(request, _("Your message has been sent to the council."))
+                return redirect(council)
+            # The page showed no form; someone posted anyway: keep their text.
+            form.add_error(None, _("This council cannot receive messages at the moment."))
+    context = {"council": council, "contact_form": form, "can_contact": True}
     return render(request, "councils/contact.html", context, status=400)
 
 
@@ -195,6 +191,9 @@ def join(request, slug: str):
     council = _council(slug)
     if permissions.can_view_space(request.user, council):
         return redirect(council.get_space_url())
+    if request.method == "GET" and selectors.pending_request_of(user=request.user, council=council):
+        messages.info(request, _("Your request is waiting for an answer."))
+        return redirect(council)
     form = JoinRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,9 +236,14 @@ def leave(request, slug: str):
         except ValidationError as error:
             _refused(request, error)
             return redirect("councils:leave", slug=council.slug)
-        messages.success(request, _("You have left %(council)s.") % {"council": council.name})
+        messages.success(request, _("You have left the council."))
         return redirect(council)
-    return render(request, "councils/leave.html", {"council": council})
+    context = {
+        "council": council,
+        "last_coordinator": selectors.is_last_coordinator(user=request.user, council=council)
+        and not permissions.can_override_last_coordinator(request.user, council),
+    }
+    return render(request, "councils/leave.html", context)
 
 
 def invitation(request, token: str):
@@ -260,29 +264,24 @@ def invitation(request, token: str):
             services.invitation_accept(user=request.user, invitation=invitation)
         except ValidationError as error:
             _refused(request, error)
-            return redirect("home")
-        messages.success(
-            request, _("Welcome to %(council)s!") % {"council": invitation.council.name}
-        )
+            return redirect(request.path)
+        messages.success(request, _("Welcome! You are now a member of the council."))
         return redirect(invitation.council.get_space_url())
     context = {
         "invitation": invitation,
         "council": invitation.council,
-        "login_url": f"{reverse('account_login')}?next={request.path}",
-        "signup_url": f"{reverse('account_signup')}?next={request.path}",
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        "signup_url": f"{reverse('account_signup')}?{urlencode({'next': request.path})}",
         "already_member": permissions.can_view_space(request.user, invitation.council),
+        "for_this_account": request.user.is_authenticated
+        and services.invitation_is_for(invitation, request.user),
     }
     return render(request, "councils/invitation.html", context)
 
 
 @login_required
 def mine(request):
-    context = {
-        "councils": selectors.councils_of(user=request.user).select_related("department"),
-        "managed": selectors.managed_councils(user=request.user),
-        "join_requests": selectors.join_requests_of(user=request.user)[:20],
-    }
-    return render(request, "councils/mine.html", context)
+    return render(request, "councils/mine.html", selectors.my_councils_page(user=request.user))
 
 
 # The private space.
@@ -326,12 +325,19 @@ def members(request, slug: str):
 @_login_or
 def manage(request, slug: str):
     council = access_management(request, slug)
+    has_coordinator = selectors.coordinators_of(council).exists()
     context = {
         "council": council,
+        "is_member": permissions.can_view_space(request.user, council),
         "requests": selectors.pending_requests(council),
         "invitations": selectors.open_invitations(council),
         "page": _page(request, selectors.memberships_of_council(council), MEMBERS_PAGE_SIZE),
-        "invitation_form": InvitationForm(),
+        # A council without coordinator most likely invites its first one.
+        "invitation_form": InvitationForm(
+            initial={
+                "role": Membership.Role.MEMBER if has_coordinator else Membership.Role.COORDINATOR
+            }
+        ),
         "role_choices": Membership.Role.choices,
         "is_referent": permissions.is_referent_for(request.user, council),
         "can_edit": permissions.can_edit_council(request.user, council),
@@ -365,6 +371,27 @@ def request_answer(request, slug: str, pk: int, decision: str):
 
 
 @_login_or
+def request_refuse(request, slug: str, pk: int):
+    """Ask before refusing: the person receives an e-mail."""
+    council = access_management(request, slug)
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("user"), pk=pk, council=council
+    )
+    context = {
+        "title": _("Refuse the request of %(name)s?") % {"name": join_request.user.display_name},
+        "explanation": [
+            _("The person receives an e-mail saying that the request was not accepted."),
+            _("They can ask again later."),
+        ],
+        "confirm_label": _("Refuse the request"),
+        "cancel_url": reverse("councils:manage", args=[council.slug]),
+        "action": reverse("councils:request_answer", args=[council.slug, pk, "refuse"]),
+        "danger": True,
+    }
+    return render(request, "councils/confirm.html", context)
+
+
+@_login_or
 @require_POST
 def invite(request, slug: str):
     council = access_management(request, slug)
@@ -378,7 +405,7 @@ def invite(request, slug: str):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as error:
-            form.add_error("email", error)
+            form.add_error("email" if error.code == "already_member" else None, error)
         else:
             messages.success(
                 request,
@@ -439,6 +466,8 @@ def member_remove(request, slug: str, pk: int):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=pk, council=council
     )
+    if membership.user_id == request.user.pk:
+        return redirect("councils:leave", slug=council.slug)
     if request.method == "POST":
         try:
             services.membership_remove(actor=request.user, membership=membership)
@@ -459,6 +488,7 @@ def log(request, slug: str):
     council = access_management(request, slug)
     context = {
         "council": council,
+        "is_member": permissions.can_view_space(request.user, council),
         "page": _page(request, selectors.membership_log(council), LOG_PAGE_SIZE),
     }
     return render(request, "councils/log.html", context)
@@ -493,7 +523,7 @@ def edit(request, slug: str):
                 actor=request.user,
                 council=council,
                 new_logo=form.cleaned_data["logo_upload"],
-                remove_logo=form.cleaned_data["remove_logo"],
+                remove_logo=form.cleaned_data.get("remove_logo", False),
                 based_on=form.cleaned_data["version"],
                 **{name: form.cleaned_data[name] for name in CouncilForm.Meta.fields},
             )
@@ -533,7 +563,12 @@ def create(request):
     departments = permissions.referent_departments(request.user)
     if not departments.exists():
         raise Http404
-    form = CouncilCreateForm(_posted(request), request.FILES or None, departments=departments)
+    form = CouncilCreateForm(
+        _posted(request),
+        request.FILES or None,
+        departments=departments,
+        initial={"department": departments.first()} if departments.count() == 1 else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             council = services.council_create(
@@ -568,10 +603,10 @@ def animation(request):
             services.referent_appoint(
                 actor=request.user,
                 user=form.cleaned_data["email"],
-                departments=list(form.cleaned_data["departments"]),
+                departments=[form.cleaned_data["department"]],
             )
         except ValidationError as error:
-            form.add_error("departments", error)
+            form.add_error("department", error)
         else:
             messages.success(
                 request,
@@ -589,15 +624,31 @@ def animation(request):
 
 
 @login_required
-@require_POST
 def referent_withdraw(request, pk: int):
     if not permissions.can_appoint_referents(request.user):
         raise Http404
-    assignment = get_object_or_404(ReferentAssignment.objects.select_related("user"), pk=pk)
+    assignment = get_object_or_404(
+        ReferentAssignment.objects.select_related("user", "department"), pk=pk
+    )
+    if request.method != "POST":
+        context = {
+            "title": _("Withdraw %(name)s as referent for %(department)s?")
+            % {"name": assignment.user.display_name, "department": assignment.department},
+            "explanation": [
+                _(
+                    "They will no longer manage the memberships and public pages of "
+                    "the councils of this department. They are told by e-mail."
+                )
+            ],
+            "confirm_label": _("Withdraw"),
+            "cancel_url": reverse("councils:animation"),
+            "danger": True,
+        }
+        return render(request, "councils/confirm.html", context)
     services.referent_withdraw(actor=request.user, assignment=assignment)
     messages.success(
         request,
-        _("%(name)s is no longer referent of %(department)s.")
+        _("%(name)s is no longer referent for the department %(department)s.")
         % {"name": assignment.user.display_name, "department": assignment.department},
     )
     return redirect("councils:animation")

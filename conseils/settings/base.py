@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conseils.context_processors.site",
-                "councils.context_processors.my_councils",
+                "councils.context_processors.header",
             ],
         },
     }

@@ -76,7 +76,7 @@ def test_join_request_accepted_by_a_coordinator(
 
     # Told on the site too, and the space opens.
     client.force_login(resident)
-    assert "acceptée" in client.get(reverse("councils:mine")).content.decode()
+    assert "Acceptée" in client.get(reverse("councils:mine")).content.decode()
     assert client.get(council.get_space_url()).status_code == 200
 
 
@@ -93,9 +93,9 @@ def test_refused_request_is_told_to_the_requester(
             reverse("councils:request_answer", args=[council.slug, join_request.pk, "refuse"])
         )
     assert [m.to for m in mail.outbox] == [[resident.email]]
-    assert "n’ont pas accepté" in mail.outbox[0].body
+    assert "n’a pas été acceptée" in mail.outbox[0].body
     client.force_login(resident)
-    assert "refusée" in client.get(reverse("councils:mine")).content.decode()
+    assert "Refusée" in client.get(reverse("councils:mine")).content.decode()
     assert not Membership.objects.filter(user=resident).exists()
 
 
@@ -113,7 +113,7 @@ def test_contact_form_mails_the_coordinators_without_showing_their_address(
             {"name": "Karim", "email": "karim@exemple.test", "message": f"Bonjour {XSS}"},
             follow=True,
         )
-    assert "Votre message a été envoyé aux coordinateurs." in _messages(response)
+    assert "Votre message a été envoyé au conseil." in _messages(response)
     assert coordinator.email not in response.content.decode()
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
     assert mail.outbox[0].reply_to == ["karim@exemple.test"]
@@ -311,7 +311,7 @@ def test_animator_appoints_and_withdraws_a_referent(client):
     client.force_login(animator)
     response = client.post(
         reverse("councils:animation"),
-        {"email": "olivier@exemple.test", "departments": [department("59").pk]},
+        {"email": "olivier@exemple.test", "department": department("59").pk},
         follow=True,
     )
     assert response.status_code == 200
@@ -353,7 +353,7 @@ def test_superuser_in_the_admin_leaves_a_line_in_the_transparency_log(client, co
     client.force_login(coordinator)
     page = client.get(reverse("councils:access_log", args=[council.slug])).content.decode()
     assert "Opérateur" in page
-    assert "administration technique" in page
+    assert "L’équipe technique a consulté" in html.unescape(page)
 
 
 def test_the_space_shows_who_joined_recently(client, council):
@@ -432,3 +432,141 @@ def test_a_double_submitted_invitation_sends_one_email(
         client.post(reverse("councils:invite", args=[council.slug]), data)
     assert len(mail.outbox) == 1
     assert council.invitations.count() == 1
+
+
+def test_contact_goes_to_the_referents_while_there_is_no_coordinator(
+    client, council, django_capture_on_commit_callbacks
+):
+    referent = referent_of("59")
+    member_of(council)
+    page = client.get(council.get_absolute_url()).content.decode()
+    assert "Envoyer mon message" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("councils:contact", args=[council.slug]),
+            {"name": "Karim", "email": "karim@exemple.test", "message": "Bonjour"},
+        )
+    assert [m.to for m in mail.outbox] == [[referent.email]]
+
+
+def test_a_council_nobody_can_answer_shows_no_contact_form(client, council):
+    page = html.unescape(client.get(council.get_absolute_url()).content.decode())
+    assert "Envoyer mon message" not in page
+    assert "Ce conseil ne peut pas recevoir de message en ce moment." in page
+    response = client.post(
+        reverse("councils:contact", args=[council.slug]),
+        {"name": "Karim", "email": "karim@exemple.test", "message": "Mon texte"},
+    )
+    assert response.status_code == 400
+    assert "Mon texte" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_removed_members_and_new_coordinators_are_told_by_email(
+    client, council, django_capture_on_commit_callbacks
+):
+    coordinator = coordinator_of(council)
+    promoted, removed = member_of(council), member_of(council)
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse(
+                "councils:member_role",
+                args=[council.slug, Membership.objects.get(user=promoted).pk],
+            ),
+            {"role": "coordinator"},
+        )
+        client.post(
+            reverse(
+                "councils:member_remove",
+                args=[council.slug, Membership.objects.get(user=removed).pk],
+            )
+        )
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "vous êtes maintenant coordinateur" in bodies[promoted.email]
+    assert "Vous n’êtes plus membre de ce conseil" in bodies[removed.email]
+    assert coordinator.email not in bodies
+
+
+def test_the_only_coordinator_is_warned_before_leaving(client, council):
+    coordinator = coordinator_of(council)
+    client.force_login(coordinator)
+    page = html.unescape(
+        client.get(reverse("councils:leave", args=[council.slug])).content.decode()
+    )
+    assert "Vous êtes le seul coordinateur de ce conseil" in page
+    assert 'class="button-danger"' not in page
+    # Removing oneself from the management table leads to the same page.
+    own = Membership.objects.get(user=coordinator)
+    response = client.get(reverse("councils:member_remove", args=[council.slug, own.pk]))
+    assert response.url == reverse("councils:leave", args=[council.slug])
+
+
+def test_refusing_and_withdrawing_ask_for_confirmation(client, council):
+    coordinator = coordinator_of(council)
+    join_request = services.membership_request(user=UserFactory(), council=council, message="")
+    client.force_login(coordinator)
+    page = client.get(reverse("councils:request_refuse", args=[council.slug, join_request.pk]))
+    assert "Refuser la demande" in page.content.decode()
+    join_request.refresh_from_db()
+    assert join_request.is_pending
+
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    referent = referent_of("59")
+    assignment = ReferentAssignment.objects.get(user=referent)
+    client.force_login(animator)
+    page = client.get(reverse("councils:referent_withdraw", args=[assignment.pk]))
+    assert page.status_code == 200
+    assert ReferentAssignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_an_invitation_link_opened_by_another_account_cannot_be_accepted(client, council):
+    invitation = services.invitation_send(
+        actor=coordinator_of(council), council=council, email="invitee@exemple.test", role="member"
+    )
+    path = reverse("councils:invitation", args=[services.invitation_token(invitation)])
+    client.force_login(UserFactory(email="autre@exemple.test"))
+    page = html.unescape(client.get(path).content.decode())
+    assert "Cette invitation a été envoyée à invitee@exemple.test" in page
+    assert "Accepter l’invitation" not in page
+    client.post(path)
+    assert not Membership.objects.filter(council=council, user__email="autre@exemple.test").exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("q=alma", True),
+        ("q=ALMA+gare", True),
+        ("q=alma+tourcoing", False),
+        ("town=rou", True),
+        ("town=Roubaix", True),
+        ("town=Lille", False),
+    ],
+)
+def test_directory_search_ignores_accents_case_and_word_order(client, query, found):
+    council_create(name="Conseil citoyen de l'Alma", town="Roubaix", neighbourhood_name="Alma-Gare")
+    council_create(name="Conseil citoyen de la Duchère", town="Lyon", department=department("69"))
+    page = client.get(f"/conseils/?{query}").content.decode()
+    assert ("Conseil citoyen de l&#x27;Alma" in page) is found
+    assert "Duchère" in client.get("/conseils/?q=duchere").content.decode()
+
+
+def test_directory_says_when_region_and_department_disagree(client):
+    bretagne = department("35").region
+    response = client.get(f"/conseils/?region={bretagne.pk}&department=59")
+    assert "n’est pas dans la région Bretagne" in html.unescape(response.content.decode())
+
+
+def test_public_page_refuses_a_wrong_code_and_a_future_date(client, council):
+    client.force_login(coordinator_of(council))
+    url = reverse("councils:edit", args=[council.slug])
+    response = client.post(
+        url, _edit_data(council, neighbourhood_code="PAS-UN-CODE", founded_on="2099-01-01")
+    )
+    page = html.unescape(response.content.decode())
+    assert "Ce n’est pas un code de quartier" in page
+    assert "La date de création ne peut pas être dans le futur." in page
+    council.refresh_from_db()
+    assert council.neighbourhood_code != "PAS-UN-CODE"

@@ -748,13 +748,14 @@ def test_a_used_invitation_is_refused():
     invitation = services.invitation_send(
         actor=coordinator_of(council), council=council, email="a@exemple.test", role=MEMBER
     )
-    services.invitation_accept(user=UserFactory(), invitation=invitation)
+    invitee = UserFactory(email="a@exemple.test")
+    services.invitation_accept(user=invitee, invitation=invitation)
     before = _state(council)
 
     with pytest.raises(ValidationError) as from_token:
         services.invitation_from_token(services.invitation_token(invitation))
     with pytest.raises(ValidationError) as accepted:
-        services.invitation_accept(user=UserFactory(), invitation=invitation)
+        services.invitation_accept(user=invitee, invitation=invitation)
 
     _refused(from_token, services.ERROR_INVITATION_USED)
     _refused(accepted, services.ERROR_INVITATION_USED)
@@ -765,7 +766,7 @@ def test_a_used_invitation_is_refused():
 def test_accepting_an_invitation_makes_a_member_with_the_invited_role(role):
     council = council_create()
     coordinator = coordinator_of(council)
-    user = UserFactory()
+    user = UserFactory(email="adresse@exemple.test")
     pending = services.membership_request(user=user, council=council, message="")
     invitation = services.invitation_send(
         actor=coordinator, council=council, email="adresse@exemple.test", role=role
@@ -797,10 +798,11 @@ def test_accepting_an_invitation_makes_a_member_with_the_invited_role(role):
 def test_an_invitation_to_coordinate_promotes_a_member():
     council = council_create()
     coordinator = coordinator_of(council)
-    user = member_of(council)
     invitation = services.invitation_send(
         actor=coordinator, council=council, email="autre@exemple.test", role=COORDINATOR
     )
+    # Joined by another way while the invitation waited.
+    user = member_of(council, UserFactory(email="autre@exemple.test"))
 
     services.invitation_accept(user=user, invitation=invitation)
 
@@ -1164,7 +1166,7 @@ def test_the_membership_log_records_who_did_what_to_whom_and_when():
     services.invitation_accept(
         user=invited,
         invitation=services.invitation_send(
-            actor=coordinator, council=council, email="invitee@exemple.test", role=MEMBER
+            actor=coordinator, council=council, email=invited.email, role=MEMBER
         ),
     )
     services.membership_role_change(
@@ -1189,8 +1191,8 @@ def test_the_membership_log_records_who_did_what_to_whom_and_when():
         (Action.REFUSED, coordinator, refused, ""),
         (Action.INVITED, coordinator, None, "x@exemple.test"),
         (Action.INVITATION_REVOKED, coordinator, None, "x@exemple.test"),
-        (Action.INVITED, coordinator, None, "invitee@exemple.test"),
-        (Action.JOINED, invited, invited, "invitee@exemple.test"),
+        (Action.INVITED, coordinator, None, invited.email),
+        (Action.JOINED, invited, invited, invited.email),
         (Action.ROLE_CHANGED, coordinator, asking, str(Membership.Role.COORDINATOR.label)),
         (Action.REMOVED, asking, invited, ""),
         (Action.LEFT, coordinator, coordinator, ""),
@@ -1315,7 +1317,7 @@ def test_space_access_record_writes_who_why_and_where():
 
     access.refresh_from_db()
     assert access.user == superuser
-    assert access.user_label == "Admin <admin@exemple.test>"
+    assert access.user_label == "Admin"
     assert access.reason == "r" * 200
     assert len(access.path) == 500
     assert access.created_at is not None
@@ -1330,7 +1332,7 @@ def test_a_space_access_line_still_says_who_once_the_account_is_gone():
 
     access = SpaceAccess.objects.get(council=council)
     assert access.user is None
-    assert access.user_label == "Admin <admin@exemple.test>"
+    assert access.user_label == "Admin"
 
 
 def test_space_access_record_fits_a_long_name_and_address():
@@ -1442,3 +1444,35 @@ def test_a_coordinator_who_is_also_referent_gets_one_request_email(
 def test_invitations_expire_in_the_message_the_user_reads():
     assert timedelta(days=14) == services.INVITATION_MAX_AGE
     assert "14" in str(services.ERROR_INVITATION_INVALID)
+
+
+def test_an_invitation_is_accepted_only_by_the_account_of_its_address():
+    """A forwarded or leaked link does not make its holder a member."""
+    council = council_create()
+    invitation = services.invitation_send(
+        actor=coordinator_of(council),
+        council=council,
+        email="invitee@exemple.test",
+        role=COORDINATOR,
+    )
+    someone_else = UserFactory(email="quelqu-un@exemple.test")
+    unverified = UserFactory(email="invitee@exemple.test", verified=False)
+    before = _state(council)
+
+    for user in (someone_else, unverified):
+        with pytest.raises(ValidationError) as excinfo:
+            services.invitation_accept(user=user, invitation=invitation)
+        _refused(excinfo, services.ERROR_INVITATION_OTHER_ADDRESS)
+    assert _state(council) == before
+    invitation.refresh_from_db()
+    assert invitation.is_open
+
+
+def test_a_refused_link_keeps_its_text_and_is_not_a_link():
+    council = council_create(
+        presentation="Voir [notre site](javascript:alert(1)) ou [ici](https://exemple.test)"
+    )
+    assert "<a" in council.presentation_html
+    assert "notre site" in council.presentation_html
+    assert council.presentation_html.count("<a ") == 1
+    assert 'href="https://exemple.test"' in council.presentation_html
