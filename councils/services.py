@@ -367,6 +367,13 @@ def _locked_pending_request(join_request: JoinRequest) -> JoinRequest:
     return locked
 
 
+def _answer(join_request: JoinRequest, status: str, actor: User | None) -> None:
+    join_request.status = status
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = actor
+    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+
+
 @transaction.atomic
 def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership:
     if not permissions.can_manage_members(actor, join_request.council):
@@ -375,10 +382,7 @@ def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership
     council = join_request.council
     if not council.is_active:
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
-    join_request.status = JoinRequest.Status.ACCEPTED
-    join_request.decided_at = timezone.now()
-    join_request.decided_by = actor
-    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    _answer(join_request, JoinRequest.Status.ACCEPTED, actor)
     membership = Membership.objects.filter(council=council, user=join_request.user).first()
     if membership is not None:
         # Added meanwhile (by a referent): the request is simply settled.
@@ -401,10 +405,7 @@ def join_request_refuse(*, actor: User, join_request: JoinRequest) -> JoinReques
     if not permissions.can_manage_members(actor, join_request.council):
         raise PermissionDenied
     join_request = _locked_pending_request(join_request)
-    join_request.status = JoinRequest.Status.REFUSED
-    join_request.decided_at = timezone.now()
-    join_request.decided_by = actor
-    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    _answer(join_request, JoinRequest.Status.REFUSED, actor)
     council = join_request.council
     _record(council, MembershipEvent.Action.REFUSED, actor=actor, subject=join_request.user)
     emails.send_to_each(
@@ -423,9 +424,7 @@ def join_request_withdraw(*, user: User, join_request: JoinRequest) -> None:
     if join_request.user_id != user.pk:
         raise PermissionDenied
     join_request = _locked_pending_request(join_request)
-    join_request.status = JoinRequest.Status.WITHDRAWN
-    join_request.decided_at = timezone.now()
-    join_request.save(update_fields=["status", "decided_at"])
+    _answer(join_request, JoinRequest.Status.WITHDRAWN, None)
 
 
 # Invitations.

@@ -50,24 +50,25 @@ def _council(slug: str) -> Council:
     return get_object_or_404(Council.objects.select_related("department__region"), slug=slug)
 
 
-def access_space(request, slug: str) -> Council:
-    """The council whose space ``request.user`` may read; 404 for anyone else."""
+def _access(request, slug: str, allowed) -> Council:
+    """The council, if ``allowed(user, council)``; 404 otherwise, whether it
+    exists or not; anonymous visitors are sent to log in first."""
     council = _council(slug)
     if not request.user.is_authenticated:
         raise LoginRequired
-    if not permissions.can_view_space(request.user, council):
+    if not allowed(request.user, council):
         raise Http404
     return council
+
+
+def access_space(request, slug: str) -> Council:
+    """The council whose space ``request.user`` may read."""
+    return _access(request, slug, permissions.can_view_space)
 
 
 def access_management(request, slug: str) -> Council:
-    """The council whose memberships ``request.user`` manages; 404 otherwise."""
-    council = _council(slug)
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    if not permissions.can_manage_members(request.user, council):
-        raise Http404
-    return council
+    """The council whose memberships ``request.user`` manages."""
+    return _access(request, slug, permissions.can_manage_members)
 
 
 def _login_or(view):
@@ -496,11 +497,7 @@ def log(request, slug: str):
 
 @_login_or
 def access_log(request, slug: str):
-    council = _council(slug)
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    if not permissions.can_read_access_log(request.user, council):
-        raise Http404
+    council = _access(request, slug, permissions.can_read_access_log)
     context = {
         "council": council,
         "page": _page(request, council.space_accesses.all(), LOG_PAGE_SIZE),
@@ -510,11 +507,7 @@ def access_log(request, slug: str):
 
 @_login_or
 def edit(request, slug: str):
-    council = _council(slug)
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    if not permissions.can_edit_council(request.user, council):
-        raise Http404
+    council = _access(request, slug, permissions.can_edit_council)
     form = CouncilForm(_posted(request), request.FILES or None, instance=_council(slug))
     current = None
     if request.method == "POST" and form.is_valid():
@@ -542,11 +535,7 @@ def edit(request, slug: str):
 
 @_login_or
 def archive(request, slug: str):
-    council = _council(slug)
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    if not permissions.can_archive_council(request.user, council):
-        raise Http404
+    council = _access(request, slug, permissions.can_archive_council)
     if request.method == "POST":
         if council.is_active:
             services.council_archive(actor=request.user, council=council)
