@@ -17,3 +17,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user) -> None:
         # Accounts have no username; the e-mail address is the identifier.
         return None
+
+    def unstash_verified_email(self, request) -> str | None:
+        """An address proved elsewhere (an invitation link opened from its
+        mailbox) counts as verified only for an account created with that
+        very address; another typed address is confirmed the usual way, and
+        the proved one is not attached to the account."""
+        stashed = super().unstash_verified_email(request)
+        typed = (request.POST.get("email") or "").strip().lower()
+        if stashed and typed and stashed.lower() != typed:
+            return None
+        return stashed

@@ -1,5 +1,10 @@
-"""The technical admin. A superuser who is not a member and opens a council's
-private data here leaves a line in the council's transparency log."""
+"""The technical admin: read-only for councils.
+
+Every change to a council, a membership or a referent goes through the site's
+services, which keep guardian's grants, the log and the e-mails in step; an
+admin edit would leave, say, a removed member still able to read the space.
+A superuser who is not a member and opens a council's private data here leaves
+a line in the council's transparency log."""
 
 from __future__ import annotations
 
@@ -22,7 +27,20 @@ from .models import (
 ADMIN_REASON = _("The technical team opened “%(what)s” in the administration")
 
 
-class SpaceAccessLoggingAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Look, don't touch: the services are the only way to write."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SpaceAccessLoggingAdmin(ReadOnlyAdmin):
     """Log every admin view of an object that belongs to a council's space.
 
     Later apps (forums, documents) reuse it for their private objects and say
@@ -44,13 +62,13 @@ class SpaceAccessLoggingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin):
     list_display = ["code", "name"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
@@ -59,8 +77,17 @@ class DepartmentAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    raw_id_fields = ["user"]
-    readonly_fields = ["joined_at"]
+    fields = ["user", "role", "joined_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Council)
@@ -75,11 +102,6 @@ class CouncilAdmin(SpaceAccessLoggingAdmin):
     def council_of(self, obj) -> Council:
         return obj
 
-    def has_add_permission(self, request) -> bool:
-        # Councils are created by referents on the site, where the groups and
-        # grants are set up by the service.
-        return False
-
 
 @admin.register(Membership)
 class MembershipAdmin(SpaceAccessLoggingAdmin):
@@ -91,7 +113,7 @@ class MembershipAdmin(SpaceAccessLoggingAdmin):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(ReadOnlyAdmin):
     list_display = ["user", "council", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["user", "council", "decided_by"]
@@ -99,43 +121,27 @@ class JoinRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["email", "council", "role", "created_at", "accepted_at", "revoked_at"]
     raw_id_fields = ["council", "invited_by", "accepted_by"]
     list_select_related = ["council"]
 
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(admin.ModelAdmin):
+class MembershipEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "council", "action", "actor", "subject", "detail"]
     list_filter = ["action"]
     list_select_related = ["council", "actor", "subject"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(ReferentAssignment)
-class ReferentAssignmentAdmin(admin.ModelAdmin):
+class ReferentAssignmentAdmin(ReadOnlyAdmin):
     list_display = ["user", "department", "appointed_at"]
     raw_id_fields = ["user", "appointed_by"]
     list_select_related = ["user", "department"]
 
-    def has_add_permission(self, request) -> bool:
-        # Appointed by the national animation on the site (grants follow).
-        return False
-
 
 @admin.register(SpaceAccess)
-class SpaceAccessAdmin(admin.ModelAdmin):
+class SpaceAccessAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "council", "user_label", "reason", "path"]
     list_select_related = ["council"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -44,6 +45,23 @@ class DirectoryFilterForm(forms.Form):
         to_field_name="code",
     )
     town = forms.CharField(label=_("Town"), required=False, max_length=120)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Alphabetical as a reader expects it ("Île-de-France" among the I),
+        # departments grouped under their region.
+        regions = sorted(Region.objects.all(), key=lambda region: slugify(region.name))
+        self.fields["region"].choices = [("", self.fields["region"].empty_label)] + [
+            (region.pk, region.name) for region in regions
+        ]
+        by_region: dict[int, list] = {}
+        for department in Department.objects.order_by("code"):
+            by_region.setdefault(department.region_id, []).append(
+                (department.code, f"{department.code} – {department.name}")
+            )
+        self.fields["department"].choices = [("", self.fields["department"].empty_label)] + [
+            (region.name, by_region.get(region.pk, [])) for region in regions
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -164,7 +182,7 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(
         label=_("Your e-mail address"),
-        help_text=_("The coordinators answer you at this address."),
+        help_text=_("The council answers you at this address."),
     )
     message = forms.CharField(
         label=_("Your message"),

@@ -100,17 +100,27 @@ class Council(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     members_group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="council_as_members", editable=False
+        Group,
+        on_delete=models.PROTECT,
+        related_name="council_as_members",
+        editable=False,
+        verbose_name=_("members group"),
     )
     coordinators_group = models.OneToOneField(
-        Group, on_delete=models.PROTECT, related_name="council_as_coordinators", editable=False
+        Group,
+        on_delete=models.PROTECT,
+        related_name="council_as_coordinators",
+        editable=False,
+        verbose_name=_("coordinators group"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # The public page's version: an edit based on an older one is refused.
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     # Moved forward by every contribution in the space (services of each app).
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("archived on")
+    )
 
     # Accent- and case-free copies for the directory (written by services):
     # "alma gare roubaix" finds "Alma-Gare" typed "alma", "Roubaix" typed "rou".
@@ -133,7 +143,8 @@ class Council(models.Model):
             ("edit_council", _("Edit the public page")),
         ]
         indexes = [
-            models.Index(fields=["status", "sort_key"]),
+            # The directory's order: active councils by name, then town.
+            models.Index(fields=["status", "sort_key", "town_key"]),
             models.Index(fields=["town_key"]),
             models.Index(fields=["last_activity_at"]),
         ]
@@ -175,9 +186,14 @@ class Membership(models.Model):
         MEMBER = "member", _("member")
         COORDINATOR = "coordinator", _("coordinator")
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("council")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="council_memberships",
+        verbose_name=_("person"),
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
     joined_at = models.DateTimeField(_("member since"), default=timezone.now)
@@ -204,10 +220,16 @@ class JoinRequest(models.Model):
         ACCEPTED = "accepted", _("accepted")
         REFUSED = "refused", _("refused")
         WITHDRAWN = "withdrawn", _("withdrawn")
+        CANCELLED = "cancelled", _("cancelled: council archived")
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="join_requests")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("council")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("person"),
     )
     message = models.TextField(_("message"), max_length=JOIN_MESSAGE_MAX_LENGTH, blank=True)
     status = models.CharField(
@@ -221,6 +243,7 @@ class JoinRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("answered by"),
     )
 
     class Meta:
@@ -246,24 +269,31 @@ class JoinRequest(models.Model):
 class Invitation(models.Model):
     """An invitation sent by e-mail; its link carries a signed token."""
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="invitations")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("council")
+    )
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(
         _("role"), max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("sent on"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted on"))
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled on"))
 
     class Meta:
         verbose_name = _("invitation")
@@ -285,6 +315,7 @@ class MembershipEvent(models.Model):
         REQUESTED = "requested", _("asked to join")
         ACCEPTED = "accepted", _("request accepted")
         REFUSED = "refused", _("request refused")
+        WITHDRAWN = "withdrawn", _("request withdrawn")
         INVITED = "invited", _("invited")
         INVITATION_REVOKED = "invitation_revoked", _("invitation cancelled")
         JOINED = "joined", _("joined")
@@ -295,20 +326,30 @@ class MembershipEvent(models.Model):
         ARCHIVED = "archived", _("council archived")
         REACTIVATED = "reactivated", _("council reactivated")
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20, choices=Action.choices)
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="events", verbose_name=_("council")
+    )
+    action = models.CharField(max_length=20, choices=Action.choices, verbose_name=_("action"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
     )
     # The invited address, the new role...: what the line needs beyond the people.
-    detail = models.CharField(max_length=200, blank=True)
+    detail = models.CharField(max_length=200, blank=True, verbose_name=_("detail"))
     # Done by the site itself (demo data, commands), not by a person whose
     # account may since have been deleted.
-    by_system = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    by_system = models.BooleanField(default=False, verbose_name=_("done by the site"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("date"))
 
     class Meta:
         verbose_name = _("membership event")
@@ -323,15 +364,25 @@ class ReferentAssignment(models.Model):
     """A local referent for one department, appointed by the national animation."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referent_assignments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="referent_assignments",
+        verbose_name=_("referent"),
     )
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="referent_assignments"
+        Department,
+        on_delete=models.CASCADE,
+        related_name="referent_assignments",
+        verbose_name=_("department"),
     )
     appointed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("appointed by"),
     )
-    appointed_at = models.DateTimeField(default=timezone.now)
+    appointed_at = models.DateTimeField(default=timezone.now, verbose_name=_("appointed on"))
 
     class Meta:
         verbose_name = _("referent assignment")
@@ -352,15 +403,21 @@ class SpaceAccess(models.Model):
     read by the council's coordinators.
     """
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="space_accesses")
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="space_accesses", verbose_name=_("council")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("person"),
     )
     # The name at the time: the line must still say who, if the account goes.
-    user_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=200)
-    path = models.CharField(max_length=500)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    user_label = models.CharField(max_length=200, verbose_name=_("name"))
+    reason = models.CharField(max_length=200, verbose_name=_("what"))
+    path = models.CharField(max_length=500, verbose_name=_("page"))
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("date"))
 
     class Meta:
         verbose_name = _("access by a non-member")

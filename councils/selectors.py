@@ -33,7 +33,12 @@ class DirectoryFilters:
 
 def directory(filters: DirectoryFilters) -> QuerySet[Council]:
     """Active councils matching the filters, ready for the directory cards."""
-    councils = Council.objects.active().select_related("department__region")
+    # The cards show neither presentation: leave their kilobytes in the database.
+    councils = (
+        Council.objects.active()
+        .select_related("department__region")
+        .defer("presentation", "presentation_html")
+    )
     for word in slugify(filters.query).split("-") if filters.query else []:
         councils = councils.filter(search_key__contains=word)
     if filters.region is not None:
@@ -47,14 +52,14 @@ def directory(filters: DirectoryFilters) -> QuerySet[Council]:
 
 def region_counts() -> list[Region]:
     """Every region with its number of active councils (``council_count``)."""
-    return list(
-        Region.objects.annotate(
-            council_count=Count(
-                "departments__councils",
-                filter=Q(departments__councils__status=Council.Status.ACTIVE),
-            )
-        ).order_by("name")
+    regions = Region.objects.annotate(
+        council_count=Count(
+            "departments__councils",
+            filter=Q(departments__councils__status=Council.Status.ACTIVE),
+        )
     )
+    # Sorted without accents whatever the database's collation: "Île" with the I.
+    return sorted(regions, key=lambda region: slugify(region.name))
 
 
 def departments_with_councils() -> QuerySet[Department]:
@@ -199,4 +204,12 @@ def councils_without_recent_activity(*, since: timedelta = INACTIVE_AFTER) -> Qu
         .filter(last_activity_at__lt=timezone.now() - since)
         .select_related("department")
         .order_by("last_activity_at")
+    )
+
+
+def archived_councils() -> QuerySet[Council]:
+    return (
+        Council.objects.filter(status=Council.Status.ARCHIVED)
+        .select_related("department")
+        .order_by("-archived_at")
     )

@@ -78,8 +78,11 @@ ERROR_INVITATION_OTHER_ADDRESS = _(
     "This invitation was sent to another e-mail address. Log in with the account "
     "of that address, or create one with it."
 )
+ERROR_INVITATION_ARCHIVED = _(
+    "This council has been archived since the invitation was sent: it no longer takes new members."
+)
 ERROR_NOT_REFERENT_THERE = _("You are not a referent of this department.")
-ERROR_ALREADY_REFERENT = _("This person is already referent of every chosen department.")
+ERROR_ALREADY_REFERENT = _("This person is already referent of this department.")
 
 
 # Councils.
@@ -243,8 +246,21 @@ def council_archive(*, actor: User, council: Council) -> Council:
     council.save(update_fields=["status", "archived_at"])
     for group in (council.members_group, council.coordinators_group):
         remove_perm(permissions.CONTRIBUTE, group, council)
-    JoinRequest.objects.filter(council=council, status=JoinRequest.Status.PENDING).update(
-        status=JoinRequest.Status.REFUSED, decided_at=timezone.now(), decided_by=actor
+    waiting = list(
+        JoinRequest.objects.filter(
+            council=council, status=JoinRequest.Status.PENDING
+        ).select_related("user")
+    )
+    JoinRequest.objects.filter(pk__in=[request.pk for request in waiting]).update(
+        status=JoinRequest.Status.CANCELLED, decided_at=timezone.now(), decided_by=actor
+    )
+    emails.send_to_each(
+        template="join_cancelled",
+        recipients=[request.user.email for request in waiting],
+        context={
+            "council": council,
+            "directory_url": emails.absolute_url(reverse("councils:directory")),
+        },
     )
     Invitation.objects.filter(
         council=council, accepted_at__isnull=True, revoked_at__isnull=True
@@ -425,6 +441,7 @@ def join_request_withdraw(*, user: User, join_request: JoinRequest) -> None:
         raise PermissionDenied
     join_request = _locked_pending_request(join_request)
     _answer(join_request, JoinRequest.Status.WITHDRAWN, None)
+    _record(join_request.council, MembershipEvent.Action.WITHDRAWN, actor=user, subject=user)
 
 
 # Invitations.
@@ -441,8 +458,10 @@ def invitation_from_token(token: str) -> Invitation:
     except signing.BadSignature as exc:
         raise ValidationError(ERROR_INVITATION_INVALID, code="invalid") from exc
     invitation = Invitation.objects.select_related("council", "invited_by").filter(pk=pk).first()
-    if invitation is None or not invitation.council.is_active:
+    if invitation is None:
         raise ValidationError(ERROR_INVITATION_INVALID, code="invalid")
+    if not invitation.council.is_active:
+        raise ValidationError(ERROR_INVITATION_ARCHIVED, code="archived")
     if not invitation.is_open:
         raise ValidationError(ERROR_INVITATION_USED, code="used")
     return invitation
@@ -695,9 +714,9 @@ def _send_role_changed(membership: Membership) -> None:
         recipients=[membership.user.email],
         context={
             "council": council,
-            "role": str(Membership.Role(membership.role).label),
             "is_coordinator": membership.is_coordinator,
             "manage_url": emails.absolute_url(reverse("councils:manage", args=[council.slug])),
+            "space_url": emails.absolute_url(council.get_space_url()),
         },
     )
 

@@ -39,6 +39,7 @@ from .models import Council, Invitation, JoinRequest, Membership, ReferentAssign
 DIRECTORY_PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
 LOG_PAGE_SIZE = 50
+PENDING_SHOWN = 30
 CONTACT_LIMIT_PER_HOUR = 5
 
 
@@ -112,14 +113,18 @@ def directory(request):
             department=form.cleaned_data["department"],
             town=form.cleaned_data["town"].strip(),
         )
-    page = _page(request, selectors.directory(filters), DIRECTORY_PAGE_SIZE)
+    councils = selectors.directory(filters)
+    if form.is_bound and not form.is_valid():
+        # Contradictory filters: say so and list nothing rather than everything.
+        councils = councils.none()
+    page = _page(request, councils, DIRECTORY_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "regions": selectors.region_counts(),
-        "filtered": any([filters.query, filters.region, filters.department, filters.town]),
+        "filtered": any(request.GET.get(name) for name in DirectoryFilterForm.base_fields),
         "query_string": query.urlencode(),
         "can_create": permissions.can_create_council(request.user),
     }
@@ -150,9 +155,11 @@ def detail(request, slug: str):
     return render(request, "councils/detail.html", context)
 
 
-@require_POST
 def contact(request, slug: str):
     council = _council(slug)
+    if request.method != "POST":
+        # The address left in the bar after a refused message: back to the form.
+        return redirect(f"{council.get_absolute_url()}#contact")
     form = ContactForm(request.POST)
     if form.is_valid():
         if form.is_robot():
@@ -262,11 +269,15 @@ def invitation(request, token: str):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            services.invitation_accept(user=request.user, invitation=invitation)
+            membership = services.invitation_accept(user=request.user, invitation=invitation)
         except ValidationError as error:
             _refused(request, error)
             return redirect(request.path)
-        messages.success(request, _("Welcome! You are now a member of the council."))
+        messages.success(
+            request,
+            _("Welcome! You are now %(role)s of the council.")
+            % {"role": membership.get_role_display()},
+        )
         return redirect(invitation.council.get_space_url())
     context = {
         "invitation": invitation,
@@ -326,12 +337,17 @@ def members(request, slug: str):
 @_login_or
 def manage(request, slug: str):
     council = access_management(request, slug)
-    has_coordinator = selectors.coordinators_of(council).exists()
+    has_coordinator = (
+        selectors.coordinators_of(council).exists()
+        or selectors.open_invitations(council).filter(role=Membership.Role.COORDINATOR).exists()
+    )
     context = {
         "council": council,
         "is_member": permissions.can_view_space(request.user, council),
-        "requests": selectors.pending_requests(council),
-        "invitations": selectors.open_invitations(council),
+        # The oldest first, a screenful at a time: answering them brings the next.
+        "requests": selectors.pending_requests(council)[:PENDING_SHOWN],
+        "request_count": selectors.pending_requests(council).count(),
+        "invitations": selectors.open_invitations(council)[:PENDING_SHOWN],
         "page": _page(request, selectors.memberships_of_council(council), MEMBERS_PAGE_SIZE),
         # A council without coordinator most likely invites its first one.
         "invitation_form": InvitationForm(
@@ -387,15 +403,17 @@ def request_refuse(request, slug: str, pk: int):
         "confirm_label": _("Refuse the request"),
         "cancel_url": reverse("councils:manage", args=[council.slug]),
         "action": reverse("councils:request_answer", args=[council.slug, pk, "refuse"]),
+        "council": council,
         "danger": True,
     }
     return render(request, "councils/confirm.html", context)
 
 
 @_login_or
-@require_POST
 def invite(request, slug: str):
     council = access_management(request, slug)
+    if request.method != "POST":
+        return redirect("councils:manage", slug=council.slug)
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:
@@ -522,10 +540,11 @@ def edit(request, slug: str):
             )
         except ValidationError as error:
             form.add_error(None, error)
-            # Show what the other person saved; the next save starts from it.
-            current = _council(slug)
-            form.data = form.data.copy()
-            form.data["version"] = current.updated_at.isoformat()
+            if getattr(error, "code", None) == "stale":
+                # Show what the other person saved; the next save starts from it.
+                current = _council(slug)
+                form.data = form.data.copy()
+                form.data["version"] = current.updated_at.isoformat()
         else:
             messages.success(request, _("The public page has been saved."))
             return redirect(council)
@@ -608,6 +627,7 @@ def animation(request):
         "without_coordinator": selectors.councils_without_coordinator(),
         "inactive": selectors.councils_without_recent_activity()[:100],
         "inactive_days": selectors.INACTIVE_AFTER.days,
+        "archived": selectors.archived_councils()[:100],
     }
     return render(request, "councils/animation.html", context)
 

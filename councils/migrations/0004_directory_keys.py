@@ -23,6 +23,7 @@ def fill_keys(apps, schema_editor):
         council.sort_key = fold(PREFIX.sub("", council.name).strip() or council.name)[:120]
         council.save(update_fields=["search_key", "town_key", "sort_key"])
     MembershipEvent = apps.get_model("councils", "MembershipEvent")
+    MembershipEvent.objects.filter(actor__isnull=True, action="created").update(by_system=True)
 
 
 class Migration(migrations.Migration):

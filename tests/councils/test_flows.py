@@ -483,7 +483,7 @@ def test_removed_members_and_new_coordinators_are_told_by_email(
             )
         )
     bodies = {m.to[0]: m.body for m in mail.outbox}
-    assert "vous êtes maintenant coordinateur" in bodies[promoted.email]
+    assert "Vous êtes maintenant coordinateur de ce conseil" in bodies[promoted.email]
     assert "Vous n’êtes plus membre de ce conseil" in bodies[removed.email]
     assert coordinator.email not in bodies
 
@@ -570,3 +570,51 @@ def test_public_page_refuses_a_wrong_code_and_a_future_date(client, council):
     assert "La date de création ne peut pas être dans le futur." in page
     council.refresh_from_db()
     assert council.neighbourhood_code != "PAS-UN-CODE"
+
+
+def test_signing_up_from_an_invitation_with_another_address_proves_nothing(
+    client, council, django_capture_on_commit_callbacks
+):
+    invitation = services.invitation_send(
+        actor=coordinator_of(council), council=council, email="invitee@exemple.test", role="member"
+    )
+    path = reverse("councils:invitation", args=[services.invitation_token(invitation)])
+    client.get(path)  # stashes the invited address as proved
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{reverse('account_signup')}?next={path}",
+            {
+                "email": "autre@exemple.test",
+                "display_name": "Autre",
+                "password1": "Quartier-Nord-2026!",
+                "password2": "Quartier-Nord-2026!",
+            },
+        )
+    user = User.objects.get(email="autre@exemple.test")
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified")) == [
+        ("autre@exemple.test", False)
+    ]
+    assert not Membership.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize(
+    "model", ["membership", "council", "referentassignment", "membershipevent"]
+)
+def test_the_admin_cannot_change_memberships_behind_the_services_back(client, council, model):
+    member_of(council)
+    referent_of("59")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(reverse(f"admin:councils_{model}_add")).status_code == 403
+    obj = {
+        "membership": Membership.objects.first,
+        "council": lambda: council,
+        "referentassignment": ReferentAssignment.objects.first,
+        "membershipevent": council.events.first,
+    }[model]()
+    assert (
+        client.post(
+            reverse(f"admin:councils_{model}_delete", args=[obj.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert type(obj).objects.filter(pk=obj.pk).exists()

@@ -383,7 +383,7 @@ def test_archiving_closes_the_council():
     assert permissions.can_view_space(member, archived)
     assert not permissions.can_contribute(member, archived)
     join_request.refresh_from_db()
-    assert join_request.status == JoinRequest.Status.REFUSED
+    assert join_request.status == JoinRequest.Status.CANCELLED
     assert join_request.decided_by == referent
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
@@ -419,7 +419,7 @@ def test_reactivating_gives_back_the_right_to_contribute():
     assert "contribute" in _group_codenames(council.coordinators_group, council)
     assert permissions.can_contribute(member, council)
     join_request.refresh_from_db()
-    assert join_request.status == JoinRequest.Status.REFUSED  # closed requests stay closed
+    assert join_request.status == JoinRequest.Status.CANCELLED  # closed requests stay closed
     assert _last_event(council).action == Action.REACTIVATED
 
 
@@ -908,7 +908,7 @@ def test_an_archived_council_sends_and_honours_no_invitation():
         services.invitation_from_token(token)
 
     _refused(sent, services.ERROR_COUNCIL_ARCHIVED)
-    _refused(followed, services.ERROR_INVITATION_INVALID)
+    _refused(followed, services.ERROR_INVITATION_ARCHIVED)
     assert _state(council) == before
 
 
@@ -1476,3 +1476,22 @@ def test_a_refused_link_keeps_its_text_and_is_not_a_link():
     assert "notre site" in council.presentation_html
     assert council.presentation_html.count("<a ") == 1
     assert 'href="https://exemple.test"' in council.presentation_html
+
+
+def test_archiving_tells_the_people_waiting_and_withdrawing_is_logged(
+    django_capture_on_commit_callbacks,
+):
+    council = council_create()
+    referent = referent_of("59")
+    waiting = UserFactory(email="attente@exemple.test")
+    services.membership_request(user=waiting, council=council, message="")
+    withdrawing = UserFactory()
+    withdrawn = services.membership_request(user=withdrawing, council=council, message="")
+    services.join_request_withdraw(user=withdrawing, join_request=withdrawn)
+    assert _last_event(council).action == Action.WITHDRAWN
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.council_archive(actor=referent, council=council)
+    assert [m.to for m in mail.outbox] == [["attente@exemple.test"]]
+    assert "votre demande est annulée" in mail.outbox[0].body
