@@ -135,7 +135,10 @@ def _council(rng, name, town, department, neighbourhood, index) -> tuple[Council
 
 def _ensure_member(council: Council, user: User, role: str) -> None:
     if not Membership.objects.filter(council=council, user=user).exists():
-        services.membership_grant(actor=None, council=council, user=user, role=role)
+        membership = services.membership_grant(actor=None, council=council, user=user, role=role)
+        Membership.objects.filter(pk=membership.pk).update(
+            joined_at=timezone.now() - timedelta(days=150)
+        )
 
 
 def _seed_members(rng, councils: list[Council]) -> int:
@@ -161,6 +164,11 @@ def _seed_members(rng, councils: list[Council]) -> int:
                 defaults={"message": "Bonjour, j'habite le quartier et je voudrais participer."},
             )
             continue
-        services.membership_grant(actor=None, council=council, user=resident, role=role)
+        membership = services.membership_grant(
+            actor=None, council=council, user=resident, role=role
+        )
+        # Established members: joined some time after their account was made.
+        joined = resident.date_joined + timedelta(days=rng.randint(1, 25))
+        Membership.objects.filter(pk=membership.pk).update(joined_at=min(joined, timezone.now()))
         created += 1
     return created

@@ -39,3 +39,30 @@ def test_seed_demo_scale_adds_more(client):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", scale=1, verbosity=0)
     assert User.objects.count() == len(demo.DEMO_ACCOUNTS) + 2 * demo.BASE_POPULATION
+
+
+def test_seed_demo_gives_the_demo_accounts_their_councils():
+    from councils import permissions
+    from councils.models import Council, Membership
+
+    call_command("seed_demo", verbosity=0)
+    memberships = Membership.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Membership.objects.count() == memberships
+
+    def account(name):
+        return User.objects.get(email=f"{name}@demo.conseils.test")
+
+    first = Council.objects.get(slug="alma-roubaix")
+    second = Council.objects.get(slug="bourgogne-tourcoing")
+    assert Council.objects.count() == 20
+    assert permissions.is_coordinator(account("coordination-a"), first)
+    assert permissions.can_view_space(account("membre-a"), first)
+    assert not permissions.can_view_space(account("membre-a"), second)
+    assert permissions.can_view_space(account("membre-b"), second)
+    referent = account("referent")
+    assert permissions.can_manage_members(referent, first)
+    assert permissions.can_manage_members(referent, second)
+    assert not permissions.can_view_space(referent, first)
+    assert not permissions.councils_with_space_visible_to(account("habitant")).exists()
+    assert not permissions.councils_with_space_visible_to(account("animation")).exists()
