@@ -100,6 +100,17 @@ def _refused(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _attempt(request, action, success) -> bool:
+    """Run ``action`` (a service call); tell the user ``success()`` or why not."""
+    try:
+        action()
+    except ValidationError as error:
+        _refused(request, error)
+        return False
+    messages.success(request, success())
+    return True
+
+
 # The public side.
 
 
@@ -204,20 +215,16 @@ def join(request, slug: str):
         return redirect(council)
     form = JoinRequestForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.membership_request(
+        _attempt(
+            request,
+            lambda: services.membership_request(
                 user=request.user, council=council, message=form.cleaned_data["message"]
-            )
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Your request has been sent. The coordinators will answer you; "
-                    "you will receive an e-mail."
-                ),
-            )
+            ),
+            lambda: _(
+                "Your request has been sent. The coordinators will answer you; "
+                "you will receive an e-mail."
+            ),
+        )
         return redirect(council)
     return render(request, "councils/join.html", {"council": council, "form": form})
 
@@ -226,12 +233,11 @@ def join(request, slug: str):
 @require_POST
 def join_withdraw(request, pk: int):
     join_request = get_object_or_404(JoinRequest, pk=pk, user=request.user)
-    try:
-        services.join_request_withdraw(user=request.user, join_request=join_request)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("Your request has been withdrawn."))
+    _attempt(
+        request,
+        lambda: services.join_request_withdraw(user=request.user, join_request=join_request),
+        lambda: _("Your request has been withdrawn."),
+    )
     return redirect("councils:mine")
 
 
@@ -374,16 +380,15 @@ def request_answer(request, slug: str, pk: int, decision: str):
     }.get(decision)
     if service is None:
         raise Http404
-    try:
-        service(actor=request.user, join_request=join_request)
-    except ValidationError as error:
-        _refused(request, error)
+    if decision == "accept":
+        message = _("%(name)s is now a member.")
     else:
-        if decision == "accept":
-            message = _("%(name)s is now a member.")
-        else:
-            message = _("The request of %(name)s has been refused.")
-        messages.success(request, message % {"name": join_request.user.display_name})
+        message = _("The request of %(name)s has been refused.")
+    _attempt(
+        request,
+        lambda: service(actor=request.user, join_request=join_request),
+        lambda: message % {"name": join_request.user.display_name},
+    )
     return redirect("councils:manage", slug=council.slug)
 
 
@@ -441,12 +446,11 @@ def invite(request, slug: str):
 def invitation_revoke(request, slug: str, pk: int):
     council = access_management(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, council=council)
-    try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The invitation has been cancelled."))
+    _attempt(
+        request,
+        lambda: services.invitation_revoke(actor=request.user, invitation=invitation),
+        lambda: _("The invitation has been cancelled."),
+    )
     return redirect("councils:manage", slug=council.slug)
 
 
@@ -461,21 +465,17 @@ def member_role(request, slug: str, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose a role from the list."))
         return redirect("councils:manage", slug=council.slug)
-    try:
-        services.membership_role_change(
-            actor=request.user, membership=membership, role=form.cleaned_data["role"]
-        )
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(
-            request,
+    role = form.cleaned_data["role"]
+    _attempt(
+        request,
+        lambda: services.membership_role_change(
+            actor=request.user, membership=membership, role=role
+        ),
+        lambda: (
             _("%(name)s is now %(role)s.")
-            % {
-                "name": membership.user.display_name,
-                "role": Membership.Role(form.cleaned_data["role"]).label,
-            },
-        )
+            % {"name": membership.user.display_name, "role": Membership.Role(role).label}
+        ),
+    )
     return redirect("councils:manage", slug=council.slug)
 
 
@@ -488,15 +488,11 @@ def member_remove(request, slug: str, pk: int):
     if membership.user_id == request.user.pk:
         return redirect("councils:leave", slug=council.slug)
     if request.method == "POST":
-        try:
-            services.membership_remove(actor=request.user, membership=membership)
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is no longer a member.") % {"name": membership.user.display_name},
-            )
+        _attempt(
+            request,
+            lambda: services.membership_remove(actor=request.user, membership=membership),
+            lambda: _("%(name)s is no longer a member.") % {"name": membership.user.display_name},
+        )
         return redirect("councils:manage", slug=council.slug)
     context = {"council": council, "membership": membership}
     return render(request, "councils/member_remove.html", context)
