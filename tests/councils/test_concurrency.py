@@ -16,6 +16,7 @@ from django.db import connection
 
 from accounts.models import User
 from councils import services
+from councils.services import memberships as membership_services
 from councils.models import Council, JoinRequest, Membership, MembershipEvent
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create
@@ -63,13 +64,13 @@ def _run_together(*calls):
 
 
 def _held_after(function_name: str):
-    """Patch the ``services`` function that reads (and locks) the row, so that
+    """Patch the ``services.memberships`` function that reads (and locks) the row, so that
     each thread, once it holds what it read, waits for the other thread to hold
     it too, or a short while if the row lock keeps the other one out.
 
     Returns the patch and a record of how many times both held it at once.
     """
-    original = getattr(services, function_name)
+    original = getattr(membership_services, function_name)
     lock = threading.Lock()
     state = {"holding": 0, "overlaps": 0}
     both_hold = threading.Event()
@@ -86,7 +87,7 @@ def _held_after(function_name: str):
             state["holding"] -= 1
         return result
 
-    return mock.patch.object(services, function_name, read_then_held), state
+    return mock.patch.object(membership_services, function_name, read_then_held), state
 
 
 def _accept_as(actor_pk: int, join_request_pk: int):

@@ -1,0 +1,65 @@
+"""Every write about councils: creation, public page, memberships, referents.
+
+These functions are the only code that grants or withdraws guardian
+permissions on councils. Each takes who acts, checks that they may, writes in
+one transaction, records the change in the membership log and sends its
+e-mails after commit. One module a domain; import them from here.
+"""
+
+from ._shared import (
+    COORDINATOR_PERMISSIONS,
+    ERROR_ALREADY_MEMBER,
+    ERROR_ALREADY_REFERENT,
+    ERROR_COUNCIL_ARCHIVED,
+    ERROR_DUPLICATE_COUNCIL,
+    ERROR_INVITATION_ARCHIVED,
+    ERROR_INVITATION_INVALID,
+    ERROR_INVITATION_OTHER_ADDRESS,
+    ERROR_INVITATION_USED,
+    ERROR_INVITEE_ALREADY_MEMBER,
+    ERROR_LAST_COORDINATOR,
+    ERROR_NOT_REFERENT_THERE,
+    ERROR_REQUEST_ANSWERED,
+    ERROR_REQUEST_PENDING,
+    ERROR_STALE_EDIT,
+    ERROR_UNKNOWN_ROLE,
+    INVITATION_MAX_AGE,
+    INVITATION_SALT,
+    MEMBER_PERMISSIONS,
+    REFERENT_PERMISSIONS,
+)
+from .councils import (
+    contact_recipients,
+    council_archive,
+    council_contact,
+    council_create,
+    council_reactivate,
+    council_touch,
+    council_update,
+)
+from .invitations import (
+    invitation_accept,
+    invitation_from_token,
+    invitation_is_for,
+    invitation_revoke,
+    invitation_send,
+    invitation_token,
+)
+from .memberships import (
+    _membership_grant,  # tests add members directly
+    join_request_accept,
+    join_request_refuse,
+    join_request_withdraw,
+    membership_grant,
+    membership_leave,
+    membership_remove,
+    membership_request,
+    membership_role_change,
+)
+from .referents import (
+    referent_appoint,
+    referent_withdraw,
+)
+from .transparency import (
+    space_access_record,
+)

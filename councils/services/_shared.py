@@ -1,0 +1,88 @@
+"""What the council services share: permission sets, error messages, the log."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
+
+from .. import permissions
+from ..models import (
+    Council,
+    MembershipEvent,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+logger = logging.getLogger(__name__)
+
+MEMBER_PERMISSIONS = (permissions.VIEW_SPACE, permissions.CONTRIBUTE)
+COORDINATOR_PERMISSIONS = (permissions.MANAGE_MEMBERS, permissions.EDIT_COUNCIL)
+REFERENT_PERMISSIONS = (permissions.MANAGE_MEMBERS, permissions.EDIT_COUNCIL)
+INVITATION_MAX_AGE = timedelta(days=14)
+INVITATION_SALT = "councils.invitation"
+
+ERROR_ALREADY_MEMBER = _("You are already a member of this council.")
+ERROR_REQUEST_PENDING = _(
+    "You have already asked to join this council; the answer will come by e-mail."
+)
+ERROR_COUNCIL_ARCHIVED = _("This council is archived: it does not take new members.")
+ERROR_REQUEST_ANSWERED = _("This request has already been answered.")
+ERROR_LAST_COORDINATOR = _(
+    "A council keeps at least one coordinator. Name another coordinator first, "
+    "or ask the referent of the department."
+)
+ERROR_INVITEE_ALREADY_MEMBER = _("The person with this address is already a member.")
+ERROR_INVITATION_USED = _("This invitation has already been used or was cancelled.")
+ERROR_INVITATION_INVALID = _(
+    "This invitation link is not valid or has expired (links last 14 days). "
+    "Ask the council's coordinators to send a new one."
+)
+ERROR_UNKNOWN_ROLE = _("Choose a role from the list.")
+ERROR_DUPLICATE_COUNCIL = _("A council with this name already exists in this town.")
+ERROR_STALE_EDIT = _(
+    "Someone saved this page while you were editing it. Their version is shown "
+    "below the form; your text is kept in the form: merge the two, then save again."
+)
+ERROR_INVITATION_OTHER_ADDRESS = _(
+    "This invitation was sent to another e-mail address. Log in with the account "
+    "of that address, or create one with it."
+)
+ERROR_INVITATION_ARCHIVED = _(
+    "This council has been archived since the invitation was sent: it no longer takes new members."
+)
+ERROR_NOT_REFERENT_THERE = _("You are not a referent of this department.")
+ERROR_ALREADY_REFERENT = _("This person is already referent of this department.")
+
+
+# Records and files.
+
+
+def _record(
+    council: Council,
+    action: str,
+    *,
+    actor: User | None,
+    subject: User | None = None,
+    detail: str = "",
+) -> MembershipEvent:
+    return MembershipEvent.objects.create(
+        council=council,
+        action=action,
+        actor=actor,
+        subject=subject,
+        detail=detail[:200],
+        by_system=actor is None,
+    )
+
+
+def _delete_file(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except OSError:
+        logger.warning("Could not delete the file %s", name, exc_info=True)

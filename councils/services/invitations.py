@@ -1,0 +1,176 @@
+"""Invitations: signed 14-day links to one mailbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from allauth.account.models import EmailAddress
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import emails, permissions
+from ..models import (
+    Council,
+    Invitation,
+    JoinRequest,
+    Membership,
+    MembershipEvent,
+)
+from ._shared import (
+    ERROR_COUNCIL_ARCHIVED,
+    ERROR_INVITATION_ARCHIVED,
+    ERROR_INVITATION_INVALID,
+    ERROR_INVITATION_OTHER_ADDRESS,
+    ERROR_INVITATION_USED,
+    ERROR_INVITEE_ALREADY_MEMBER,
+    ERROR_UNKNOWN_ROLE,
+    INVITATION_MAX_AGE,
+    INVITATION_SALT,
+    _record,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+from .memberships import _membership_grant, _set_role
+
+# Invitations.
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation behind a link younger than 14 days, else ValidationError."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise ValidationError(ERROR_INVITATION_INVALID, code="invalid") from exc
+    invitation = Invitation.objects.select_related("council", "invited_by").filter(pk=pk).first()
+    if invitation is None:
+        raise ValidationError(ERROR_INVITATION_INVALID, code="invalid")
+    if not invitation.council.is_active:
+        raise ValidationError(ERROR_INVITATION_ARCHIVED, code="archived")
+    if not invitation.is_open:
+        raise ValidationError(ERROR_INVITATION_USED, code="used")
+    return invitation
+
+
+@transaction.atomic
+def invitation_send(*, actor: User, council: Council, email: str, role: str) -> Invitation:
+    """Invite an address; an earlier open invitation to it is replaced."""
+    if not permissions.can_manage_members(actor, council):
+        raise PermissionDenied
+    if not council.is_active:
+        raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    if role not in Membership.Role.values:
+        raise ValidationError(ERROR_UNKNOWN_ROLE, code="role")
+    email = email.strip().lower()
+    if Membership.objects.filter(council=council, user__email__iexact=email).exists():
+        raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
+    just_sent = Invitation.objects.filter(
+        council=council,
+        email__iexact=email,
+        role=role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        created_at__gte=timezone.now() - timedelta(minutes=1),
+    ).first()
+    if just_sent is not None:
+        # A double-submitted form: the e-mail has left already.
+        return just_sent
+    Invitation.objects.filter(
+        council=council, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(
+        council=council, email=email, role=role, invited_by=actor
+    )
+    _record(council, MembershipEvent.Action.INVITED, actor=actor, detail=email)
+    emails.send_to_each(
+        template="invitation",
+        recipients=[email],
+        context={
+            "council": council,
+            "invitation": invitation,
+            "inviter": actor,
+            "accept_url": emails.absolute_url(
+                reverse("councils:invitation", args=[invitation_token(invitation)])
+            ),
+            "valid_days": INVITATION_MAX_AGE.days,
+        },
+    )
+    return invitation
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """An invitation is a link to one mailbox: only an account that has proved
+    it holds that address (a verified e-mail address) may accept it."""
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
+    invitation = (
+        Invitation.objects.select_for_update().select_related("council").get(pk=invitation.pk)
+    )
+    if not invitation.is_open:
+        raise ValidationError(ERROR_INVITATION_USED, code="used")
+    if not invitation_is_for(invitation, user):
+        raise ValidationError(ERROR_INVITATION_OTHER_ADDRESS, code="other_address")
+    council = invitation.council
+    if not council.is_active:
+        raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    membership = Membership.objects.filter(council=council, user=user).first()
+    if membership is None:
+        membership = _membership_grant(council, user, invitation.role)
+        _record(
+            council,
+            MembershipEvent.Action.JOINED,
+            actor=user,
+            subject=user,
+            detail=invitation.email,
+        )
+    elif invitation.role == Membership.Role.COORDINATOR and not membership.is_coordinator:
+        _set_role(membership, Membership.Role.COORDINATOR)
+        _record(
+            council,
+            MembershipEvent.Action.ROLE_CHANGED,
+            actor=invitation.invited_by,
+            subject=user,
+            detail=str(Membership.Role.COORDINATOR.label),
+        )
+    # The person who was asked does not need to ask any more.
+    JoinRequest.objects.filter(
+        council=council, user=user, status=JoinRequest.Status.PENDING
+    ).update(
+        status=JoinRequest.Status.ACCEPTED,
+        decided_at=timezone.now(),
+        decided_by=invitation.invited_by,
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: User, invitation: Invitation) -> None:
+    if not permissions.can_manage_members(actor, invitation.council):
+        raise PermissionDenied
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(ERROR_INVITATION_USED, code="used")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    _record(
+        invitation.council,
+        MembershipEvent.Action.INVITATION_REVOKED,
+        actor=actor,
+        detail=invitation.email,
+    )

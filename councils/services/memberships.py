@@ -1,0 +1,288 @@
+"""Joining and leaving: requests, answers, roles, removals, the last-coordinator rule."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import emails, permissions
+from ..models import (
+    Council,
+    JoinRequest,
+    Membership,
+    MembershipEvent,
+    ReferentAssignment,
+)
+from ._shared import (
+    ERROR_ALREADY_MEMBER,
+    ERROR_COUNCIL_ARCHIVED,
+    ERROR_INVITEE_ALREADY_MEMBER,
+    ERROR_LAST_COORDINATOR,
+    ERROR_REQUEST_ANSWERED,
+    ERROR_REQUEST_PENDING,
+    ERROR_UNKNOWN_ROLE,
+    _record,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+# Joining.
+
+
+@transaction.atomic
+def membership_request(*, user: User, council: Council, message: str) -> JoinRequest:
+    if not council.is_active:
+        raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    if permissions.can_view_space(user, council):
+        raise ValidationError(ERROR_ALREADY_MEMBER, code="already_member")
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(council=council, user=user, message=message)
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_REQUEST_PENDING, code="pending") from exc
+    _record(council, MembershipEvent.Action.REQUESTED, actor=user, subject=user)
+    emails.send_to_each(
+        template="join_request",
+        recipients=_manager_addresses(council),
+        context={
+            "council": council,
+            "join_request": join_request,
+            "manage_url": emails.absolute_url(reverse("councils:manage", args=[council.slug])),
+        },
+    )
+    return join_request
+
+
+def _manager_addresses(council: Council) -> list[str]:
+    coordinators = council.memberships.filter(
+        role=Membership.Role.COORDINATOR, user__is_active=True
+    ).values_list("user__email", flat=True)
+    referents = ReferentAssignment.objects.filter(
+        department_id=council.department_id, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return [*coordinators, *referents]
+
+
+def _locked_pending_request(join_request: JoinRequest) -> JoinRequest:
+    """Lock the request row: of two managers answering at once, the second waits,
+    then finds it answered."""
+    locked = (
+        JoinRequest.objects.select_for_update()
+        .select_related("council", "user")
+        .get(pk=join_request.pk)
+    )
+    if not locked.is_pending:
+        raise ValidationError(ERROR_REQUEST_ANSWERED, code="answered")
+    return locked
+
+
+def _answer(join_request: JoinRequest, status: str, actor: User | None) -> None:
+    join_request.status = status
+    join_request.decided_at = timezone.now()
+    join_request.decided_by = actor
+    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+
+
+@transaction.atomic
+def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership:
+    if not permissions.can_manage_members(actor, join_request.council):
+        raise PermissionDenied
+    join_request = _locked_pending_request(join_request)
+    council = join_request.council
+    if not council.is_active:
+        raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    _answer(join_request, JoinRequest.Status.ACCEPTED, actor)
+    membership = Membership.objects.filter(council=council, user=join_request.user).first()
+    if membership is not None:
+        # Added meanwhile (by a referent): the request is simply settled.
+        return membership
+    membership = _membership_grant(council, join_request.user, Membership.Role.MEMBER)
+    _record(council, MembershipEvent.Action.ACCEPTED, actor=actor, subject=join_request.user)
+    emails.send_to_each(
+        template="join_accepted",
+        recipients=[join_request.user.email],
+        context={
+            "council": council,
+            "space_url": emails.absolute_url(council.get_space_url()),
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def join_request_refuse(*, actor: User, join_request: JoinRequest) -> JoinRequest:
+    if not permissions.can_manage_members(actor, join_request.council):
+        raise PermissionDenied
+    join_request = _locked_pending_request(join_request)
+    _answer(join_request, JoinRequest.Status.REFUSED, actor)
+    council = join_request.council
+    _record(council, MembershipEvent.Action.REFUSED, actor=actor, subject=join_request.user)
+    emails.send_to_each(
+        template="join_refused",
+        recipients=[join_request.user.email],
+        context={
+            "council": council,
+            "council_url": emails.absolute_url(council.get_absolute_url()),
+        },
+    )
+    return join_request
+
+
+@transaction.atomic
+def join_request_withdraw(*, user: User, join_request: JoinRequest) -> None:
+    if join_request.user_id != user.pk:
+        raise PermissionDenied
+    join_request = _locked_pending_request(join_request)
+    _answer(join_request, JoinRequest.Status.WITHDRAWN, None)
+    _record(join_request.council, MembershipEvent.Action.WITHDRAWN, actor=user, subject=user)
+
+
+# Memberships.
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: User | None, council: Council, user: User, role: str = Membership.Role.MEMBER
+) -> Membership:
+    """Make ``user`` a member straight away (a referent, or the system: demo data).
+
+    Coordinators go through requests and invitations, which leave the person
+    a say; this is for the referent setting up a council and for seeding.
+    """
+    if actor is not None and not permissions.is_referent_for(actor, council):
+        raise PermissionDenied
+    if not council.is_active:
+        raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    if Membership.objects.filter(council=council, user=user).exists():
+        raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
+    membership = _membership_grant(council, user, role)
+    _record(council, MembershipEvent.Action.JOINED, actor=actor, subject=user)
+    return membership
+
+
+def _membership_grant(council: Council, user: User, role: str) -> Membership:
+    membership = Membership.objects.create(council=council, user=user, role=role)
+    user.groups.add(council.members_group)
+    if role == Membership.Role.COORDINATOR:
+        user.groups.add(council.coordinators_group)
+    permissions.forget_council_grants(user)
+    return membership
+
+
+def _set_role(membership: Membership, role: str) -> None:
+    membership.role = role
+    membership.save(update_fields=["role"])
+    council, user = membership.council, membership.user
+    if role == Membership.Role.COORDINATOR:
+        user.groups.add(council.coordinators_group)
+    else:
+        user.groups.remove(council.coordinators_group)
+    permissions.forget_council_grants(user)
+
+
+def _check_keeps_a_coordinator(actor: User, membership: Membership) -> None:
+    """Refuse to take away the last coordinator, unless a referent does it.
+
+    Call while holding the council's row lock, so that two coordinators
+    stepping down at once cannot both pass.
+    """
+    if not membership.is_coordinator:
+        return
+    others = Membership.objects.filter(
+        council_id=membership.council_id, role=Membership.Role.COORDINATOR
+    ).exclude(pk=membership.pk)
+    if others.exists():
+        return
+    if permissions.can_override_last_coordinator(actor, membership.council):
+        return
+    raise ValidationError(ERROR_LAST_COORDINATOR, code="last_coordinator")
+
+
+def _lock(membership: Membership) -> Membership:
+    Council.objects.select_for_update().filter(pk=membership.council_id).first()
+    return Membership.objects.select_related("council", "user").get(pk=membership.pk)
+
+
+@transaction.atomic
+def membership_leave(*, user: User, council: Council) -> None:
+    membership = Membership.objects.filter(council=council, user=user).first()
+    if membership is None:
+        raise PermissionDenied
+    membership = _lock(membership)
+    _check_keeps_a_coordinator(user, membership)
+    _membership_end(membership)
+    permissions.forget_council_grants(user)
+    _record(council, MembershipEvent.Action.LEFT, actor=user, subject=user)
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    if not permissions.can_manage_members(actor, membership.council):
+        raise PermissionDenied
+    membership = _lock(membership)
+    _check_keeps_a_coordinator(actor, membership)
+    _membership_end(membership)
+    permissions.forget_council_grants(actor)
+    council = membership.council
+    _record(council, MembershipEvent.Action.REMOVED, actor=actor, subject=membership.user)
+    emails.send_to_each(
+        template="membership_removed",
+        recipients=[membership.user.email],
+        context={
+            "council": council,
+            "council_url": emails.absolute_url(council.get_absolute_url()),
+        },
+    )
+
+
+@transaction.atomic
+def membership_role_change(*, actor: User, membership: Membership, role: str) -> Membership:
+    if not permissions.can_manage_members(actor, membership.council):
+        raise PermissionDenied
+    membership = _lock(membership)
+    if membership.role == role:
+        return membership
+    if role not in Membership.Role.values:
+        raise ValidationError(ERROR_UNKNOWN_ROLE, code="role")
+    if role == Membership.Role.MEMBER:
+        _check_keeps_a_coordinator(actor, membership)
+    _set_role(membership, role)
+    # The actor may be the person whose role changed (another Python object).
+    permissions.forget_council_grants(actor)
+    if membership.user_id != actor.pk:
+        _send_role_changed(membership)
+    _record(
+        membership.council,
+        MembershipEvent.Action.ROLE_CHANGED,
+        actor=actor,
+        subject=membership.user,
+        detail=str(Membership.Role(role).label),
+    )
+    return membership
+
+
+def _send_role_changed(membership: Membership) -> None:
+    council = membership.council
+    emails.send_to_each(
+        template="role_changed",
+        recipients=[membership.user.email],
+        context={
+            "council": council,
+            "is_coordinator": membership.is_coordinator,
+            "manage_url": emails.absolute_url(reverse("councils:manage", args=[council.slug])),
+            "space_url": emails.absolute_url(council.get_space_url()),
+        },
+    )
+
+
+def _membership_end(membership: Membership) -> None:
+    council, user = membership.council, membership.user
+    membership.delete()
+    user.groups.remove(council.members_group, council.coordinators_group)
+    permissions.forget_council_grants(user)

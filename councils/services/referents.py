@@ -1,0 +1,81 @@
+"""Referents: appointed by the national animation for departments; grants follow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from guardian.shortcuts import assign_perm
+
+from .. import emails, permissions
+from ..models import (
+    Council,
+    CouncilUserObjectPermission,
+    Department,
+    ReferentAssignment,
+)
+from ._shared import (
+    ERROR_ALREADY_REFERENT,
+    REFERENT_PERMISSIONS,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+# Referents.
+
+
+def _grant_referent(user: User, council: Council) -> None:
+    for codename in REFERENT_PERMISSIONS:
+        assign_perm(codename, user, council)
+
+
+@transaction.atomic
+def referent_appoint(
+    *, actor: User | None, user: User, departments: list[Department]
+) -> list[ReferentAssignment]:
+    """Make ``user`` referent of ``departments`` and grant them the councils there."""
+    if actor is not None and not permissions.can_appoint_referents(actor):
+        raise PermissionDenied
+    created = []
+    for department in departments:
+        assignment, was_created = ReferentAssignment.objects.get_or_create(
+            user=user, department=department, defaults={"appointed_by": actor}
+        )
+        if not was_created:
+            continue
+        created.append(assignment)
+        for council in Council.objects.filter(department=department):
+            _grant_referent(user, council)
+        if actor is not None:
+            emails.send_to_each(
+                template="referent_appointed",
+                recipients=[user.email],
+                context={
+                    "department": department,
+                    "mine_url": emails.absolute_url(reverse("councils:mine")),
+                },
+            )
+    if departments and not created:
+        raise ValidationError(ERROR_ALREADY_REFERENT, code="already_referent")
+    permissions.forget_council_grants(user)
+    return created
+
+
+@transaction.atomic
+def referent_withdraw(*, actor: User, assignment: ReferentAssignment) -> None:
+    if not permissions.can_appoint_referents(actor):
+        raise PermissionDenied
+    CouncilUserObjectPermission.objects.filter(
+        user=assignment.user, content_object__department=assignment.department
+    ).delete()
+    assignment.delete()
+    permissions.forget_council_grants(assignment.user)
+    emails.send_to_each(
+        template="referent_withdrawn",
+        recipients=[assignment.user.email],
+        context={"department": assignment.department},
+    )

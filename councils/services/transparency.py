@@ -1,0 +1,31 @@
+"""The transparency log: visits to a space by people who are not members."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..models import (
+    Council,
+    SpaceAccess,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+# Transparency.
+
+
+def space_access_record(*, council: Council, user: User, reason: str, path: str) -> SpaceAccess:
+    """Log a visit to the space by a non-member (members' own visits are not logged).
+
+    The line shows the person's name and what they looked at; the path stays
+    for the operators (admin), not on the coordinators' page.
+    """
+    return SpaceAccess.objects.create(
+        council=council,
+        user=user,
+        user_label=(user.display_name or user.email)[:200],
+        reason=reason[:200],
+        path=path[:500],
+    )

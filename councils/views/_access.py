@@ -1,0 +1,92 @@
+"""What every council view shares: access helpers, pagination, messages.
+
+Views parse the request, ask ``permissions`` through the ``access_*``
+helpers, call one service and render. Private things answer 404 to whoever
+may not see them; anonymous visitors are sent to log in first.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .. import permissions
+from ..models import Council
+
+DIRECTORY_PAGE_SIZE = 24
+MEMBERS_PAGE_SIZE = 50
+LOG_PAGE_SIZE = 50
+PENDING_SHOWN = 30
+CONTACT_LIMIT_PER_HOUR = 5
+
+
+class LoginRequired(Exception):
+    """Raised by ``access_*`` helpers when logging in could help."""
+
+
+def _council(slug: str) -> Council:
+    return get_object_or_404(Council.objects.select_related("department__region"), slug=slug)
+
+
+def _access(request, slug: str, allowed) -> Council:
+    """The council, if ``allowed(user, council)``; 404 otherwise, whether it
+    exists or not; anonymous visitors are sent to log in first."""
+    council = _council(slug)
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if not allowed(request.user, council):
+        raise Http404
+    return council
+
+
+def access_space(request, slug: str) -> Council:
+    """The council whose space ``request.user`` may read."""
+    return _access(request, slug, permissions.can_view_space)
+
+
+def access_management(request, slug: str) -> Council:
+    """The council whose memberships ``request.user`` manages."""
+    return _access(request, slug, permissions.can_manage_members)
+
+
+def _login_or(view):
+    """Turn ``LoginRequired`` into a redirect to the login page."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _posted(request):
+    """The submitted data, or None on GET: an empty POST still binds the form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request, queryset, size: int):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _refused(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _attempt(request, action, success) -> bool:
+    """Run ``action`` (a service call); tell the user ``success()`` or why not."""
+    try:
+        action()
+    except ValidationError as error:
+        _refused(request, error)
+        return False
+    messages.success(request, success())
+    return True
