@@ -16,8 +16,8 @@ from django.db import connection
 
 from accounts.models import User
 from councils import services
-from councils.services import memberships as membership_services
 from councils.models import Council, JoinRequest, Membership, MembershipEvent
+from councils.services import memberships as membership_services
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create
 
