@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import animator_appoint
 
 from .demo_councils import seed_councils
+from .demo_forums import seed_forums
 
 PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)
 DOMAIN = "demo.conseils.test"
@@ -180,6 +181,7 @@ def seed(*, scale: int = 0) -> list[str]:
         for user in User.objects.filter(email__endswith=f"@{DOMAIN}", email__regex=r"^[a-z-]+@")
     }
     report.extend(seed_councils(scale=scale, demo_users=demo_users))
+    report.extend(seed_forums(demo_users=demo_users))
     return report
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("councils.urls")),
+    path("", include("forums.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *[
         path(route, views.static_page, {"template_name": name}, name=name)

@@ -25,15 +25,16 @@ def send_to_each(
     recipients: Iterable[str],
     context: dict,
     reply_to: list[str] | None = None,
+    folder: str = "councils/email",
 ) -> None:
-    """Render ``councils/email/<template>_subject.txt`` and ``_body.txt`` and
-    send one message to each address once the transaction commits."""
+    """Render ``<folder>/<template>_subject.txt`` and ``_body.txt`` and send
+    one message to each address once the transaction commits."""
     addresses = sorted({address for address in recipients if address})
     if not addresses:
         return
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"councils/email/{template}_subject.txt", context)
-        body = render_to_string(f"councils/email/{template}_body.txt", context)
+        subject = render_to_string(f"{folder}/{template}_subject.txt", context)
+        body = render_to_string(f"{folder}/{template}_body.txt", context)
     subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
     messages = [
         EmailMessage(subject=subject, body=body, to=[address], reply_to=reply_to)

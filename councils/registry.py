@@ -4,6 +4,7 @@
   documents, events). Each returns an HTML fragment, or "" to stay hidden.
 - ``space_links``: entries of the private space's quick links (forum, files).
 - ``activity_sources``: recent items of the private space.
+- ``council_created``: what other apps set up for a new council (its forum).
 
 Apps register from their ``AppConfig.ready``. Every callable receives the
 council and the person looking, and must show only what that person may read
@@ -54,6 +55,7 @@ class ActivitySource:
 _public_sections: dict[str, PublicSection] = {}
 _space_links: dict[str, SpaceLink] = {}
 _activity_sources: dict[str, ActivitySource] = {}
+_council_created: dict[str, Callable[[Council], object]] = {}
 
 
 def register_public_section(section: PublicSection) -> None:
@@ -78,3 +80,12 @@ def space_links() -> list[SpaceLink]:
 
 def activity_sources() -> list[ActivitySource]:
     return list(_activity_sources.values())
+
+
+def register_council_created(key: str, callback: Callable[[Council], object]) -> None:
+    """``callback(council)`` runs inside the transaction that creates a council."""
+    _council_created[key] = callback
+
+
+def council_created_callbacks() -> list[Callable[[Council], object]]:
+    return list(_council_created.values())

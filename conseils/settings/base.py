@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guardian",
     "accounts",
     "councils",
+    "forums",
     "conseils",
 ]
 SITE_ID = 1
@@ -238,6 +239,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IMAGE_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE_PX = 256
+
+# FORUMS
+# New accounts (younger than FORUM_NEW_ACCOUNT_DAYS) wait between posts, and
+# their first FORUM_APPROVE_FIRST_POSTS posts in national forums wait for a
+# moderator (0: no approval).
+FORUM_NEW_ACCOUNT_DAYS = env.int("FORUM_NEW_ACCOUNT_DAYS", default=1)
+FORUM_NEW_ACCOUNT_TOPIC_INTERVAL = env.int("FORUM_NEW_ACCOUNT_TOPIC_INTERVAL", default=120)
+FORUM_NEW_ACCOUNT_REPLY_INTERVAL = env.int("FORUM_NEW_ACCOUNT_REPLY_INTERVAL", default=30)
+FORUM_APPROVE_FIRST_POSTS = env.int("FORUM_APPROVE_FIRST_POSTS", default=1)
 COUNCIL_LOGO_SIZE_PX = 400
 
 # E-MAIL

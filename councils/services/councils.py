@@ -18,7 +18,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from common.markdown import render_markdown
 
-from .. import emails, permissions
+from .. import emails, permissions, registry
 from ..models import (
     Council,
     Department,
@@ -128,6 +128,8 @@ def council_create(
     ):
         _grant_referent(assignment.user, council)
     _record(council, MembershipEvent.Action.CREATED, actor=actor)
+    for callback in registry.council_created_callbacks():
+        callback(council)
     if actor is not None:
         permissions.forget_council_grants(actor)
     if logo is not None:

@@ -1,0 +1,98 @@
+"""Forms of the forum pages; they validate, the services write."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
+
+MARKDOWN_HELP = _(
+    "Markdown: **bold**, *italics*, lists with -, > to quote, links [text](https://…)."
+)
+
+
+class PostForm(forms.Form):
+    """A message. ``submission_key`` is drawn when the form is shown: sent twice,
+    the same key gives one message."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=POST_MAX_LENGTH,
+        help_text=MARKDOWN_HELP,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": _("Write a message before sending it."),
+            "max_length": _(
+                "This message is %(show_value)s characters long; the limit is %(limit_value)s."
+            ),
+        },
+    )
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = secrets.token_urlsafe(24)
+
+
+class TopicForm(PostForm):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        help_text=_("A short sentence that says what the discussion is about."),
+    )
+    field_order = ["title", "body", "submission_key"]
+
+
+class EditForm(forms.Form):
+    body = PostForm.base_fields["body"]
+    reason = forms.CharField(
+        label=_("Reason for the change (sent to the author)"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+    )
+
+    def __init__(self, *args, by_moderator: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not by_moderator:
+            del self.fields["reason"]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason: the author will read it.")},
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with this message?"),
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only the moderators read your report."),
+        error_messages={"required": _("Say in a few words why you report this message.")},
+    )
+
+
+class MoveForm(forms.Form):
+    forum = forms.ModelChoiceField(label=_("Move to"), queryset=Forum.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, required=False)
+
+    def __init__(self, *args, forums, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].queryset = forums
+
+
+class NationalForumForm(forms.ModelForm):
+    class Meta:
+        model = Forum
+        fields = ["name", "description", "category", "audience", "position"]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the forums"), max_length=100, required=False)

@@ -1,0 +1,142 @@
+"""Reads for the forum pages, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from . import permissions
+from .models import (
+    Category,
+    Forum,
+    ModerationAction,
+    Post,
+    Reaction,
+    Report,
+    Subscription,
+    Topic,
+    TopicReadState,
+)
+
+TOPICS_PER_PAGE = 25
+POSTS_PER_PAGE = 20
+
+
+def index(*, user) -> dict:
+    """National forums by category, then the user's councils' forums."""
+    forums = list(
+        permissions.forums_visible_to(user)
+        .select_related("category", "council")
+        .order_by("category__position", "category__name", "position", "name")
+    )
+    categories: dict[Category | None, list[Forum]] = {}
+    council_forums = []
+    for forum in forums:
+        if forum.council_id:
+            council_forums.append(forum)
+        else:
+            categories.setdefault(forum.category, []).append(forum)
+    return {"categories": list(categories.items()), "council_forums": council_forums}
+
+
+def topics_of(forum: Forum, *, user) -> QuerySet[Topic]:
+    """A forum's topics, pinned first, with what the list shows; topics whose
+    only message waits for approval are shown to their author and moderators."""
+    topics = forum.topics.select_related("author")
+    if not permissions.can_moderate(user, forum):
+        visible = Q(post_count__gt=0)
+        if user.is_authenticated:
+            visible |= Q(author=user)
+        topics = topics.filter(visible)
+    if user.is_authenticated:
+        read = TopicReadState.objects.filter(user=user, topic=OuterRef("pk"))
+        topics = topics.annotate(
+            is_unread=~Exists(read.filter(read_until__gte=OuterRef("last_post_at")))
+        )
+    return topics.order_by("-is_pinned", "-last_post_at", "-pk")
+
+
+def posts_of(topic: Topic, *, user) -> QuerySet[Post]:
+    """The posts a reader sees: published ones, plus their own and, for
+    moderators, those waiting for approval."""
+    posts = topic.posts.select_related("author")
+    if not permissions.can_moderate(user, topic.forum):
+        visible = Q(status=Post.Status.PUBLISHED)
+        if user.is_authenticated:
+            visible |= Q(author=user)
+        posts = posts.filter(visible)
+    posts = posts.prefetch_related(
+        Prefetch("reactions", queryset=Reaction.objects.only("post_id", "kind", "user_id"))
+    )
+    return posts.order_by("created_at", "pk")
+
+
+def post_position(post: Post, *, user) -> int:
+    """The 1-based place of ``post`` among what ``user`` sees of its topic."""
+    return (
+        posts_of(post.topic, user=user)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lte=post.pk))
+        .count()
+    )
+
+
+def first_unread(topic: Topic, *, user) -> Post | None:
+    state = TopicReadState.objects.filter(user=user, topic=topic).first()
+    posts = posts_of(topic, user=user)
+    if state is not None:
+        posts = posts.filter(created_at__gt=state.read_until)
+    return posts.first()
+
+
+def is_following(*, user, topic: Topic | None = None, forum: Forum | None = None) -> bool:
+    if not user.is_authenticated:
+        return False
+    target = {"topic": topic} if topic is not None else {"forum": forum}
+    return Subscription.objects.filter(user=user, **target).exists()
+
+
+def open_reports(*, user) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(
+            status=Report.Status.OPEN, post__topic__forum__in=permissions.moderated_forums(user)
+        )
+        .select_related("post__topic__forum", "post__author", "reporter")
+        .order_by("created_at")
+    )
+
+
+def pending_posts(*, user) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(
+            status=Post.Status.PENDING, topic__forum__in=permissions.moderated_forums(user)
+        )
+        .select_related("topic__forum", "author")
+        .order_by("created_at")
+    )
+
+
+def search(*, user, query: str) -> QuerySet[Post]:
+    """Published, visible posts the user may read whose text or topic title
+    contains every word (until site search exists)."""
+    posts = Post.objects.filter(
+        topic__forum__in=permissions.forums_visible_to(user),
+        status=Post.Status.PUBLISHED,
+        is_hidden=False,
+    )
+    for word in query.split()[:8]:
+        posts = posts.filter(Q(body__icontains=word) | Q(topic__title__icontains=word))
+    return posts.select_related("topic__forum", "author").order_by("-created_at")
+
+
+def moderation_log(*, user) -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.filter(
+        forum__in=permissions.moderated_forums(user)
+    ).select_related("actor", "topic", "post__topic", "forum")
+
+
+def with_following(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    """Annotate ``is_followed`` for ``user`` (no extra query on the topic page)."""
+    if not user.is_authenticated:
+        return topics
+    return topics.annotate(
+        is_followed=Exists(Subscription.objects.filter(user=user, topic=OuterRef("pk")))
+    )

@@ -1,0 +1,511 @@
+"""Every write in the forums: topics, replies, edits, moderation, reports.
+
+Each service takes who acts, checks ``permissions``, writes in one
+transaction, keeps the counters, logs moderation and queues e-mails after
+commit. Markdown is rendered and sanitised here, once, when text is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
+
+from common.markdown import render_markdown
+from councils import emails
+from councils import services as council_services
+
+from . import permissions
+from .models import (
+    POST_MAX_LENGTH,
+    Forum,
+    ModerationAction,
+    Post,
+    PostRevision,
+    Reaction,
+    Report,
+    Subscription,
+    Topic,
+    TopicReadState,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from councils.models import Council
+
+ERROR_EMPTY = _("Write a message before sending it.")
+ERROR_TOO_LONG = _("This message is %(length)s characters long; the limit is %(max)s.")
+ERROR_LOCKED = _("This topic is locked: no new reply can be added.")
+ERROR_TOPIC_TOO_SOON = _(
+    "New accounts open one topic every %(minutes)s minutes. Try again in %(wait)s seconds; "
+    "your text is kept below."
+)
+ERROR_REPLY_TOO_SOON = _(
+    "New accounts reply once every %(seconds)s seconds. Try again in %(wait)s seconds; "
+    "your text is kept below."
+)
+ERROR_FIRST_POST_OF_A_DISCUSSION = _(
+    "This message opens a discussion that has replies: it cannot be deleted. "
+    "Edit it instead, or ask a moderator."
+)
+ERROR_ALREADY_REPORTED = _("You have already reported this message; a moderator will look at it.")
+ERROR_REPORT_HANDLED = _("This report has already been handled.")
+ERROR_REASON_NEEDED = _("Give a reason: the author will read it.")
+
+
+def _render(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError(ERROR_EMPTY, code="empty")
+    if len(body) > POST_MAX_LENGTH:
+        raise ValidationError(
+            ERROR_TOO_LONG,
+            code="too_long",
+            params={"length": number_format(len(body)), "max": number_format(POST_MAX_LENGTH)},
+        )
+    return render_markdown(body)
+
+
+# Council forums.
+
+
+def council_forum_create(*, council: Council) -> Forum:
+    """The private forum every council gets (called when a council is created)."""
+    forum, _created = Forum.objects.get_or_create(
+        council=council,
+        defaults={
+            "name": str(_("Forum of the council")),
+            "slug": f"conseil-{council.slug}"[:120],
+            "audience": Forum.Audience.COUNCIL_MEMBERS,
+        },
+    )
+    return forum
+
+
+def national_forum_create(
+    *, name: str, description: str = "", category=None, audience: str
+) -> Forum:
+    base = slugify(name)[:100] or "forum"
+    slug, suffix = base, 2
+    while Forum.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return Forum.objects.create(
+        name=name, slug=slug, description=description, category=category, audience=audience
+    )
+
+
+# Anti-flood.
+
+
+def _is_new_account(user: User) -> bool:
+    return timezone.now() - user.date_joined < timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
+
+
+def _check_pace(user: User, *, opening_topic: bool) -> None:
+    """New accounts wait between posts; established ones are not slowed."""
+    if not _is_new_account(user):
+        return
+    if opening_topic:
+        interval = settings.FORUM_NEW_ACCOUNT_TOPIC_INTERVAL
+        last = Topic.objects.filter(author=user).order_by("-created_at").first()
+        last_at = last.created_at if last else None
+        message, params = ERROR_TOPIC_TOO_SOON, {"minutes": interval // 60}
+    else:
+        interval = settings.FORUM_NEW_ACCOUNT_REPLY_INTERVAL
+        last = Post.objects.filter(author=user).order_by("-created_at").first()
+        last_at = last.created_at if last else None
+        message, params = ERROR_REPLY_TOO_SOON, {"seconds": interval}
+    if last_at is None:
+        return
+    wait = interval - (timezone.now() - last_at).total_seconds()
+    if wait > 0:
+        raise ValidationError(message, code="too_soon", params={**params, "wait": int(wait) + 1})
+
+
+def _needs_approval(user: User, forum: Forum) -> bool:
+    """A new account's first posts in national forums wait for a moderator."""
+    first_posts = settings.FORUM_APPROVE_FIRST_POSTS
+    if not forum.is_national or not first_posts or permissions.can_moderate(user, forum):
+        return False
+    if not _is_new_account(user):
+        return False
+    published = Post.objects.filter(author=user, status=Post.Status.PUBLISHED).count()
+    return published < first_posts
+
+
+# Topics and posts.
+
+
+@transaction.atomic
+def topic_create(
+    *, author: User, forum: Forum, title: str, body: str, submission_key: str = ""
+) -> Topic:
+    if not permissions.can_post_in(author, forum):
+        raise PermissionDenied
+    if submission_key:
+        existing = Post.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing.topic
+    html = _render(body)
+    _check_pace(author, opening_topic=True)
+    now = timezone.now()
+    topic = Topic.objects.create(
+        forum=forum, title=title.strip(), author=author, created_at=now, last_post_at=now
+    )
+    status = Post.Status.PENDING if _needs_approval(author, forum) else Post.Status.PUBLISHED
+    Post.objects.create(
+        topic=topic,
+        author=author,
+        body=body.strip(),
+        body_html=html,
+        created_at=now,
+        status=status,
+        submission_key=submission_key,
+    )
+    first_post = topic.posts.get()
+    if status == Post.Status.PUBLISHED:
+        _count_new_post(topic, now, new_topic=True)
+        _notify_followers(first_post, new_topic=True)
+    Subscription.objects.get_or_create(user=author, topic=topic)
+    return topic
+
+
+@transaction.atomic
+def post_reply(*, author: User, topic: Topic, body: str, submission_key: str = "") -> Post:
+    """Add a reply. The same ``submission_key`` twice gives the first post back."""
+    topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
+    if not permissions.can_post_in(author, topic.forum):
+        raise PermissionDenied
+    if submission_key:
+        existing = Post.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if topic.is_locked and not permissions.can_moderate(author, topic.forum):
+        raise ValidationError(ERROR_LOCKED, code="locked")
+    html = _render(body)
+    _check_pace(author, opening_topic=False)
+    status = Post.Status.PENDING if _needs_approval(author, topic.forum) else Post.Status.PUBLISHED
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                topic=topic,
+                author=author,
+                body=body.strip(),
+                body_html=html,
+                created_at=now,
+                status=status,
+                submission_key=submission_key,
+            )
+    except IntegrityError:
+        # The same form sent twice at the same moment: the first one won.
+        return Post.objects.get(author=author, submission_key=submission_key)
+    if status == Post.Status.PUBLISHED:
+        _count_new_post(topic, now)
+        _notify_followers(post, new_topic=False)
+    Subscription.objects.get_or_create(user=author, topic=topic)
+    return post
+
+
+def _notify_followers(post: Post, *, new_topic: bool) -> None:
+    """E-mail the followers of the topic (a reply) or of the forum (a new topic).
+
+    Each recipient is checked again now: someone who left the council since
+    they followed receives nothing. The e-mail carries an excerpt only.
+    """
+    topic = post.topic
+    follows = (
+        Subscription.objects.filter(forum=topic.forum)
+        if new_topic
+        else Subscription.objects.filter(topic=topic)
+    )
+    followers = [
+        subscription.user
+        for subscription in follows.exclude(user_id=post.author_id).select_related("user")
+        if subscription.user.is_active and permissions.can_read_topic(subscription.user, topic)
+    ]
+    if not followers:
+        return
+    forum = topic.forum
+    emails.send_to_each(
+        folder="forums/email",
+        template="new_post",
+        recipients=[user.email for user in followers],
+        context={
+            "new_topic": new_topic,
+            "topic": topic,
+            "forum_name": forum.council.name if forum.council_id else forum.name,
+            "author_name": post.author.display_name if post.author else "",
+            "excerpt": Truncator(post.body).words(60),
+            "url": emails.absolute_url(post.get_absolute_url()),
+        },
+    )
+
+
+def _count_new_post(topic: Topic, when, *, new_topic: bool = False) -> None:
+    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1, last_post_at=when)
+    Forum.objects.filter(pk=topic.forum_id).update(
+        post_count=F("post_count") + 1,
+        topic_count=F("topic_count") + (1 if new_topic else 0),
+        last_post_at=when,
+    )
+    if topic.forum.council_id:
+        council_services.council_touch(council=topic.forum.council)
+
+
+@transaction.atomic
+def post_edit(*, editor: User, post: Post, body: str, reason: str = "") -> Post:
+    """Save a new text; the previous one is kept for moderators. A moderator
+    editing someone else's post gives a reason, logged and sent to the author."""
+    if not permissions.can_edit_post(editor, post):
+        raise PermissionDenied
+    post = Post.objects.select_for_update().select_related("topic__forum").get(pk=post.pk)
+    html = _render(body)
+    by_moderator = post.author_id != editor.pk
+    if by_moderator and not reason.strip():
+        raise ValidationError(ERROR_REASON_NEEDED, code="reason")
+    if body.strip() == post.body:
+        return post
+    PostRevision.objects.create(post=post, body=post.body, edited_by=editor)
+    post.body = body.strip()
+    post.body_html = html
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    if by_moderator:
+        _moderate(editor, ModerationAction.Kind.EDIT, post.topic, post, reason)
+    return post
+
+
+@transaction.atomic
+def post_delete(*, user: User, post: Post) -> Topic | None:
+    """Delete one's own post; the first post of a discussion alone takes the
+    topic with it. Returns the topic if it still exists."""
+    if not permissions.can_delete_post(user, post):
+        raise PermissionDenied
+    topic = Topic.objects.select_for_update().select_related("forum").get(pk=post.topic_id)
+    first = topic.posts.order_by("created_at", "pk").first()
+    if first is not None and first.pk == post.pk:
+        if topic.posts.exclude(pk=post.pk).exists():
+            raise ValidationError(ERROR_FIRST_POST_OF_A_DISCUSSION, code="first_post")
+        was_published = post.is_published
+        topic.delete()
+        if was_published:
+            Forum.objects.filter(pk=topic.forum_id).update(
+                topic_count=F("topic_count") - 1, post_count=F("post_count") - 1
+            )
+        return None
+    was_published = post.is_published
+    post.delete()
+    if was_published:
+        Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") - 1)
+        Forum.objects.filter(pk=topic.forum_id).update(post_count=F("post_count") - 1)
+    return topic
+
+
+# Moderation.
+
+
+def _moderate(actor: User, kind: str, topic: Topic | None, post: Post | None, reason: str):
+    forum_id = (topic or post.topic).forum_id
+    action = ModerationAction.objects.create(
+        forum_id=forum_id, topic=topic, post=post, kind=kind, actor=actor, reason=reason[:500]
+    )
+    author = (post.author if post else topic.author) if (post or topic) else None
+    if author is not None and author.pk != actor.pk and author.is_active:
+        target_url = emails.absolute_url(
+            post.get_absolute_url() if post is not None else topic.get_absolute_url()
+        )
+        emails.send_to_each(
+            folder="forums/email",
+            template="moderation",
+            recipients=[author.email],
+            context={
+                "action": action,
+                "topic": topic or post.topic,
+                "reason": reason,
+                "url": target_url,
+            },
+        )
+    return action
+
+
+def _check_moderator(user: User, forum: Forum) -> None:
+    if not permissions.can_moderate(user, forum):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def topic_pin(*, moderator: User, topic: Topic, pinned: bool) -> Topic:
+    _check_moderator(moderator, topic.forum)
+    if topic.is_pinned != pinned:
+        Topic.objects.filter(pk=topic.pk).update(is_pinned=pinned)
+        topic.is_pinned = pinned
+        kind = ModerationAction.Kind.PIN if pinned else ModerationAction.Kind.UNPIN
+        ModerationAction.objects.create(forum=topic.forum, topic=topic, kind=kind, actor=moderator)
+    return topic
+
+
+@transaction.atomic
+def topic_lock(*, moderator: User, topic: Topic, locked: bool, reason: str = "") -> Topic:
+    _check_moderator(moderator, topic.forum)
+    if topic.is_locked != locked:
+        Topic.objects.filter(pk=topic.pk).update(is_locked=locked)
+        topic.is_locked = locked
+        kind = ModerationAction.Kind.LOCK if locked else ModerationAction.Kind.UNLOCK
+        _moderate(moderator, kind, topic, None, reason)
+    return topic
+
+
+@transaction.atomic
+def topic_move(*, moderator: User, topic: Topic, forum: Forum, reason: str = "") -> Topic:
+    """Move between forums the moderator moderates, within the same space:
+    national to national, never into or out of a council's private forum."""
+    _check_moderator(moderator, topic.forum)
+    _check_moderator(moderator, forum)
+    if forum.council_id != topic.forum.council_id:
+        raise PermissionDenied
+    if forum.pk == topic.forum_id:
+        return topic
+    old_forum = topic.forum
+    published = topic.posts.filter(status=Post.Status.PUBLISHED).count()
+    Topic.objects.filter(pk=topic.pk).update(forum=forum)
+    Forum.objects.filter(pk=old_forum.pk).update(
+        topic_count=F("topic_count") - 1, post_count=F("post_count") - published
+    )
+    Forum.objects.filter(pk=forum.pk).update(
+        topic_count=F("topic_count") + 1, post_count=F("post_count") + published
+    )
+    topic.forum = forum
+    _moderate(moderator, ModerationAction.Kind.MOVE, topic, None, reason or forum.name)
+    return topic
+
+
+@transaction.atomic
+def post_hide(*, moderator: User, post: Post, reason: str) -> Post:
+    _check_moderator(moderator, post.topic.forum)
+    if not reason.strip():
+        raise ValidationError(ERROR_REASON_NEEDED, code="reason")
+    Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=reason.strip()[:500])
+    post.is_hidden, post.hidden_reason = True, reason.strip()[:500]
+    _moderate(moderator, ModerationAction.Kind.HIDE, None, post, reason)
+    return post
+
+
+@transaction.atomic
+def post_unhide(*, moderator: User, post: Post, reason: str = "") -> Post:
+    _check_moderator(moderator, post.topic.forum)
+    Post.objects.filter(pk=post.pk).update(is_hidden=False, hidden_reason="")
+    post.is_hidden, post.hidden_reason = False, ""
+    _moderate(moderator, ModerationAction.Kind.UNHIDE, None, post, reason)
+    return post
+
+
+@transaction.atomic
+def post_approve(*, moderator: User, post: Post) -> Post:
+    _check_moderator(moderator, post.topic.forum)
+    post = Post.objects.select_for_update().select_related("topic__forum").get(pk=post.pk)
+    if post.is_published:
+        return post
+    post.status = Post.Status.PUBLISHED
+    post.save(update_fields=["status"])
+    is_first = (
+        not post.topic.posts.filter(status=Post.Status.PUBLISHED).exclude(pk=post.pk).exists()
+    )
+    _count_new_post(post.topic, post.created_at, new_topic=is_first)
+    _notify_followers(post, new_topic=is_first)
+    _moderate(moderator, ModerationAction.Kind.APPROVE, None, post, "")
+    return post
+
+
+# Reports.
+
+
+@transaction.atomic
+def report_create(*, reporter: User, post: Post, reason: str) -> Report:
+    if not permissions.can_report(reporter, post):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(ERROR_REASON_NEEDED, code="reason")
+    try:
+        with transaction.atomic():
+            return Report.objects.create(post=post, reporter=reporter, reason=reason.strip()[:500])
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_ALREADY_REPORTED, code="already") from exc
+
+
+@transaction.atomic
+def report_handle(*, moderator: User, report: Report, resolved: bool) -> Report:
+    """Resolve (the moderator acted on the post) or dismiss a report."""
+    report = (
+        Report.objects.select_for_update().select_related("post__topic__forum").get(pk=report.pk)
+    )
+    _check_moderator(moderator, report.post.topic.forum)
+    if report.status != Report.Status.OPEN:
+        raise ValidationError(ERROR_REPORT_HANDLED, code="handled")
+    report.status = Report.Status.RESOLVED if resolved else Report.Status.DISMISSED
+    report.handled_by = moderator
+    report.handled_at = timezone.now()
+    report.save(update_fields=["status", "handled_by", "handled_at"])
+    ModerationAction.objects.create(
+        forum=report.post.topic.forum,
+        post=report.post,
+        kind=ModerationAction.Kind.REPORT_RESOLVED
+        if resolved
+        else ModerationAction.Kind.REPORT_DISMISSED,
+        actor=moderator,
+        reason=report.reason,
+    )
+    return report
+
+
+# Reading and following.
+
+
+def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
+    """Add or take back a reaction; True when it is now there."""
+    if not permissions.can_post_in(user, post.topic.forum) or kind not in Reaction.Kind.values:
+        raise PermissionDenied
+    deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if deleted:
+        return False
+    Reaction.objects.get_or_create(post=post, user=user, kind=kind)
+    return True
+
+
+def subscription_toggle(
+    *, user: User, topic: Topic | None = None, forum: Forum | None = None
+) -> bool:
+    target = {"topic": topic} if topic is not None else {"forum": forum}
+    readable = (
+        permissions.can_read_topic(user, topic)
+        if topic
+        else permissions.can_read_forum(user, forum)
+    )
+    if not user.is_authenticated or not readable:
+        raise PermissionDenied
+    deleted, _rows = Subscription.objects.filter(user=user, **target).delete()
+    if deleted:
+        return False
+    Subscription.objects.get_or_create(user=user, **target)
+    return True
+
+
+def topic_mark_read(*, user: User, topic: Topic, until) -> None:
+    """Remember that ``user`` read ``topic`` up to ``until`` (the newest message
+    they saw at the end of the topic): one upsert."""
+    if not user.is_authenticated:
+        return
+    TopicReadState.objects.bulk_create(
+        [TopicReadState(user=user, topic=topic, read_until=until)],
+        update_conflicts=True,
+        unique_fields=["user", "topic"],
+        update_fields=["read_until"],
+    )

@@ -1,0 +1,493 @@
+"""Forum pages. Each view finds its object through an ``access_*`` helper
+(404 for whoever may not read it, login first where logging in could help),
+calls one service and renders."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .forms import (
+    EditForm,
+    MoveForm,
+    NationalForumForm,
+    PostForm,
+    ReasonForm,
+    ReportForm,
+    SearchForm,
+    TopicForm,
+)
+from .models import Forum, Post, Report, Topic
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def _login_or(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except LoginRequired:
+            return redirect_to_login(request.get_full_path())
+
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
+def _deny(request):
+    """Not readable: anonymous visitors may log in; others get the same 404
+    whether it exists or not."""
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    raise Http404
+
+
+def access_forum(request, slug: str) -> Forum:
+    forum = get_object_or_404(Forum.objects.select_related("council"), slug=slug)
+    if not permissions.can_read_forum(request.user, forum):
+        _deny(request)
+    return forum
+
+
+def access_topic(request, pk: int) -> Topic:
+    topics = selectors.with_following(Topic.objects.select_related("forum__council"), request.user)
+    topic = get_object_or_404(topics, pk=pk)
+    if not permissions.can_read_topic(request.user, topic):
+        _deny(request)
+    return topic
+
+
+def access_post(request, pk: int) -> Post:
+    post = get_object_or_404(Post.objects.select_related("topic__forum__council", "author"), pk=pk)
+    if not permissions.can_see_post(request.user, post):
+        _deny(request)
+    return post
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _topic_page_url(post: Post, user) -> str:
+    position = selectors.post_position(post, user=user)
+    page = (position - 1) // selectors.POSTS_PER_PAGE + 1
+    url = post.topic.get_absolute_url()
+    return f"{url}?page={page}#message-{post.pk}" if page > 1 else f"{url}#message-{post.pk}"
+
+
+# Reading.
+
+
+def index(request):
+    context = {
+        **selectors.index(user=request.user),
+        "search_form": SearchForm(),
+        "can_create_forum": permissions.can_create_national_forum(request.user),
+        "moderates": permissions.moderated_forums(request.user).exists(),
+    }
+    return render(request, "forums/index.html", context)
+
+
+@_login_or
+def forum(request, slug: str):
+    forum = access_forum(request, slug)
+    page = Paginator(selectors.topics_of(forum, user=request.user), selectors.TOPICS_PER_PAGE)
+    context = {
+        "forum": forum,
+        "page": page.get_page(request.GET.get("page")),
+        "can_post": permissions.can_post_in(request.user, forum),
+        "following": selectors.is_following(user=request.user, forum=forum),
+    }
+    return render(request, "forums/forum.html", context)
+
+
+@_login_or
+def council_forum(request, slug: str):
+    """The forum of the council at ``slug`` (the link of its private space)."""
+    forum = get_object_or_404(Forum.objects.select_related("council"), council__slug=slug)
+    if not permissions.can_read_forum(request.user, forum):
+        _deny(request)
+    return redirect(forum)
+
+
+@_login_or
+def topic(request, pk: int):
+    topic = access_topic(request, pk)
+    user = request.user
+    page = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    posts = list(page.object_list)
+    if posts and not page.has_next():
+        # Read to the end: the marker moves to the newest message.
+        services.topic_mark_read(user=user, topic=topic, until=posts[-1].created_at)
+    reply_form = None
+    if permissions.can_reply(user, topic):
+        quote = _quote(request, topic)
+        reply_form = PostForm(initial={"body": quote} if quote else None)
+    moderator = permissions.can_moderate(user, topic.forum)
+    context = {
+        "topic": topic,
+        "forum": topic.forum,
+        "page": page,
+        "posts": posts,
+        "reply_form": reply_form,
+        "moderator": moderator,
+        "following": getattr(topic, "is_followed", False),
+        "can_post": permissions.can_post_in(user, topic.forum),
+    }
+    return render(request, "forums/topic.html", context)
+
+
+def _quote(request, topic: Topic) -> str:
+    """``?citer=<post>``: the reply starts with that post quoted."""
+    quoted_id = request.GET.get("citer", "")
+    if not quoted_id.isdigit():
+        return ""
+    quoted = topic.posts.filter(pk=quoted_id, status=Post.Status.PUBLISHED, is_hidden=False).first()
+    if quoted is None:
+        return ""
+    author = quoted.author.display_name if quoted.author else _("deleted account")
+    lines = "\n".join(f"> {line}" for line in quoted.body.splitlines())
+    return f"> **{author}** :\n{lines}\n\n"
+
+
+@_login_or
+def first_unread(request, pk: int):
+    topic = access_topic(request, pk)
+    post = (
+        selectors.first_unread(topic, user=request.user) if request.user.is_authenticated else None
+    )
+    if post is None:
+        last = selectors.posts_of(topic, user=request.user).last()
+        return redirect(_topic_page_url(last, request.user) if last else topic.get_absolute_url())
+    return redirect(_topic_page_url(post, request.user))
+
+
+@_login_or
+def post_link(request, pk: int):
+    """A stable link to a message, whatever page it has moved to."""
+    post = access_post(request, pk)
+    return redirect(_topic_page_url(post, request.user))
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        results = Paginator(
+            selectors.search(user=request.user, query=form.cleaned_data["q"]), 20
+        ).get_page(request.GET.get("page"))
+    query_string = urlencode({"q": request.GET.get("q", "")})
+    context = {"form": form, "page": results, "query_string": query_string}
+    return render(request, "forums/search.html", context)
+
+
+# Writing.
+
+
+@_login_or
+def topic_create(request, slug: str):
+    forum = access_forum(request, slug)
+    if not permissions.can_post_in(request.user, forum):
+        raise Http404
+    form = TopicForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_create(
+                author=request.user,
+                forum=forum,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _tell_if_waiting(request, topic.posts.first())
+            return redirect(topic)
+    return render(request, "forums/topic_form.html", {"forum": forum, "form": form})
+
+
+def _tell_if_waiting(request, post: Post | None) -> None:
+    if post is not None and not post.is_published:
+        messages.info(
+            request,
+            _(
+                "Welcome! Your first messages in the national forums are read by a "
+                "moderator before everyone sees them; it is usually quick."
+            ),
+        )
+
+
+@_login_or
+def reply(request, pk: int):
+    topic = access_topic(request, pk)
+    if request.method != "POST":
+        return redirect(topic)
+    form = PostForm(request.POST)
+    if form.is_valid():
+        try:
+            post = services.post_reply(
+                author=request.user,
+                topic=topic,
+                body=form.cleaned_data["body"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except PermissionDenied as error:
+            raise Http404 from error
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _tell_if_waiting(request, post)
+            return redirect(_topic_page_url(post, request.user))
+    context = {"topic": topic, "forum": topic.forum, "form": form}
+    return render(request, "forums/reply_form.html", context, status=400)
+
+
+@_login_or
+def post_edit(request, pk: int):
+    post = access_post(request, pk)
+    if not permissions.can_edit_post(request.user, post):
+        raise Http404
+    by_moderator = post.author_id != request.user.pk
+    form = EditForm(_posted(request), initial={"body": post.body}, by_moderator=by_moderator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(
+                editor=request.user,
+                post=post,
+                body=form.cleaned_data["body"],
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The message has been saved."))
+            return redirect(_topic_page_url(post, request.user))
+    return render(request, "forums/post_form.html", {"post": post, "form": form})
+
+
+@_login_or
+def post_delete(request, pk: int):
+    post = access_post(request, pk)
+    if not permissions.can_delete_post(request.user, post):
+        raise Http404
+    if request.method == "POST":
+        try:
+            topic = services.post_delete(user=request.user, post=post)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(_topic_page_url(post, request.user))
+        messages.success(request, _("Your message has been deleted."))
+        return redirect(topic or post.topic.forum)
+    context = {
+        "title": _("Delete your message?"),
+        "explanation": [_("It disappears from the discussion. This cannot be undone.")],
+        "confirm_label": _("Delete the message"),
+        "cancel_url": _topic_page_url(post, request.user),
+        "danger": True,
+    }
+    return render(request, "councils/confirm.html", context)
+
+
+@_login_or
+def post_history(request, pk: int):
+    post = access_post(request, pk)
+    if not permissions.can_see_history(request.user, post):
+        raise Http404
+    revisions = post.revisions.select_related("edited_by")
+    return render(request, "forums/post_history.html", {"post": post, "revisions": revisions})
+
+
+@_login_or
+def post_report(request, pk: int):
+    post = access_post(request, pk)
+    if not permissions.can_report(request.user, post):
+        raise Http404
+    form = ReportForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(
+                reporter=request.user, post=post, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: a moderator will look at this message."))
+            return redirect(_topic_page_url(post, request.user))
+    return render(request, "forums/report_form.html", {"post": post, "form": form})
+
+
+@_login_or
+@require_POST
+def post_react(request, pk: int):
+    post = access_post(request, pk)
+    try:
+        services.reaction_toggle(user=request.user, post=post, kind=request.POST.get("kind", ""))
+    except PermissionDenied as error:
+        raise Http404 from error
+    return redirect(_topic_page_url(post, request.user))
+
+
+@_login_or
+@require_POST
+def follow(request, kind: str, pk: int):
+    if kind == "sujet":
+        target = {"topic": access_topic(request, pk)}
+    elif kind == "forum":
+        target = {"forum": get_object_or_404(Forum, pk=pk)}
+        if not permissions.can_read_forum(request.user, target["forum"]):
+            _deny(request)
+    else:
+        raise Http404
+    following = services.subscription_toggle(user=request.user, **target)
+    messages.success(
+        request,
+        _("You follow it now: you will be told of what is new.")
+        if following
+        else _("You no longer follow it."),
+    )
+    return redirect(next(iter(target.values())))
+
+
+# Moderation.
+
+
+@_login_or
+@require_POST
+def topic_moderate(request, pk: int, action: str):
+    topic = access_topic(request, pk)
+    if not permissions.can_moderate(request.user, topic.forum):
+        raise Http404
+    if action in ("epingler", "desepingler"):
+        services.topic_pin(moderator=request.user, topic=topic, pinned=action == "epingler")
+    elif action in ("verrouiller", "deverrouiller"):
+        services.topic_lock(
+            moderator=request.user,
+            topic=topic,
+            locked=action == "verrouiller",
+            reason=request.POST.get("reason", ""),
+        )
+    else:
+        raise Http404
+    messages.success(request, _("Done."))
+    return redirect(topic)
+
+
+@_login_or
+def topic_move(request, pk: int):
+    topic = access_topic(request, pk)
+    if not permissions.can_moderate(request.user, topic.forum):
+        raise Http404
+    forums = (
+        permissions.moderated_forums(request.user)
+        .filter(council_id=topic.forum.council_id)
+        .exclude(pk=topic.forum_id)
+    )
+    form = MoveForm(_posted(request), forums=forums)
+    if request.method == "POST" and form.is_valid():
+        services.topic_move(
+            moderator=request.user,
+            topic=topic,
+            forum=form.cleaned_data["forum"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("The topic has been moved."))
+        return redirect(topic)
+    return render(request, "forums/move_form.html", {"topic": topic, "form": form})
+
+
+@_login_or
+def post_hide(request, pk: int):
+    post = access_post(request, pk)
+    if not permissions.can_moderate(request.user, post.topic.forum):
+        raise Http404
+    form = ReasonForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.post_hide(moderator=request.user, post=post, reason=form.cleaned_data["reason"])
+        messages.success(request, _("The message is hidden; its author has been told why."))
+        return redirect(_topic_page_url(post, request.user))
+    return render(request, "forums/hide_form.html", {"post": post, "form": form})
+
+
+@_login_or
+@require_POST
+def post_unhide(request, pk: int):
+    post = access_post(request, pk)
+    if not permissions.can_moderate(request.user, post.topic.forum):
+        raise Http404
+    services.post_unhide(moderator=request.user, post=post, reason=request.POST.get("reason", ""))
+    messages.success(request, _("The message is visible again."))
+    return redirect(_topic_page_url(post, request.user))
+
+
+@_login_or
+@require_POST
+def post_approve(request, pk: int):
+    post = access_post(request, pk)
+    if not permissions.can_moderate(request.user, post.topic.forum):
+        raise Http404
+    services.post_approve(moderator=request.user, post=post)
+    messages.success(request, _("The message is published."))
+    return redirect(request.POST.get("next") or reverse("forums:moderation"))
+
+
+@login_required
+def moderation(request):
+    if not permissions.moderated_forums(request.user).exists():
+        raise Http404
+    context = {
+        "reports": selectors.open_reports(user=request.user)[:50],
+        "pending": selectors.pending_posts(user=request.user)[:50],
+        "log": selectors.moderation_log(user=request.user)[:50],
+    }
+    return render(request, "forums/moderation.html", context)
+
+
+@login_required
+@require_POST
+def report_handle(request, pk: int, decision: str):
+    report = get_object_or_404(Report.objects.select_related("post__topic__forum"), pk=pk)
+    if decision not in ("traite", "rejete") or not permissions.can_moderate(
+        request.user, report.post.topic.forum
+    ):
+        raise Http404
+    try:
+        services.report_handle(moderator=request.user, report=report, resolved=decision == "traite")
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report has been handled."))
+    return redirect("forums:moderation")
+
+
+@login_required
+def forum_create(request):
+    if not permissions.can_create_national_forum(request.user):
+        raise Http404
+    form = NationalForumForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        forum = services.national_forum_create(
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            category=form.cleaned_data["category"],
+            audience=form.cleaned_data["audience"],
+        )
+        messages.success(request, _("The forum has been created."))
+        return redirect(forum)
+    return render(request, "forums/forum_form.html", {"form": form})

@@ -1,0 +1,261 @@
+"""What the forum services write, refuse and send."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.roles import animator_appoint
+from forums import services
+from forums.models import Forum, ModerationAction, Post, Report, Topic
+from tests.accounts.factories import UserFactory
+from tests.councils.factories import coordinator_of, council_create, member_of
+from tests.forums.factories import (
+    DANGEROUS_OUTPUT,
+    HOSTILE_INPUTS,
+    national_forum,
+    reply_in,
+    topic_in,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _messages(excinfo) -> list[str]:
+    return excinfo.value.messages
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_INPUTS)
+def test_hostile_markup_is_rendered_harmless(hostile):
+    author = UserFactory()
+    topic = topic_in(national_forum(), author, body=f"Avant {hostile} après")
+    html = topic.posts.get().body_html.lower()
+    for dangerous in DANGEROUS_OUTPUT:
+        assert dangerous not in html, (hostile, html)
+    assert "avant" in html
+
+
+def test_links_get_rel_nofollow_ugc_noopener():
+    topic = topic_in(national_forum(), UserFactory(), body="[site](https://exemple.test)")
+    assert 'rel="nofollow ugc noopener"' in topic.posts.get().body_html
+
+
+def test_a_one_megabyte_post_is_refused_clearly_and_stores_nothing():
+    topic = topic_in(national_forum(), UserFactory())
+    with pytest.raises(ValidationError) as excinfo:
+        services.post_reply(author=UserFactory(), topic=topic, body="x" * 1_000_000)
+    assert "la limite est de 20" in _messages(excinfo)[0]
+    assert topic.posts.count() == 1
+
+
+def test_an_empty_post_is_refused():
+    with pytest.raises(ValidationError):
+        services.topic_create(author=UserFactory(), forum=national_forum(), title="T", body="  ")
+    assert not Topic.objects.exists()
+
+
+def test_a_double_submitted_reply_makes_one_post():
+    topic = topic_in(national_forum(), UserFactory())
+    author = UserFactory()
+    first = services.post_reply(author=author, topic=topic, body="Bonjour", submission_key="k1")
+    second = services.post_reply(author=author, topic=topic, body="Bonjour", submission_key="k1")
+    assert first == second
+    assert topic.posts.count() == 2
+    topic.refresh_from_db()
+    assert topic.post_count == 2
+
+
+def test_counters_follow_topics_and_replies():
+    forum = national_forum()
+    topic = topic_in(forum, UserFactory())
+    reply_in(topic, UserFactory())
+    forum.refresh_from_db()
+    topic.refresh_from_db()
+    assert (forum.topic_count, forum.post_count, topic.post_count) == (1, 2, 2)
+
+
+def test_editing_keeps_the_history_and_a_moderator_must_give_a_reason():
+    forum = national_forum()
+    author = UserFactory()
+    topic = topic_in(forum, author, body="Version 1")
+    post = topic.posts.get()
+    services.post_edit(editor=author, post=post, body="Version 2")
+    post.refresh_from_db()
+    assert post.body == "Version 2"
+    assert post.edited_at is not None
+    assert list(post.revisions.values_list("body", flat=True)) == ["Version 1"]
+
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    with pytest.raises(ValidationError):
+        services.post_edit(editor=animator, post=post, body="Version 3")
+    mail.outbox.clear()
+    services.post_edit(editor=animator, post=post, body="Version 3", reason="Coquille")
+    assert ModerationAction.objects.get().kind == ModerationAction.Kind.EDIT
+
+
+def test_someone_else_cannot_edit_or_delete():
+    topic = topic_in(national_forum(), UserFactory())
+    post = topic.posts.get()
+    stranger = UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.post_edit(editor=stranger, post=post, body="Piraté")
+    with pytest.raises(PermissionDenied):
+        services.post_delete(user=stranger, post=post)
+    post.refresh_from_db()
+    assert post.body != "Piraté"
+
+
+def test_deleting_a_reply_and_a_lonely_first_post():
+    forum = national_forum()
+    author, replier = UserFactory(), UserFactory()
+    topic = topic_in(forum, author)
+    reply = reply_in(topic, replier)
+    with pytest.raises(ValidationError):
+        services.post_delete(user=author, post=topic.posts.first())
+    services.post_delete(user=replier, post=reply)
+    assert services.post_delete(user=author, post=topic.posts.get()) is None
+    assert not Topic.objects.exists()
+    forum.refresh_from_db()
+    assert (forum.topic_count, forum.post_count) == (0, 0)
+
+
+def test_new_accounts_are_slowed_down(settings):
+    settings.FORUM_NEW_ACCOUNT_DAYS = 1
+    forum = national_forum()
+    newcomer = UserFactory()
+    topic = topic_in(forum, newcomer)
+    with pytest.raises(ValidationError) as excinfo:
+        topic_in(forum, newcomer)
+    assert "un sujet toutes les 2 minutes" in _messages(excinfo)[0]
+    with pytest.raises(ValidationError) as excinfo:
+        reply_in(topic, newcomer)
+    assert "une fois toutes les 30 secondes" in _messages(excinfo)[0]
+    established = UserFactory(date_joined=timezone.now() - timedelta(days=30))
+    topic_in(forum, established)
+    topic_in(forum, established)
+
+
+def test_first_posts_of_new_accounts_wait_for_approval_in_national_forums(settings):
+    settings.FORUM_NEW_ACCOUNT_DAYS = 1
+    settings.FORUM_APPROVE_FIRST_POSTS = 1
+    forum = national_forum()
+    newcomer = UserFactory()
+    topic = topic_in(forum, newcomer)
+    post = topic.posts.get()
+    assert post.status == Post.Status.PENDING
+    forum.refresh_from_db()
+    assert forum.topic_count == 0
+
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    services.post_approve(moderator=animator, post=post)
+    post.refresh_from_db()
+    forum.refresh_from_db()
+    assert post.is_published
+    assert (forum.topic_count, forum.post_count) == (1, 1)
+
+    council = council_create()
+    member = member_of(council, UserFactory())
+    council_topic = topic_in(council.forum, member)
+    assert council_topic.posts.get().is_published  # councils' own forums: no wait
+
+
+def test_hiding_tells_the_author_and_is_logged(django_capture_on_commit_callbacks):
+    author = UserFactory(email="auteur@exemple.test")
+    topic = topic_in(national_forum(), author)
+    post = topic.posts.get()
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    with pytest.raises(ValidationError):
+        services.post_hide(moderator=animator, post=post, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_hide(moderator=animator, post=post, reason="Propos insultants")
+    post.refresh_from_db()
+    assert post.is_hidden
+    assert [m.to for m in mail.outbox] == [["auteur@exemple.test"]]
+    assert "Propos insultants" in mail.outbox[0].body
+    action = ModerationAction.objects.get()
+    assert (action.kind, action.actor, action.reason) == (
+        ModerationAction.Kind.HIDE,
+        animator,
+        "Propos insultants",
+    )
+
+
+def test_moderators_are_the_animator_nationally_and_coordinators_at_home():
+    council = council_create()
+    coordinator = coordinator_of(council)
+    member = member_of(council)
+    council_topic = topic_in(council.forum, member)
+    national_topic = topic_in(national_forum(), member)
+    animator = UserFactory()
+    animator_appoint(user=animator)
+
+    services.topic_lock(moderator=coordinator, topic=council_topic, locked=True)
+    services.topic_pin(moderator=animator, topic=national_topic, pinned=True)
+    with pytest.raises(PermissionDenied):
+        services.topic_pin(moderator=animator, topic=council_topic, pinned=True)
+    with pytest.raises(PermissionDenied):
+        services.topic_lock(moderator=coordinator, topic=national_topic, locked=True)
+    with pytest.raises(ValidationError):
+        reply_in(council_topic, member)
+
+
+def test_a_topic_never_moves_in_or_out_of_a_council_forum():
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    first, second = national_forum(), national_forum()
+    topic = topic_in(first, UserFactory())
+    services.topic_move(moderator=animator, topic=topic, forum=second, reason="Mieux ici")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.topic_count, second.topic_count) == (0, 1)
+    council = council_create()
+    with pytest.raises(PermissionDenied):
+        services.topic_move(moderator=animator, topic=topic, forum=council.forum)
+
+
+def test_reports_one_open_per_person_then_handled():
+    topic = topic_in(national_forum(), UserFactory())
+    post = topic.posts.get()
+    reporter = UserFactory()
+    report = services.report_create(reporter=reporter, post=post, reason="Publicité")
+    with pytest.raises(ValidationError):
+        services.report_create(reporter=reporter, post=post, reason="Encore")
+    animator = UserFactory()
+    animator_appoint(user=animator)
+    services.report_handle(moderator=animator, report=report, resolved=False)
+    report.refresh_from_db()
+    assert report.status == Report.Status.DISMISSED
+    with pytest.raises(ValidationError):
+        services.report_handle(moderator=animator, report=report, resolved=True)
+
+
+def test_every_council_gets_its_private_forum():
+    council = council_create()
+    assert council.forum.audience == Forum.Audience.COUNCIL_MEMBERS
+    assert council.forum.council == council
+
+
+def test_followers_get_an_email_and_people_who_left_do_not(django_capture_on_commit_callbacks):
+    from councils import services as council_services
+
+    council = council_create()
+    coordinator_of(council)
+    author = member_of(council)
+    follower = member_of(council, UserFactory(email="suit@exemple.test"))
+    leaver = member_of(council, UserFactory(email="parti@exemple.test"))
+    topic = topic_in(council.forum, author)
+    services.subscription_toggle(user=follower, topic=topic)
+    services.subscription_toggle(user=leaver, topic=topic)
+    council_services.membership_leave(user=leaver, council=council)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_in(topic, author, body="Rendez-vous jeudi à 18 h")
+    assert [m.to for m in mail.outbox] == [["suit@exemple.test"]]
+    assert "Rendez-vous jeudi" in mail.outbox[0].body
