@@ -6,11 +6,13 @@ import secrets
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from markdownx.widgets import MarkdownxWidget
 
 from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
 
 MARKDOWN_HELP = _(
-    "Markdown: **bold**, *italics*, lists with -, > to quote, links [text](https://…)."
+    "Markdown: **bold**, *italics*, lists with -, > to quote, links [text](https://…). "
+    "The preview appears below as you type; drop an image on the text to add it."
 )
 
 
@@ -22,7 +24,7 @@ class PostForm(forms.Form):
         label=_("Your message"),
         max_length=POST_MAX_LENGTH,
         help_text=MARKDOWN_HELP,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=MarkdownxWidget(attrs={"rows": 8}),
         error_messages={
             "required": _("Write a message before sending it."),
             "max_length": _(

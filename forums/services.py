@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator, slugify
@@ -173,7 +173,7 @@ def topic_create(
     first_post = topic.posts.get()
     if status == Post.Status.PUBLISHED:
         _count_new_post(topic, now, new_topic=True)
-        _notify_followers(first_post, new_topic=True)
+        _notify_readers(first_post, new_topic=True)
     Subscription.objects.get_or_create(user=author, topic=topic)
     return topic
 
@@ -210,44 +210,72 @@ def post_reply(*, author: User, topic: Topic, body: str, submission_key: str = "
         return Post.objects.get(author=author, submission_key=submission_key)
     if status == Post.Status.PUBLISHED:
         _count_new_post(topic, now)
-        _notify_followers(post, new_topic=False)
+        _notify_readers(post, new_topic=False)
     Subscription.objects.get_or_create(user=author, topic=topic)
     return post
 
 
-def _notify_followers(post: Post, *, new_topic: bool) -> None:
-    """E-mail the followers of the topic (a reply) or of the forum (a new topic).
+MAX_MENTIONS = 20
 
-    Each recipient is checked again now: someone who left the council since
+
+def _mentioned_users(post: Post) -> list[User]:
+    """People named ``@Display Name`` in the post among those who take part:
+    the topic's authors and, in a council's forum, the council's members."""
+    from accounts.models import User
+
+    text = post.body.lower()
+    if "@" not in text:
+        return []
+    topic = post.topic
+    candidates = User.objects.filter(is_active=True).exclude(pk=post.author_id)
+    taking_part = Q(forum_posts__topic=topic)
+    if topic.forum.council_id:
+        taking_part |= Q(council_memberships__council_id=topic.forum.council_id)
+    mentioned = [
+        user
+        for user in candidates.filter(taking_part).distinct()
+        if user.display_name and f"@{user.display_name.lower()}" in text
+    ]
+    return mentioned[:MAX_MENTIONS]
+
+
+def _notify_readers(post: Post, *, new_topic: bool) -> None:
+    """E-mail the people mentioned, then the followers of the topic (a reply)
+    or of the forum (a new topic), each once.
+
+    Every recipient is checked again now: someone who left the council since
     they followed receives nothing. The e-mail carries an excerpt only.
     """
     topic = post.topic
+    mentioned = [user for user in _mentioned_users(post) if permissions.can_read_topic(user, topic)]
     follows = (
         Subscription.objects.filter(forum=topic.forum)
         if new_topic
         else Subscription.objects.filter(topic=topic)
     )
+    already = {user.pk for user in mentioned} | {post.author_id}
     followers = [
         subscription.user
-        for subscription in follows.exclude(user_id=post.author_id).select_related("user")
+        for subscription in follows.exclude(user_id__in=already).select_related("user")
         if subscription.user.is_active and permissions.can_read_topic(subscription.user, topic)
     ]
-    if not followers:
-        return
     forum = topic.forum
-    emails.send_to_each(
-        folder="forums/email",
-        template="new_post",
-        recipients=[user.email for user in followers],
-        context={
-            "new_topic": new_topic,
-            "topic": topic,
-            "forum_name": forum.council.name if forum.council_id else forum.name,
-            "author_name": post.author.display_name if post.author else "",
-            "excerpt": Truncator(post.body).words(60),
-            "url": emails.absolute_url(post.get_absolute_url()),
-        },
-    )
+    context = {
+        "new_topic": new_topic,
+        "topic": topic,
+        "forum_name": forum.council.name if forum.council_id else forum.name,
+        "author_name": post.author.display_name if post.author else "",
+        "excerpt": Truncator(post.body).words(60),
+        "url": emails.absolute_url(post.get_absolute_url()),
+    }
+    for template, people in (("mention", mentioned), ("new_post", followers)):
+        if people:
+            emails.send_to_each(
+                folder="forums/email",
+                template=template,
+                recipients=[user.email for user in people],
+                context=context,
+            )
 
 
 def _count_new_post(topic: Topic, when, *, new_topic: bool = False) -> None:
@@ -420,7 +448,7 @@ def post_approve(*, moderator: User, post: Post) -> Post:
         not post.topic.posts.filter(status=Post.Status.PUBLISHED).exclude(pk=post.pk).exists()
     )
     _count_new_post(post.topic, post.created_at, new_topic=is_first)
-    _notify_followers(post, new_topic=is_first)
+    _notify_readers(post, new_topic=is_first)
     _moderate(moderator, ModerationAction.Kind.APPROVE, None, post, "")
     return post
 

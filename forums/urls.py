@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import editor, views
 
 app_name = "forums"
 
 urlpatterns = [
     path("forums/", views.index, name="index"),
     path("forums/recherche/", views.search, name="search"),
+    path("forums/editeur/apercu/", editor.preview, name="editor_preview"),
+    path("forums/editeur/image/", editor.image_upload, name="editor_image"),
     path("forums/moderation/", views.moderation, name="moderation"),
     path("forums/nouveau-forum/", views.forum_create, name="forum_create"),
     path(

@@ -202,7 +202,7 @@ def search(request):
 def topic_create(request, slug: str):
     forum = access_forum(request, slug)
     if not permissions.can_post_in(request.user, forum):
-        raise Http404
+        _deny(request)
     form = TopicForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,8 +246,8 @@ def reply(request, pk: int):
                 body=form.cleaned_data["body"],
                 submission_key=form.cleaned_data["submission_key"],
             )
-        except PermissionDenied as error:
-            raise Http404 from error
+        except PermissionDenied:
+            _deny(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -261,7 +261,7 @@ def reply(request, pk: int):
 def post_edit(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_edit_post(request.user, post):
-        raise Http404
+        _deny(request)
     by_moderator = post.author_id != request.user.pk
     form = EditForm(_posted(request), initial={"body": post.body}, by_moderator=by_moderator)
     if request.method == "POST" and form.is_valid():
@@ -284,7 +284,7 @@ def post_edit(request, pk: int):
 def post_delete(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_delete_post(request.user, post):
-        raise Http404
+        _deny(request)
     if request.method == "POST":
         try:
             topic = services.post_delete(user=request.user, post=post)
@@ -308,7 +308,7 @@ def post_delete(request, pk: int):
 def post_history(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_see_history(request.user, post):
-        raise Http404
+        _deny(request)
     revisions = post.revisions.select_related("edited_by")
     return render(request, "forums/post_history.html", {"post": post, "revisions": revisions})
 
@@ -317,7 +317,7 @@ def post_history(request, pk: int):
 def post_report(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_report(request.user, post):
-        raise Http404
+        _deny(request)
     form = ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,14 +338,16 @@ def post_react(request, pk: int):
     post = access_post(request, pk)
     try:
         services.reaction_toggle(user=request.user, post=post, kind=request.POST.get("kind", ""))
-    except PermissionDenied as error:
-        raise Http404 from error
+    except PermissionDenied:
+        _deny(request)
     return redirect(_topic_page_url(post, request.user))
 
 
 @_login_or
 @require_POST
 def follow(request, kind: str, pk: int):
+    if not request.user.is_authenticated:
+        raise LoginRequired
     if kind == "sujet":
         target = {"topic": access_topic(request, pk)}
     elif kind == "forum":
@@ -372,7 +374,7 @@ def follow(request, kind: str, pk: int):
 def topic_moderate(request, pk: int, action: str):
     topic = access_topic(request, pk)
     if not permissions.can_moderate(request.user, topic.forum):
-        raise Http404
+        _deny(request)
     if action in ("epingler", "desepingler"):
         services.topic_pin(moderator=request.user, topic=topic, pinned=action == "epingler")
     elif action in ("verrouiller", "deverrouiller"):
@@ -392,7 +394,7 @@ def topic_moderate(request, pk: int, action: str):
 def topic_move(request, pk: int):
     topic = access_topic(request, pk)
     if not permissions.can_moderate(request.user, topic.forum):
-        raise Http404
+        _deny(request)
     forums = (
         permissions.moderated_forums(request.user)
         .filter(council_id=topic.forum.council_id)
@@ -415,7 +417,7 @@ def topic_move(request, pk: int):
 def post_hide(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
-        raise Http404
+        _deny(request)
     form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.post_hide(moderator=request.user, post=post, reason=form.cleaned_data["reason"])
@@ -429,7 +431,7 @@ def post_hide(request, pk: int):
 def post_unhide(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
-        raise Http404
+        _deny(request)
     services.post_unhide(moderator=request.user, post=post, reason=request.POST.get("reason", ""))
     messages.success(request, _("The message is visible again."))
     return redirect(_topic_page_url(post, request.user))
@@ -440,7 +442,7 @@ def post_unhide(request, pk: int):
 def post_approve(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
-        raise Http404
+        _deny(request)
     services.post_approve(moderator=request.user, post=post)
     messages.success(request, _("The message is published."))
     return redirect(request.POST.get("next") or reverse("forums:moderation"))
@@ -449,7 +451,7 @@ def post_approve(request, pk: int):
 @login_required
 def moderation(request):
     if not permissions.moderated_forums(request.user).exists():
-        raise Http404
+        _deny(request)
     context = {
         "reports": selectors.open_reports(user=request.user)[:50],
         "pending": selectors.pending_posts(user=request.user)[:50],
@@ -479,7 +481,7 @@ def report_handle(request, pk: int, decision: str):
 @login_required
 def forum_create(request):
     if not permissions.can_create_national_forum(request.user):
-        raise Http404
+        _deny(request)
     form = NationalForumForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         forum = services.national_forum_create(

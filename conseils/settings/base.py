@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "guardian",
+    "markdownx",
     "accounts",
     "councils",
     "forums",
@@ -248,6 +249,17 @@ FORUM_NEW_ACCOUNT_DAYS = env.int("FORUM_NEW_ACCOUNT_DAYS", default=1)
 FORUM_NEW_ACCOUNT_TOPIC_INTERVAL = env.int("FORUM_NEW_ACCOUNT_TOPIC_INTERVAL", default=120)
 FORUM_NEW_ACCOUNT_REPLY_INTERVAL = env.int("FORUM_NEW_ACCOUNT_REPLY_INTERVAL", default=30)
 FORUM_APPROVE_FIRST_POSTS = env.int("FORUM_APPROVE_FIRST_POSTS", default=1)
+
+# MARKDOWN EDITOR
+# https://neutronx.github.io/django-markdownx/customization/
+# django-markdownx gives the editor and its live preview; the preview and the
+# image upload go to the forums' own views (login, same-origin check, the
+# site's sanitiser and image checks), not to markdownx's.
+MARKDOWNX_URLS_PATH = "/forums/editeur/apercu/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/forums/editeur/image/"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "common.markdown.render_markdown"
+MARKDOWNX_SERVER_CALL_LATENCY = 800
+MARKDOWNX_EDITOR_RESIZABLE = False
 COUNCIL_LOGO_SIZE_PX = 400
 
 # E-MAIL

@@ -259,3 +259,17 @@ def test_followers_get_an_email_and_people_who_left_do_not(django_capture_on_com
         reply_in(topic, author, body="Rendez-vous jeudi à 18 h")
     assert [m.to for m in mail.outbox] == [["suit@exemple.test"]]
     assert "Rendez-vous jeudi" in mail.outbox[0].body
+
+
+def test_mentions_reach_readers_once_and_never_outsiders(django_capture_on_commit_callbacks):
+    council = council_create()
+    author = member_of(council, UserFactory(display_name="Julien L."))
+    fatou = member_of(council, UserFactory(display_name="Fatou Diallo", email="fatou@exemple.test"))
+    outsider = UserFactory(display_name="Samira H.", email="samira@exemple.test")
+    topic = topic_in(council.forum, author)
+    services.subscription_toggle(user=fatou, topic=topic)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_in(topic, author, body="Merci @Fatou Diallo ! Et @Samira H. aussi.")
+    assert [m.to for m in mail.outbox] == [["fatou@exemple.test"]]
+    assert "vous a mentionné" in mail.outbox[0].subject
+    assert outsider.email not in [m.to[0] for m in mail.outbox]
