@@ -58,7 +58,8 @@ def topic_in(forum: Forum, author, *, title: str | None = None, body: str | None
         author=author,
         forum=forum,
         title=title or f"Sujet {number} {XSS}",
-        body=body or f"Premier message {number} {XSS}",
+        # Each topic opens with another of the hostile inputs.
+        body=body or f"Premier message {number} {HOSTILE_INPUTS[number % len(HOSTILE_INPUTS)]}",
     )
 
 

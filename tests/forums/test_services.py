@@ -273,3 +273,28 @@ def test_mentions_reach_readers_once_and_never_outsiders(django_capture_on_commi
     assert [m.to for m in mail.outbox] == [["fatou@exemple.test"]]
     assert "vous a mentionné" in mail.outbox[0].subject
     assert outsider.email not in [m.to[0] for m in mail.outbox]
+
+
+def test_my_data_exports_my_messages_and_deletion_keeps_them_unsigned():
+    from accounts.services import account_delete, personal_data_export
+
+    author = UserFactory()
+    topic = topic_in(national_forum(), author, body="Mon idée pour le quartier")
+    archive = personal_data_export(user=author)
+    assert "Mon idée pour le quartier" in archive.content.decode()
+    account_delete(user=author)
+    post = topic.posts.get()
+    assert post.author is None
+    assert post.body == "Mon idée pour le quartier"
+
+
+def test_the_superuser_opening_a_council_message_in_the_admin_is_logged(client):
+    from councils.models import SpaceAccess
+
+    council = council_create()
+    post = topic_in(council.forum, member_of(council)).posts.get()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(f"/admin/forums/post/{post.pk}/change/").status_code == 200
+    assert SpaceAccess.objects.filter(council=council).count() == 1
+    listing = client.get("/admin/forums/post/").content.decode()
+    assert post.body not in listing
