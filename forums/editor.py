@@ -23,6 +23,7 @@ from common import ratelimit
 from common.images import reencode_image
 from common.markdown import render_markdown
 
+from . import permissions
 from .models import POST_MAX_LENGTH
 
 IMAGE_WIDTH_PX = 1600
@@ -64,6 +65,8 @@ def image_upload(request):
         f"forum-image:{request.user.pk}", limit=UPLOADS_PER_HOUR, period_seconds=3600
     ):
         return JsonResponse({"image": [_("Too many images in a short time.")]}, status=429)
+    if not permissions.can_upload_images(request.user):
+        return JsonResponse({"image": [_("Confirm your e-mail address first.")]}, status=403)
     uploaded = request.FILES.get("image")
     if uploaded is None:
         return JsonResponse({"image": [_("Choose an image.")]}, status=400)

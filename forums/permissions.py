@@ -111,21 +111,25 @@ def can_edit_post(user, post: Post) -> bool:
 
 
 def can_delete_post(user, post: Post) -> bool:
-    """Authors delete their own messages (not the first of a topic that has replies)."""
+    """Authors delete their own messages (not the first of a topic that has
+    replies, and not once hidden by the moderation: that would erase it)."""
     return (
         user.is_authenticated
         and post.author_id == user.pk
+        and not post.is_hidden
         and can_post_in(user, post.topic.forum)
         and not post.topic.is_locked
     )
 
 
 def can_report(user, post: Post) -> bool:
+    """Someone else's message that the reader sees (hidden ones are handled)."""
     return (
         user.is_authenticated
         and user.is_active
         and post.author_id != user.pk
-        and can_read_topic(user, post.topic)
+        and not post.is_hidden
+        and can_see_post(user, post)
     )
 
 
@@ -137,7 +141,8 @@ def can_moderate(user, forum: Forum) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     if forum.council_id is not None:
-        return council_permissions.is_coordinator(user, forum.council)
+        # An archived council's space is read-only, its forum included.
+        return forum.council.is_active and council_permissions.is_coordinator(user, forum.council)
     return is_animator(user)
 
 
@@ -146,7 +151,7 @@ def can_see_history(user, post: Post) -> bool:
 
 
 def moderated_forums(user) -> QuerySet[Forum]:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return Forum.objects.none()
     coordinated = [
         council_id
@@ -155,7 +160,7 @@ def moderated_forums(user) -> QuerySet[Forum]:
         ).through_membership.items()
         if council_permissions.MANAGE_MEMBERS in codenames
     ]
-    moderated = Q(council_id__in=coordinated)
+    moderated = Q(council_id__in=coordinated, council__status="active")
     if is_animator(user):
         moderated |= Q(council__isnull=True)
     return Forum.objects.filter(moderated)
@@ -163,3 +168,8 @@ def moderated_forums(user) -> QuerySet[Forum]:
 
 def can_create_national_forum(user) -> bool:
     return is_animator(user)
+
+
+def can_upload_images(user) -> bool:
+    """The editor's image upload: a verified account, as for posting."""
+    return user.is_authenticated and user.is_active and _has_verified_email(user)

@@ -90,10 +90,18 @@ def council_forum_create(*, council: Council) -> Forum:
     return forum
 
 
+# Addresses the forum URLs use themselves, and the councils' forums' prefix.
+RESERVED_SLUGS = {"recherche", "moderation", "nouveau-forum", "editeur", "sujets", "messages"}
+
+
 def national_forum_create(
     *, name: str, description: str = "", category=None, audience: str
 ) -> Forum:
     base = slugify(name)[:100] or "forum"
+    if base in RESERVED_SLUGS or base.startswith(
+        ("conseil-", "conseils", "suivre", "signalements")
+    ):
+        base = f"forum-{base}"[:100]
     slug, suffix = base, 2
     while Forum.objects.filter(slug=slug).exists():
         slug, suffix = f"{base}-{suffix}", suffix + 1
@@ -347,7 +355,13 @@ def _moderate(actor: User, kind: str, topic: Topic | None, post: Post | None, re
         forum_id=forum_id, topic=topic, post=post, kind=kind, actor=actor, reason=reason[:500]
     )
     author = (post.author if post else topic.author) if (post or topic) else None
-    if author is not None and author.pk != actor.pk and author.is_active:
+    # Told only while they may still read the topic (not after leaving the council).
+    if (
+        author is not None
+        and author.pk != actor.pk
+        and author.is_active
+        and permissions.can_read_topic(author, topic or post.topic)
+    ):
         target_url = emails.absolute_url(
             post.get_absolute_url() if post is not None else topic.get_absolute_url()
         )

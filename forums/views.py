@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -445,7 +446,12 @@ def post_approve(request, pk: int):
         _deny(request)
     services.post_approve(moderator=request.user, post=post)
     messages.success(request, _("The message is published."))
-    return redirect(request.POST.get("next") or reverse("forums:moderation"))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("forums:moderation")
+    return redirect(next_url)
 
 
 @login_required

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def forum_section(monkeypatch):
-    """A section as a later app (the forums) would register it from AppConfig.ready."""
+    """A section as an app registers it from AppConfig.ready."""
     erased = []
     section = PersonalDataSection(
-        key="forums",
+        key="example_app",
         export=lambda user: ExportPart(data={"posts": [f"Message de {user.email}"]}),
         erase=lambda user: erased.append(user.email),
     )
@@ -35,7 +35,7 @@ def test_registered_sections_are_exported(forum_section):
     user = UserFactory(email="lina@exemple.test")
     archive = personal_data_export(user=user)
     data = json.loads(archive.content)
-    assert data["forums"] == {"posts": ["Message de lina@exemple.test"]}
+    assert data["example_app"] == {"posts": ["Message de lina@exemple.test"]}
     assert data["account"]["email"] == "lina@exemple.test"
 
 
@@ -48,7 +48,7 @@ def test_registered_sections_erase_before_the_account_goes(forum_section):
 
 def test_a_key_cannot_be_registered_twice_with_other_functions(forum_section):
     with pytest.raises(ValueError, match="already registered"):
-        personal_data.register(PersonalDataSection(key="forums", export=lambda user: None))
+        personal_data.register(PersonalDataSection(key="example_app", export=lambda user: None))
 
 
 def test_contributions_of_a_deleted_account_are_signed_compte_supprime():

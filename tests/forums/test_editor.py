@@ -72,3 +72,10 @@ def test_a_file_that_is_not_an_image_is_refused_and_stores_nothing(client, media
     assert response.status_code == 400
     assert "n’est pas une image" in json.loads(response.content)["image"][0]
     assert stored_files(media_root) == []
+
+
+def test_an_unverified_account_cannot_upload_images(client, media_root):
+    client.force_login(UserFactory(verified=False))
+    response = client.post(reverse("forums:editor_image"), {"image": png()}, **SAME_ORIGIN)
+    assert response.status_code == 403
+    assert stored_files(media_root) == []

@@ -298,3 +298,25 @@ def test_the_superuser_opening_a_council_message_in_the_admin_is_logged(client):
     assert SpaceAccess.objects.filter(council=council).count() == 1
     listing = client.get("/admin/forums/post/").content.decode()
     assert post.body not in listing
+
+
+def test_an_archived_councils_forum_is_read_only_even_for_its_coordinators():
+    from councils import services as council_services
+    from forums import permissions
+    from tests.councils.factories import referent_of
+
+    council = council_create()
+    coordinator = coordinator_of(council)
+    topic = topic_in(council.forum, member_of(council))
+    council_services.council_archive(actor=referent_of("59"), council=council)
+    council.forum.refresh_from_db()
+    topic = Topic.objects.select_related("forum__council").get(pk=topic.pk)
+    assert permissions.can_read_topic(coordinator, topic)
+    assert not permissions.can_moderate(coordinator, topic.forum)
+    assert not permissions.can_reply(coordinator, topic)
+
+
+@pytest.mark.parametrize("name", ["Recherche", "Modération", "Conseil Alma Roubaix"])
+def test_national_forum_addresses_never_clash_with_the_site_or_councils(name):
+    forum = national_forum(name=name)
+    assert forum.slug.startswith("forum-")
