@@ -66,3 +66,16 @@ def test_seed_demo_gives_the_demo_accounts_their_councils():
     assert not permissions.can_view_space(referent, first)
     assert not permissions.councils_with_space_visible_to(account("habitant")).exists()
     assert not permissions.councils_with_space_visible_to(account("animation")).exists()
+
+
+def test_seed_demo_writes_forums_and_sends_no_email(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from forums.models import Forum, Topic
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    assert mail.outbox == []
+    assert Forum.objects.filter(council__isnull=True).count() == 3
+    assert Topic.objects.filter(forum__council__slug="alma-roubaix").exists()
+    assert Forum.objects.filter(council__isnull=False).count() == 20

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from conseils import demo
+
+
+SILENT_MAILERS = {
+    "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"},
+}
 
 
 class Command(BaseCommand):
@@ -23,7 +30,9 @@ class Command(BaseCommand):
         if scale < 0:
             self.stderr.write("--scale takes a number of 0 or more.")
             return
-        with transaction.atomic():
+        # Demo data is written through the services, which e-mail people (a
+        # reply to a followed topic...): nobody should receive those.
+        with override_settings(MAILERS=SILENT_MAILERS), transaction.atomic():
             report = demo.seed(scale=scale)
         for line in report:
             self.stdout.write(line)
