@@ -6,13 +6,27 @@ the people who answer it, a decision to the person who asked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+_muted: ContextVar[bool] = ContextVar("councils_emails_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Send nothing while inside (demo data written through the services)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def absolute_url(path: str) -> str:
@@ -30,7 +44,7 @@ def send_to_each(
     """Render ``<folder>/<template>_subject.txt`` and ``_body.txt`` and send
     one message to each address once the transaction commits."""
     addresses = sorted({address for address in recipients if address})
-    if not addresses:
+    if not addresses or _muted.get():
         return
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"{folder}/{template}_subject.txt", context)

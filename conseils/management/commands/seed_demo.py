@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
 
 from conseils import demo
-
-
-SILENT_MAILERS = {
-    "default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"},
-    "delivery": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"},
-}
+from councils import emails
 
 
 class Command(BaseCommand):
@@ -32,7 +26,7 @@ class Command(BaseCommand):
             return
         # Demo data is written through the services, which e-mail people (a
         # reply to a followed topic...): nobody should receive those.
-        with override_settings(MAILERS=SILENT_MAILERS), transaction.atomic():
+        with emails.muted(), transaction.atomic():
             report = demo.seed(scale=scale)
         for line in report:
             self.stdout.write(line)
