@@ -50,7 +50,7 @@ class SpaceAccessLoggingAdmin(ReadOnlyAdmin):
     def council_of(self, obj) -> Council | None:
         return getattr(obj, "council", None)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _record_visit(self, request, object_id) -> None:
         obj = self.get_object(request, object_id)
         council = self.council_of(obj) if obj is not None else None
         if council is not None and not permissions.can_view_space(request.user, council):
@@ -58,7 +58,14 @@ class SpaceAccessLoggingAdmin(ReadOnlyAdmin):
             services.space_access_record(
                 council=council, user=request.user, reason=reason, path=request.path
             )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._record_visit(request, object_id)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._record_visit(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(Region)

@@ -61,15 +61,30 @@ class PostAdmin(SpaceAccessLoggingAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(SpaceAccessLoggingAdmin):
     list_display = ["post", "status", "created_at"]
     list_filter = ["status"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(post__topic__forum__council__isnull=True)
+        queryset = super().get_queryset(request)
+        if _is_list(request):
+            queryset = queryset.filter(post__topic__forum__council__isnull=True)
+        return queryset
+
+    def council_of(self, obj):
+        return obj.post.topic.forum.council
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(ReadOnlyAdmin):
+class ModerationActionAdmin(SpaceAccessLoggingAdmin):
     list_display = ["created_at", "forum", "kind", "actor", "reason"]
     list_select_related = ["forum", "actor"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if _is_list(request):
+            queryset = queryset.filter(forum__council__isnull=True)
+        return queryset
+
+    def council_of(self, obj):
+        return obj.forum.council

@@ -9,12 +9,10 @@ can send neither as same-origin.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -24,7 +22,7 @@ from common.images import reencode_image
 from common.markdown import render_markdown
 
 from . import permissions
-from .models import POST_MAX_LENGTH
+from .models import POST_MAX_LENGTH, Forum, ForumImage
 
 IMAGE_WIDTH_PX = 1600
 UPLOADS_PER_HOUR = 30
@@ -58,21 +56,40 @@ def preview(request):
 
 
 @_guarded
-def image_upload(request):
-    """Store a checked, re-encoded image (no metadata) and answer the markdown
-    that shows it, as markdownx expects."""
+def image_upload(request, slug: str):
+    """Store a checked, re-encoded image (no metadata) for the forum at
+    ``slug`` and answer the markdown that shows it, as markdownx expects."""
+    forum = Forum.objects.filter(slug=slug).select_related("council").first()
+    if forum is None or not permissions.can_read_forum(request.user, forum):
+        raise Http404
+    if not permissions.can_post_in(request.user, forum):
+        return JsonResponse({"image": [_("You cannot add images here.")]}, status=403)
     if not ratelimit.hit(
         f"forum-image:{request.user.pk}", limit=UPLOADS_PER_HOUR, period_seconds=3600
     ):
         return JsonResponse({"image": [_("Too many images in a short time.")]}, status=429)
-    if not permissions.can_upload_images(request.user):
-        return JsonResponse({"image": [_("Confirm your e-mail address first.")]}, status=403)
     uploaded = request.FILES.get("image")
     if uploaded is None:
         return JsonResponse({"image": [_("Choose an image.")]}, status=400)
     try:
-        image = reencode_image(uploaded, size=IMAGE_WIDTH_PX, square=False, name="image")
+        content = reencode_image(uploaded, size=IMAGE_WIDTH_PX, square=False, name="image")
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
-    name = default_storage.save(f"forums/images/{uuid.uuid4().hex}.webp", image)
-    return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})
+    image = ForumImage(forum=forum, uploaded_by=request.user)
+    image.file.save("image.webp", content, save=False)
+    image.save()
+    description = _("image")
+    return JsonResponse({"image_code": f"\n\n![{description}]({image.get_absolute_url()})\n\n"})
+
+
+def image(request, pk):
+    """An editor image, for whoever may read its forum (404 for anyone else)."""
+    image = get_object_or_404(ForumImage.objects.select_related("forum__council"), pk=pk)
+    if not permissions.can_read_forum(request.user, image.forum):
+        raise Http404
+    response = FileResponse(image.file.open("rb"), content_type="image/webp")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = (
+        "private, max-age=3600" if image.forum.council_id else "max-age=3600"
+    )
+    return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
@@ -12,8 +13,31 @@ from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italics*, lists with -, > to quote, links [text](https://…). "
-    "The preview appears below as you type; drop an image on the text to add it."
+    "The preview appears below as you type; drop an image on the text to add it. "
+    "Write @ followed by someone's name to tell them."
 )
+
+
+class ForumEditorWidget(MarkdownxWidget):
+    """markdownx's editor, sending its images to the forum being written in
+    (the upload address markdownx takes from a setting is the same for all)."""
+
+    def __init__(self, *args, upload_url: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.upload_url = upload_url
+
+    def add_markdownx_attrs(self, attrs):
+        attrs = MarkdownxWidget.add_markdownx_attrs(attrs)
+        attrs["data-markdownx-upload-urls-path"] = self.upload_url
+        return attrs
+
+
+def _use_forum_editor(form: forms.Form, forum: Forum | None) -> None:
+    if forum is not None:
+        form.fields["body"].widget = ForumEditorWidget(
+            upload_url=reverse("forums:editor_image", kwargs={"slug": forum.slug}),
+            attrs={"rows": 8},
+        )
 
 
 class PostForm(forms.Form):
@@ -34,9 +58,10 @@ class PostForm(forms.Form):
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, forum: Forum | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["submission_key"].initial = secrets.token_urlsafe(24)
+        _use_forum_editor(self, forum)
 
 
 class TopicForm(PostForm):
@@ -56,9 +81,16 @@ class EditForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, by_moderator: bool = False, **kwargs):
+    def __init__(self, *args, by_moderator: bool = False, forum: Forum | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not by_moderator:
+        _use_forum_editor(self, forum)
+        if by_moderator:
+            self.fields["body"].label = _("Message")
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = _(
+                "Give a reason: the author will read it."
+            )
+        else:
             del self.fields["reason"]
 
 
@@ -81,8 +113,20 @@ class ReportForm(forms.Form):
     )
 
 
+class ForumChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, forum: Forum) -> str:
+        return f"{forum.name} ({forum.get_audience_display()})"
+
+
 class MoveForm(forms.Form):
-    forum = forms.ModelChoiceField(label=_("Move to"), queryset=Forum.objects.none())
+    forum = ForumChoiceField(
+        label=_("Move to"),
+        queryset=Forum.objects.none(),
+        help_text=_(
+            "In brackets, who reads each forum: moving the topic to a forum read by "
+            "more people shows it to them."
+        ),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH, required=False)
 
     def __init__(self, *args, forums, **kwargs):

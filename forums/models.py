@@ -6,6 +6,8 @@ sanitised. Moderation hides rather than deletes, and every action is logged.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -351,3 +353,31 @@ class TopicReadState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.topic}"
+
+
+def forum_image_upload_to(image: ForumImage, filename: str) -> str:
+    # Under private/: nginx refuses it; the site serves it after a permission check.
+    return f"private/forum-images/{image.pk.hex}.webp"
+
+
+class ForumImage(models.Model):
+    """An image added to a message with the editor. Served by a view that
+    checks the reader may read its forum: a council's images stay private."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="images")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(upload_to=forum_image_upload_to)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:image", kwargs={"pk": self.pk})

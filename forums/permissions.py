@@ -122,6 +122,17 @@ def can_delete_post(user, post: Post) -> bool:
     )
 
 
+def can_react(user, post: Post) -> bool:
+    """React to someone else's published, visible message."""
+    return (
+        user.is_authenticated
+        and post.author_id != user.pk
+        and post.is_published
+        and not post.is_hidden
+        and can_post_in(user, post.topic.forum)
+    )
+
+
 def can_report(user, post: Post) -> bool:
     """Someone else's message that the reader sees (hidden ones are handled)."""
     return (

@@ -107,7 +107,9 @@ def open_reports(*, user) -> QuerySet[Report]:
 def pending_posts(*, user) -> QuerySet[Post]:
     return (
         Post.objects.filter(
-            status=Post.Status.PENDING, topic__forum__in=permissions.moderated_forums(user)
+            status=Post.Status.PENDING,
+            is_hidden=False,
+            topic__forum__in=permissions.moderated_forums(user),
         )
         .select_related("topic__forum", "author")
         .order_by("created_at")

@@ -337,13 +337,36 @@ def post_delete(*, user: User, post: Post) -> Topic | None:
             Forum.objects.filter(pk=topic.forum_id).update(
                 topic_count=F("topic_count") - 1, post_count=F("post_count") - 1
             )
+        _refresh_last_post(forum_ids=[topic.forum_id])
         return None
     was_published = post.is_published
     post.delete()
     if was_published:
         Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") - 1)
         Forum.objects.filter(pk=topic.forum_id).update(post_count=F("post_count") - 1)
+    _refresh_last_post(topic=topic, forum_ids=[topic.forum_id])
     return topic
+
+
+def _refresh_last_post(*, topic: Topic | None = None, forum_ids: list[int]) -> None:
+    """After a delete or a move, "last message" times follow what is left, so
+    that no topic stays "new" because of a message that is gone."""
+    if topic is not None:
+        last = (
+            topic.posts.filter(status=Post.Status.PUBLISHED)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        Topic.objects.filter(pk=topic.pk).update(last_post_at=last or topic.created_at)
+    for forum_id in forum_ids:
+        last = (
+            Topic.objects.filter(forum_id=forum_id, post_count__gt=0)
+            .order_by("-last_post_at")
+            .values_list("last_post_at", flat=True)
+            .first()
+        )
+        Forum.objects.filter(pk=forum_id).update(last_post_at=last)
 
 
 # Moderation.
@@ -426,7 +449,8 @@ def topic_move(*, moderator: User, topic: Topic, forum: Forum, reason: str = "")
         topic_count=F("topic_count") + 1, post_count=F("post_count") + published
     )
     topic.forum = forum
-    _moderate(moderator, ModerationAction.Kind.MOVE, topic, None, reason or forum.name)
+    _refresh_last_post(forum_ids=[old_forum.pk, forum.pk])
+    _moderate(moderator, ModerationAction.Kind.MOVE, topic, None, reason)
     return topic
 
 
@@ -513,7 +537,7 @@ def report_handle(*, moderator: User, report: Report, resolved: bool) -> Report:
 
 def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
     """Add or take back a reaction; True when it is now there."""
-    if not permissions.can_post_in(user, post.topic.forum) or kind not in Reaction.Kind.values:
+    if not permissions.can_react(user, post) or kind not in Reaction.Kind.values:
         raise PermissionDenied
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
     if deleted:

@@ -8,7 +8,7 @@ urlpatterns = [
     path("forums/", views.index, name="index"),
     path("forums/recherche/", views.search, name="search"),
     path("forums/editeur/apercu/", editor.preview, name="editor_preview"),
-    path("forums/editeur/image/", editor.image_upload, name="editor_image"),
+    path("forums/images/<uuid:pk>/", editor.image, name="image"),
     path("forums/moderation/", views.moderation, name="moderation"),
     path("forums/nouveau-forum/", views.forum_create, name="forum_create"),
     path(
@@ -38,4 +38,5 @@ urlpatterns = [
     path("forums/suivre/<str:kind>/<int:pk>/", views.follow, name="follow"),
     path("forums/<slug:slug>/", views.forum, name="forum"),
     path("forums/<slug:slug>/nouveau-sujet/", views.topic_create, name="topic_create"),
+    path("forums/<slug:slug>/image/", editor.image_upload, name="editor_image"),
 ]

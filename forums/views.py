@@ -137,7 +137,7 @@ def topic(request, pk: int):
     reply_form = None
     if permissions.can_reply(user, topic):
         quote = _quote(request, topic)
-        reply_form = PostForm(initial={"body": quote} if quote else None)
+        reply_form = PostForm(initial={"body": quote} if quote else None, forum=topic.forum)
     moderator = permissions.can_moderate(user, topic.forum)
     context = {
         "topic": topic,
@@ -146,6 +146,10 @@ def topic(request, pk: int):
         "posts": posts,
         "reply_form": reply_form,
         "moderator": moderator,
+        # National forums only: a council has one forum.
+        "can_move": moderator and topic.forum.council_id is None,
+        # The first message shows on page 1 only; it cannot be deleted once answered.
+        "first_post_id": posts[0].pk if posts and page.number == 1 else None,
         "following": getattr(topic, "is_followed", False),
         "can_post": permissions.can_post_in(user, topic.forum),
     }
@@ -204,7 +208,7 @@ def topic_create(request, slug: str):
     forum = access_forum(request, slug)
     if not permissions.can_post_in(request.user, forum):
         _deny(request)
-    form = TopicForm(_posted(request))
+    form = TopicForm(_posted(request), forum=forum)
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.topic_create(
@@ -238,7 +242,7 @@ def reply(request, pk: int):
     topic = access_topic(request, pk)
     if request.method != "POST":
         return redirect(topic)
-    form = PostForm(request.POST)
+    form = PostForm(request.POST, forum=topic.forum)
     if form.is_valid():
         try:
             post = services.post_reply(
@@ -264,7 +268,12 @@ def post_edit(request, pk: int):
     if not permissions.can_edit_post(request.user, post):
         _deny(request)
     by_moderator = post.author_id != request.user.pk
-    form = EditForm(_posted(request), initial={"body": post.body}, by_moderator=by_moderator)
+    form = EditForm(
+        _posted(request),
+        initial={"body": post.body},
+        by_moderator=by_moderator,
+        forum=post.topic.forum,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.post_edit(
@@ -295,9 +304,15 @@ def post_delete(request, pk: int):
             return redirect(_topic_page_url(post, request.user))
         messages.success(request, _("Your message has been deleted."))
         return redirect(topic or post.topic.forum)
+    lonely_first = not post.topic.posts.exclude(pk=post.pk).exists()
     context = {
         "title": _("Delete your message?"),
-        "explanation": [_("It disappears from the discussion. This cannot be undone.")],
+        "explanation": [
+            _("It is the only message of the topic: the whole topic disappears.")
+            if lonely_first
+            else _("It disappears from the discussion."),
+            _("This cannot be undone."),
+        ],
         "confirm_label": _("Delete the message"),
         "cancel_url": _topic_page_url(post, request.user),
         "danger": True,
@@ -378,6 +393,7 @@ def topic_moderate(request, pk: int, action: str):
         _deny(request)
     if action in ("epingler", "desepingler"):
         services.topic_pin(moderator=request.user, topic=topic, pinned=action == "epingler")
+        done = _("The topic is pinned.") if topic.is_pinned else _("The topic is no longer pinned.")
     elif action in ("verrouiller", "deverrouiller"):
         services.topic_lock(
             moderator=request.user,
@@ -385,9 +401,10 @@ def topic_moderate(request, pk: int, action: str):
             locked=action == "verrouiller",
             reason=request.POST.get("reason", ""),
         )
+        done = _("The topic is locked.") if topic.is_locked else _("The topic is open again.")
     else:
         raise Http404
-    messages.success(request, _("Done."))
+    messages.success(request, done)
     return redirect(topic)
 
 
@@ -480,7 +497,12 @@ def report_handle(request, pk: int, decision: str):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("The report has been handled."))
+        messages.success(
+            request,
+            _("The report has been handled.")
+            if decision == "traite"
+            else _("The report has been dismissed."),
+        )
     return redirect("forums:moderation")
 
 

@@ -31,12 +31,14 @@ def reaction_counts(context, post) -> list[tuple[str, str, int, bool]]:
 @register.simple_tag(takes_context=True)
 def post_actions(context, post) -> dict[str, bool]:
     user = context["request"].user
+    first_with_replies = post.pk == context.get("first_post_id") and post.topic.post_count > 1
     return {
+        "react": permissions.can_react(user, post),
         "quote": post.is_published
         and not post.is_hidden
         and permissions.can_reply(user, post.topic),
         "edit": permissions.can_edit_post(user, post),
-        "delete": permissions.can_delete_post(user, post),
+        "delete": permissions.can_delete_post(user, post) and not first_with_replies,
         "report": permissions.can_report(user, post),
         "history": permissions.can_see_history(user, post),
     }

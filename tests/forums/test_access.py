@@ -202,6 +202,8 @@ def _post_url(name):
 PAGES = {
     "forum": Page("get", _forum_url("forums:forum"), READERS, OK),
     "topic_create": Page("get", _forum_url("forums:topic_create"), WRITERS, OK),
+    # Without a file: the form's answer, once one may write there.
+    "editor_image": Page("post", _forum_url("forums:editor_image"), WRITERS, 400, (), SAME_ORIGIN),
     "follow_forum": Page(
         "post",
         lambda w, kind: reverse("forums:follow", args=["forum", w.forums[kind].pk]),
@@ -278,15 +280,6 @@ SITE_PAGES = {
         {"": SIGNED_IN},
         OK,
         (("content", "**Bonjour**"),),
-        SAME_ORIGIN,
-    ),
-    # Without a file: the form's answer, once signed in.
-    "editor_image": Page(
-        "post",
-        lambda w, _kind: reverse("forums:editor_image"),
-        {"": SIGNED_IN},
-        400,
-        (),
         SAME_ORIGIN,
     ),
 }
@@ -484,7 +477,9 @@ def test_an_unverified_account_cannot_upload_images(client, media_root):
     client.force_login(UserFactory(verified=False))
 
     response = client.post(
-        reverse("forums:editor_image"), {"image": png()}, headers=dict(SAME_ORIGIN)
+        reverse("forums:editor_image", args=[national_forum().slug]),
+        {"image": png()},
+        headers=dict(SAME_ORIGIN),
     )
 
     assert response.status_code != 200

@@ -1,20 +1,31 @@
 """The markdown editor's preview and image upload: signed in, same origin,
-sanitised, checked like avatars."""
+sanitised, checked like avatars; a council's images stay private."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from forums.models import ForumImage
 from tests.accounts.factories import UserFactory
 from tests.conftest import stored_files
+from tests.councils.factories import council_create, member_of
+from tests.forums.factories import national_forum
 from tests.images import jpeg_with_gps, png
 
 pytestmark = pytest.mark.django_db
 SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+
+
+def _upload(client, forum, image, **headers):
+    return client.post(
+        reverse("forums:editor_image", args=[forum.slug]), {"image": image}, **headers
+    )
 
 
 def test_preview_renders_sanitised_html_for_a_signed_in_user(client):
@@ -35,12 +46,9 @@ def test_preview_renders_sanitised_html_for_a_signed_in_user(client):
 )
 def test_editor_calls_from_another_site_are_refused(client, headers, media_root):
     client.force_login(UserFactory())
-    assert (
-        client.post(reverse("forums:editor_preview"), {"content": "x"}, **headers).status_code
-        == 403
-    )
-    response = client.post(reverse("forums:editor_image"), {"image": png()}, **headers)
-    assert response.status_code == 403
+    preview = client.post(reverse("forums:editor_preview"), {"content": "x"}, **headers)
+    assert preview.status_code == 403
+    assert _upload(client, national_forum(), png(), **headers).status_code == 403
     assert stored_files(media_root) == []
 
 
@@ -50,32 +58,57 @@ def test_anonymous_visitors_cannot_use_the_editor(client):
 
 
 def test_an_uploaded_photo_loses_its_position_and_comes_back_as_markdown(client, media_root):
+    forum = national_forum()
     client.force_login(UserFactory())
-    response = client.post(
-        reverse("forums:editor_image"), {"image": jpeg_with_gps()}, **SAME_ORIGIN
-    )
+    response = _upload(client, forum, jpeg_with_gps(), **SAME_ORIGIN)
     assert response.status_code == 200
     code = json.loads(response.content)["image_code"]
-    assert code.startswith("![](/media/forums/images/") and code.endswith(".webp)")
+    image = ForumImage.objects.get()
+    assert f"![image]({image.get_absolute_url()})" in code
     [name] = stored_files(media_root)
-    with Image.open(media_root / name) as image:
-        assert image.format == "WEBP"
-        assert not image.getexif()
+    assert name.startswith("private/")
+    with Image.open(media_root / name) as stored:
+        assert stored.format == "WEBP"
+        assert not stored.getexif()
+    client.logout()
+    assert client.get(image.get_absolute_url()).status_code == 200  # a public forum
+
+
+def test_a_councils_images_are_served_to_its_members_only(client, media_root):
+    council = council_create()
+    member = member_of(council)
+    client.force_login(member)
+    code = json.loads(_upload(client, council.forum, png(), **SAME_ORIGIN).content)["image_code"]
+    url = re.search(r"\((/forums/images/[^)]+)\)", code).group(1)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "private" in response["Cache-Control"]
+    for outsider in (UserFactory(), member_of(council_create())):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 404
+
+
+def test_uploading_where_one_cannot_post_is_refused(client, media_root):
+    council = council_create()
+    client.force_login(UserFactory())
+    assert _upload(client, council.forum, png(), **SAME_ORIGIN).status_code == 404
+    assert stored_files(media_root) == []
 
 
 def test_a_file_that_is_not_an_image_is_refused_and_stores_nothing(client, media_root):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(UserFactory())
     fake = SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script>", "image/png")
-    response = client.post(reverse("forums:editor_image"), {"image": fake}, **SAME_ORIGIN)
+    response = _upload(client, national_forum(), fake, **SAME_ORIGIN)
     assert response.status_code == 400
     assert "n’est pas une image" in json.loads(response.content)["image"][0]
     assert stored_files(media_root) == []
+    assert not ForumImage.objects.exists()
 
 
 def test_an_unverified_account_cannot_upload_images(client, media_root):
     client.force_login(UserFactory(verified=False))
-    response = client.post(reverse("forums:editor_image"), {"image": png()}, **SAME_ORIGIN)
-    assert response.status_code == 403
+    assert _upload(client, national_forum(), png(), **SAME_ORIGIN).status_code == 403
     assert stored_files(media_root) == []

@@ -320,3 +320,48 @@ def test_an_archived_councils_forum_is_read_only_even_for_its_coordinators():
 def test_national_forum_addresses_never_clash_with_the_site_or_councils(name):
     forum = national_forum(name=name)
     assert forum.slug.startswith("forum-")
+
+
+@pytest.mark.parametrize("model", ["moderationaction", "report", "post", "topic"])
+def test_the_admin_lists_no_council_forum_content_and_logs_each_visit(client, model):
+    from councils.models import SpaceAccess
+    from forums.models import ModerationAction, Report
+
+    council = council_create()
+    coordinator = coordinator_of(council)
+    topic = topic_in(council.forum, member_of(council), title="Titre privé zqx")
+    post = reply_in(topic, member_of(council), body="Texte privé zqx")
+    services.report_create(reporter=coordinator, post=post, reason="Raison privée zqx")
+    services.post_hide(moderator=coordinator, post=post, reason="Masqué zqx")
+    obj = {
+        "moderationaction": ModerationAction.objects.first,
+        "report": Report.objects.first,
+        "post": lambda: post,
+        "topic": lambda: topic,
+    }[model]()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert "zqx" not in client.get(f"/admin/forums/{model}/").content.decode()
+    client.get(f"/admin/forums/{model}/{obj.pk}/change/")
+    client.get(f"/admin/forums/{model}/{obj.pk}/history/")
+    assert SpaceAccess.objects.filter(council=council).count() == 2
+
+
+def test_deleting_the_last_reply_leaves_no_stale_new_marker():
+    forum = national_forum()
+    author, replier = UserFactory(), UserFactory()
+    topic = topic_in(forum, author)
+    reply = reply_in(topic, replier)
+    services.post_delete(user=replier, post=reply)
+    topic.refresh_from_db()
+    forum.refresh_from_db()
+    first = topic.posts.get()
+    assert topic.last_post_at == first.created_at
+    assert forum.last_post_at == first.created_at
+
+
+def test_nobody_reacts_to_their_own_message():
+    topic = topic_in(national_forum(), UserFactory())
+    post = topic.posts.get()
+    with pytest.raises(PermissionDenied):
+        services.reaction_toggle(user=post.author, post=post, kind="thanks")
+    assert services.reaction_toggle(user=UserFactory(), post=post, kind="thanks") is True
