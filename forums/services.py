@@ -27,6 +27,7 @@ from . import permissions
 from .models import (
     POST_MAX_LENGTH,
     Forum,
+    ForumImage,
     ModerationAction,
     Post,
     PostRevision,
@@ -575,3 +576,20 @@ def topic_mark_read(*, user: User, topic: Topic, until) -> None:
         unique_fields=["user", "topic"],
         update_fields=["read_until"],
     )
+
+
+def forum_images_cleanup(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete the images uploaded more than ``older_than`` ago that no message
+    of their forum contains; returns how many went."""
+    deleted = 0
+    stale = ForumImage.objects.filter(created_at__lt=timezone.now() - older_than)
+    for image in stale.iterator():
+        if Post.objects.filter(
+            topic__forum_id=image.forum_id, body__contains=str(image.pk)
+        ).exists():
+            continue
+        name, storage = image.file.name, image.file.storage
+        image.delete()
+        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        deleted += 1
+    return deleted

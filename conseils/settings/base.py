@@ -315,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "conseils.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),
     },
+    "forum-images-cleanup": {
+        "task": "forums.tasks.forum_images_cleanup",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # SECURITY

@@ -112,3 +112,28 @@ def test_an_unverified_account_cannot_upload_images(client, media_root):
     client.force_login(UserFactory(verified=False))
     assert _upload(client, national_forum(), png(), **SAME_ORIGIN).status_code == 403
     assert stored_files(media_root) == []
+
+
+def test_images_no_message_uses_are_deleted_after_a_day(
+    client, media_root, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forums import services
+    from forums.tasks import forum_images_cleanup
+    from tests.forums.factories import topic_in
+
+    forum = national_forum()
+    author = UserFactory()
+    client.force_login(author)
+    used_code = json.loads(_upload(client, forum, png(), **SAME_ORIGIN).content)["image_code"]
+    _upload(client, forum, png(), **SAME_ORIGIN)  # dropped, never sent
+    topic_in(forum, author, body=f"Photo de la fête {used_code}")
+    assert services.forum_images_cleanup() == 0  # too recent
+    ForumImage.objects.update(created_at=timezone.now() - timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert forum_images_cleanup.delay().get() == 1
+    assert ForumImage.objects.count() == 1
+    assert len(stored_files(media_root)) == 1
