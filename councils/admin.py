@@ -43,12 +43,31 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class SpaceAccessLoggingAdmin(ReadOnlyAdmin):
     """Log every admin view of an object that belongs to a council's space.
 
-    Later apps (forums, documents) reuse it for their private objects and say
-    how to reach the council with ``council_of``.
+    Later apps (forums, documents) reuse it for their private objects and name
+    the way to the council in ``council_path`` ("forum__council"). Their list
+    pages then show only the objects that belong to no council: a private one
+    is opened by its number, and the visit is logged.
     """
 
+    council_path: str = ""
+
     def council_of(self, obj) -> Council | None:
-        return getattr(obj, "council", None)
+        if not self.council_path:
+            return getattr(obj, "council", None)
+        target = obj
+        for name in self.council_path.split("__"):
+            target = getattr(target, name, None)
+            if target is None:
+                return None
+        return target
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        listing = match is not None and match.url_name.endswith("_changelist")
+        if listing and self.council_path:
+            queryset = queryset.filter(**{f"{self.council_path}__isnull": True})
+        return queryset
 
     def _record_visit(self, request, object_id) -> None:
         obj = self.get_object(request, object_id)
@@ -112,6 +131,8 @@ class CouncilAdmin(SpaceAccessLoggingAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SpaceAccessLoggingAdmin):
+    # A council's members list is private: opened one by one, each visit logged.
+    council_path = "council"
     list_display = ["user", "council", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "council__name"]

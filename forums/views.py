@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -17,6 +16,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from common.access import LoginRequired, deny, login_or
 
 from . import permissions, selectors, services
 from .forms import (
@@ -32,33 +33,10 @@ from .forms import (
 from .models import Forum, Post, Report, Topic
 
 
-class LoginRequired(Exception):
-    pass
-
-
-def _login_or(view):
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return wrapped
-
-
-def _deny(request):
-    """Not readable: anonymous visitors may log in; others get the same 404
-    whether it exists or not."""
-    if not request.user.is_authenticated:
-        raise LoginRequired
-    raise Http404
-
-
 def access_forum(request, slug: str) -> Forum:
     forum = get_object_or_404(Forum.objects.select_related("council"), slug=slug)
     if not permissions.can_read_forum(request.user, forum):
-        _deny(request)
+        deny(request)
     return forum
 
 
@@ -66,14 +44,14 @@ def access_topic(request, pk: int) -> Topic:
     topics = selectors.with_following(Topic.objects.select_related("forum__council"), request.user)
     topic = get_object_or_404(topics, pk=pk)
     if not permissions.can_read_topic(request.user, topic):
-        _deny(request)
+        deny(request)
     return topic
 
 
 def access_post(request, pk: int) -> Post:
     post = get_object_or_404(Post.objects.select_related("topic__forum__council", "author"), pk=pk)
     if not permissions.can_see_post(request.user, post):
-        _deny(request)
+        deny(request)
     return post
 
 
@@ -101,7 +79,7 @@ def index(request):
     return render(request, "forums/index.html", context)
 
 
-@_login_or
+@login_or
 def forum(request, slug: str):
     forum = access_forum(request, slug)
     page = Paginator(selectors.topics_of(forum, user=request.user), selectors.TOPICS_PER_PAGE)
@@ -114,16 +92,16 @@ def forum(request, slug: str):
     return render(request, "forums/forum.html", context)
 
 
-@_login_or
+@login_or
 def council_forum(request, slug: str):
     """The forum of the council at ``slug`` (the link of its private space)."""
     forum = get_object_or_404(Forum.objects.select_related("council"), council__slug=slug)
     if not permissions.can_read_forum(request.user, forum):
-        _deny(request)
+        deny(request)
     return redirect(forum)
 
 
-@_login_or
+@login_or
 def topic(request, pk: int):
     topic = access_topic(request, pk)
     user = request.user
@@ -169,7 +147,7 @@ def _quote(request, topic: Topic) -> str:
     return f"> **{author}** :\n{lines}\n\n"
 
 
-@_login_or
+@login_or
 def first_unread(request, pk: int):
     topic = access_topic(request, pk)
     post = (
@@ -181,7 +159,7 @@ def first_unread(request, pk: int):
     return redirect(_topic_page_url(post, request.user))
 
 
-@_login_or
+@login_or
 def post_link(request, pk: int):
     """A stable link to a message, whatever page it has moved to."""
     post = access_post(request, pk)
@@ -203,11 +181,11 @@ def search(request):
 # Writing.
 
 
-@_login_or
+@login_or
 def topic_create(request, slug: str):
     forum = access_forum(request, slug)
     if not permissions.can_post_in(request.user, forum):
-        _deny(request)
+        deny(request)
     form = TopicForm(_posted(request), forum=forum)
     if request.method == "POST" and form.is_valid():
         try:
@@ -237,7 +215,7 @@ def _tell_if_waiting(request, post: Post | None) -> None:
         )
 
 
-@_login_or
+@login_or
 def reply(request, pk: int):
     topic = access_topic(request, pk)
     if request.method != "POST":
@@ -252,7 +230,7 @@ def reply(request, pk: int):
                 submission_key=form.cleaned_data["submission_key"],
             )
         except PermissionDenied:
-            _deny(request)
+            deny(request)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -262,11 +240,11 @@ def reply(request, pk: int):
     return render(request, "forums/reply_form.html", context, status=400)
 
 
-@_login_or
+@login_or
 def post_edit(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_edit_post(request.user, post):
-        _deny(request)
+        deny(request)
     by_moderator = post.author_id != request.user.pk
     form = EditForm(
         _posted(request),
@@ -290,11 +268,11 @@ def post_edit(request, pk: int):
     return render(request, "forums/post_form.html", {"post": post, "form": form})
 
 
-@_login_or
+@login_or
 def post_delete(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_delete_post(request.user, post):
-        _deny(request)
+        deny(request)
     if request.method == "POST":
         try:
             topic = services.post_delete(user=request.user, post=post)
@@ -320,20 +298,20 @@ def post_delete(request, pk: int):
     return render(request, "councils/confirm.html", context)
 
 
-@_login_or
+@login_or
 def post_history(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_see_history(request.user, post):
-        _deny(request)
+        deny(request)
     revisions = post.revisions.select_related("edited_by")
     return render(request, "forums/post_history.html", {"post": post, "revisions": revisions})
 
 
-@_login_or
+@login_or
 def post_report(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_report(request.user, post):
-        _deny(request)
+        deny(request)
     form = ReportForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -348,18 +326,18 @@ def post_report(request, pk: int):
     return render(request, "forums/report_form.html", {"post": post, "form": form})
 
 
-@_login_or
+@login_or
 @require_POST
 def post_react(request, pk: int):
     post = access_post(request, pk)
     try:
         services.reaction_toggle(user=request.user, post=post, kind=request.POST.get("kind", ""))
     except PermissionDenied:
-        _deny(request)
+        deny(request)
     return redirect(_topic_page_url(post, request.user))
 
 
-@_login_or
+@login_or
 @require_POST
 def follow(request, kind: str, pk: int):
     if not request.user.is_authenticated:
@@ -369,7 +347,7 @@ def follow(request, kind: str, pk: int):
     elif kind == "forum":
         target = {"forum": get_object_or_404(Forum, pk=pk)}
         if not permissions.can_read_forum(request.user, target["forum"]):
-            _deny(request)
+            deny(request)
     else:
         raise Http404
     following = services.subscription_toggle(user=request.user, **target)
@@ -385,12 +363,12 @@ def follow(request, kind: str, pk: int):
 # Moderation.
 
 
-@_login_or
+@login_or
 @require_POST
 def topic_moderate(request, pk: int, action: str):
     topic = access_topic(request, pk)
     if not permissions.can_moderate(request.user, topic.forum):
-        _deny(request)
+        deny(request)
     if action in ("epingler", "desepingler"):
         services.topic_pin(moderator=request.user, topic=topic, pinned=action == "epingler")
         done = _("The topic is pinned.") if topic.is_pinned else _("The topic is no longer pinned.")
@@ -408,11 +386,11 @@ def topic_moderate(request, pk: int, action: str):
     return redirect(topic)
 
 
-@_login_or
+@login_or
 def topic_move(request, pk: int):
     topic = access_topic(request, pk)
     if not permissions.can_moderate(request.user, topic.forum):
-        _deny(request)
+        deny(request)
     forums = (
         permissions.moderated_forums(request.user)
         .filter(council_id=topic.forum.council_id)
@@ -431,11 +409,11 @@ def topic_move(request, pk: int):
     return render(request, "forums/move_form.html", {"topic": topic, "form": form})
 
 
-@_login_or
+@login_or
 def post_hide(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
-        _deny(request)
+        deny(request)
     form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         services.post_hide(moderator=request.user, post=post, reason=form.cleaned_data["reason"])
@@ -444,23 +422,23 @@ def post_hide(request, pk: int):
     return render(request, "forums/hide_form.html", {"post": post, "form": form})
 
 
-@_login_or
+@login_or
 @require_POST
 def post_unhide(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
-        _deny(request)
+        deny(request)
     services.post_unhide(moderator=request.user, post=post, reason=request.POST.get("reason", ""))
     messages.success(request, _("The message is visible again."))
     return redirect(_topic_page_url(post, request.user))
 
 
-@_login_or
+@login_or
 @require_POST
 def post_approve(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
-        _deny(request)
+        deny(request)
     services.post_approve(moderator=request.user, post=post)
     messages.success(request, _("The message is published."))
     next_url = request.POST.get("next", "")
@@ -474,7 +452,7 @@ def post_approve(request, pk: int):
 @login_required
 def moderation(request):
     if not permissions.moderated_forums(request.user).exists():
-        _deny(request)
+        deny(request)
     context = {
         "reports": selectors.open_reports(user=request.user)[:50],
         "pending": selectors.pending_posts(user=request.user)[:50],
@@ -509,7 +487,7 @@ def report_handle(request, pk: int, decision: str):
 @login_required
 def forum_create(request):
     if not permissions.can_create_national_forum(request.user):
-        _deny(request)
+        deny(request)
     form = NationalForumForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         forum = services.national_forum_create(

@@ -8,11 +8,11 @@ may not see them; anonymous visitors are sent to log in first.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from common.access import deny
 
 from .. import permissions
 from ..models import Council
@@ -24,10 +24,6 @@ PENDING_SHOWN = 30
 CONTACT_LIMIT_PER_HOUR = 5
 
 
-class LoginRequired(Exception):
-    """Raised by ``access_*`` helpers when logging in could help."""
-
-
 def _council(slug: str) -> Council:
     return get_object_or_404(Council.objects.select_related("department__region"), slug=slug)
 
@@ -36,10 +32,8 @@ def _access(request, slug: str, allowed) -> Council:
     """The council, if ``allowed(user, council)``; 404 otherwise, whether it
     exists or not; anonymous visitors are sent to log in first."""
     council = _council(slug)
-    if not request.user.is_authenticated:
-        raise LoginRequired
     if not allowed(request.user, council):
-        raise Http404
+        deny(request)
     return council
 
 
@@ -51,20 +45,6 @@ def access_space(request, slug: str) -> Council:
 def access_management(request, slug: str) -> Council:
     """The council whose memberships ``request.user`` manages."""
     return _access(request, slug, permissions.can_manage_members)
-
-
-def _login_or(view):
-    """Turn ``LoginRequired`` into a redirect to the login page."""
-
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except LoginRequired:
-            return redirect_to_login(request.get_full_path())
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _posted(request):

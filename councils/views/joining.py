@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.access import login_or
+
 from .. import permissions, selectors, services
 from ..forms import (
     JoinRequestForm,
@@ -22,7 +24,6 @@ from ..models import JoinRequest
 from ._access import (
     _attempt,
     _council,
-    _login_or,
     _posted,
     _refused,
     access_space,
@@ -67,7 +68,7 @@ def join_withdraw(request, pk: int):
     return redirect("councils:mine")
 
 
-@_login_or
+@login_or
 def leave(request, slug: str):
     council = access_space(request, slug)
     if request.method == "POST":

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.access import login_or
+
 from .. import permissions, selectors, services
 from ..forms import (
     CouncilCreateForm,
@@ -26,7 +28,6 @@ from ._access import (
     _access,
     _attempt,
     _council,
-    _login_or,
     _page,
     _posted,
     access_management,
@@ -35,7 +36,7 @@ from ._access import (
 # Management: coordinators and referents.
 
 
-@_login_or
+@login_or
 def manage(request, slug: str):
     council = access_management(request, slug)
     has_coordinator = (
@@ -64,7 +65,7 @@ def manage(request, slug: str):
     return render(request, "councils/manage.html", context)
 
 
-@_login_or
+@login_or
 @require_POST
 def request_answer(request, slug: str, pk: int, decision: str):
     council = access_management(request, slug)
@@ -87,7 +88,7 @@ def request_answer(request, slug: str, pk: int, decision: str):
     return redirect("councils:manage", slug=council.slug)
 
 
-@_login_or
+@login_or
 def request_refuse(request, slug: str, pk: int):
     """Ask before refusing: the person receives an e-mail."""
     council = access_management(request, slug)
@@ -109,7 +110,7 @@ def request_refuse(request, slug: str, pk: int):
     return render(request, "councils/confirm.html", context)
 
 
-@_login_or
+@login_or
 def invite(request, slug: str):
     council = access_management(request, slug)
     if request.method != "POST":
@@ -136,7 +137,7 @@ def invite(request, slug: str):
     return render(request, "councils/invite.html", context, status=400)
 
 
-@_login_or
+@login_or
 @require_POST
 def invitation_revoke(request, slug: str, pk: int):
     council = access_management(request, slug)
@@ -149,7 +150,7 @@ def invitation_revoke(request, slug: str, pk: int):
     return redirect("councils:manage", slug=council.slug)
 
 
-@_login_or
+@login_or
 @require_POST
 def member_role(request, slug: str, pk: int):
     council = access_management(request, slug)
@@ -174,7 +175,7 @@ def member_role(request, slug: str, pk: int):
     return redirect("councils:manage", slug=council.slug)
 
 
-@_login_or
+@login_or
 def member_remove(request, slug: str, pk: int):
     council = access_management(request, slug)
     membership = get_object_or_404(
@@ -193,7 +194,7 @@ def member_remove(request, slug: str, pk: int):
     return render(request, "councils/member_remove.html", context)
 
 
-@_login_or
+@login_or
 def log(request, slug: str):
     council = access_management(request, slug)
     context = {
@@ -204,7 +205,7 @@ def log(request, slug: str):
     return render(request, "councils/log.html", context)
 
 
-@_login_or
+@login_or
 def access_log(request, slug: str):
     council = _access(request, slug, permissions.can_read_access_log)
     context = {
@@ -214,7 +215,7 @@ def access_log(request, slug: str):
     return render(request, "councils/access_log.html", context)
 
 
-@_login_or
+@login_or
 def edit(request, slug: str):
     council = _access(request, slug, permissions.can_edit_council)
     form = CouncilForm(_posted(request), request.FILES or None, instance=_council(slug))
@@ -243,7 +244,7 @@ def edit(request, slug: str):
     return render(request, "councils/edit.html", context)
 
 
-@_login_or
+@login_or
 def archive(request, slug: str):
     council = _access(request, slug, permissions.can_archive_council)
     if request.method == "POST":

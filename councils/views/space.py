@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from common.access import login_or
+
 from .. import permissions, registry, selectors
 from ._access import (
     MEMBERS_PAGE_SIZE,
-    _login_or,
     _page,
     access_space,
 )
@@ -15,7 +16,7 @@ from ._access import (
 # The private space.
 
 
-@_login_or
+@login_or
 def space(request, slug: str):
     council = access_space(request, slug)
     activity = [
@@ -36,7 +37,7 @@ def space(request, slug: str):
     return render(request, "councils/space.html", context)
 
 
-@_login_or
+@login_or
 def members(request, slug: str):
     council = access_space(request, slug)
     context = {
