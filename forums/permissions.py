@@ -157,6 +157,18 @@ def can_moderate(user, forum: Forum) -> bool:
     return is_animator(user)
 
 
+def can_see_hidden_reason(user, post: Post) -> bool:
+    """Why a message was hidden: for its author and the moderators."""
+    return (user.is_authenticated and post.author_id == user.pk) or can_moderate(
+        user, post.topic.forum
+    )
+
+
+def can_read_hidden_text(user, post: Post) -> bool:
+    """The text of a hidden message stays readable by the moderators only."""
+    return can_moderate(user, post.topic.forum)
+
+
 def can_see_history(user, post: Post) -> bool:
     return can_moderate(user, post.topic.forum)
 

@@ -41,4 +41,6 @@ def post_actions(context, post) -> dict[str, bool]:
         "delete": permissions.can_delete_post(user, post) and not first_with_replies,
         "report": permissions.can_report(user, post),
         "history": permissions.can_see_history(user, post),
+        "hidden_reason": post.is_hidden and permissions.can_see_hidden_reason(user, post),
+        "hidden_text": post.is_hidden and permissions.can_read_hidden_text(user, post),
     }
