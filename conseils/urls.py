@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("councils.urls")),
     path("", include("forums.urls")),
+    path("", include("documents.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *[
         path(route, views.static_page, {"template_name": name}, name=name)

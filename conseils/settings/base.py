@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "accounts",
     "councils",
     "forums",
+    "documents",
     "conseils",
 ]
 SITE_ID = 1
@@ -250,6 +251,12 @@ FORUM_NEW_ACCOUNT_TOPIC_INTERVAL = env.int("FORUM_NEW_ACCOUNT_TOPIC_INTERVAL", d
 FORUM_NEW_ACCOUNT_REPLY_INTERVAL = env.int("FORUM_NEW_ACCOUNT_REPLY_INTERVAL", default=30)
 FORUM_APPROVE_FIRST_POSTS = env.int("FORUM_APPROVE_FIRST_POSTS", default=1)
 
+# DOCUMENTS
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+COUNCIL_STORAGE_QUOTA_BYTES = env.int("COUNCIL_STORAGE_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
+DOCUMENT_ALLOW_ARCHIVES = env.bool("DOCUMENT_ALLOW_ARCHIVES", default=False)
+DOCUMENT_TRASH_DAYS = 30
+
 # MARKDOWN EDITOR
 # https://neutronx.github.io/django-markdownx/customization/
 # django-markdownx gives the editor and its live preview; the preview and the
@@ -318,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
     "forum-images-cleanup": {
         "task": "forums.tasks.forum_images_cleanup",
         "schedule": timedelta(hours=6),
+    },
+    "documents-trash-purge": {
+        "task": "documents.tasks.trash_purge",
+        "schedule": timedelta(hours=24),
     },
 }
 

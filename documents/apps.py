@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from councils import registry
+
+        from .activity import DOCUMENTS_LINK
+
+        registry.register_space_link(DOCUMENTS_LINK)

@@ -1,0 +1,49 @@
+"""Forms of the files pages; they validate, the services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import NAME_MAX_LENGTH
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one plain form (no JavaScript needed)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Files to add"),
+        help_text=_(
+            "One or several files: PDF, OpenDocument or Office documents, images, text, CSV. "
+            "20 MB at most each."
+        ),
+        error_messages={"required": _("Choose at least one file.")},
+    )
+    as_new_versions = forms.BooleanField(
+        label=_("When a file of the same name is already here, add it as a new version"),
+        required=False,
+    )
+
+
+class FolderForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new folder"), max_length=NAME_MAX_LENGTH)
+
+
+class RenameForm(forms.Form):
+    name = forms.CharField(label=_("New name"), max_length=NAME_MAX_LENGTH)

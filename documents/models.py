@@ -1,0 +1,143 @@
+"""A council's shared files: folders, documents and their versions.
+
+Files live under ``private/`` in the storage and are only ever sent by the
+download view, after a permission check. Deleted folders and documents go to
+a trash for 30 days (``deleted_at``); coordinators restore them.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council
+
+NAME_MAX_LENGTH = 150
+
+
+class LiveQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self):
+        return self.filter(deleted_at__isnull=False)
+
+
+class Folder(models.Model):
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="folders", verbose_name=_("council")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent folder"),
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("folder")
+        verbose_name_plural = _("folders")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "parent", "name"],
+                condition=Q(deleted_at__isnull=True),
+                name="one_live_folder_name_per_place",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:folder", kwargs={"slug": self.council.slug, "pk": self.pk})
+
+
+def version_upload_to(version: DocumentVersion, filename: str) -> str:
+    # Under private/: nginx refuses it; only the download view sends it.
+    return f"private/documents/{version.document.council_id}/{uuid.uuid4().hex}.{version.kind}"
+
+
+class Document(models.Model):
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="documents", verbose_name=_("council")
+    )
+    folder = models.ForeignKey(
+        Folder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("folder"),
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    current_version = models.ForeignKey(
+        "DocumentVersion", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    download_count = models.PositiveIntegerField(default=0)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "folder", "name"],
+                condition=Q(deleted_at__isnull=True),
+                name="one_live_document_name_per_place",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:document", kwargs={"slug": self.council.slug, "pk": self.pk})
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=version_upload_to, max_length=300)
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"

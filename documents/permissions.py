@@ -1,0 +1,28 @@
+"""Who reads and writes a council's files: they follow the council's space.
+
+Members read and add files; coordinators also empty and restore the trash.
+Nobody else sees them (not the animator, not a referent, not the superuser).
+"""
+
+from __future__ import annotations
+
+from councils import permissions as council_permissions
+
+from .models import Document, Folder
+
+
+def can_read_files(user, council) -> bool:
+    return council_permissions.can_view_space(user, council)
+
+
+def can_add_files(user, council) -> bool:
+    return council_permissions.can_contribute(user, council)
+
+
+def can_change(user, item: Document | Folder) -> bool:
+    """Rename, move, new version, put in the trash: any member who contributes."""
+    return item.deleted_at is None and can_add_files(user, item.council)
+
+
+def can_manage_trash(user, council) -> bool:
+    return council.is_active and council_permissions.is_coordinator(user, council)

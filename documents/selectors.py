@@ -1,0 +1,46 @@
+"""Reads for the files pages."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Document, Folder
+
+
+def folder_contents(council, folder: Folder | None) -> tuple[QuerySet[Folder], QuerySet[Document]]:
+    folders = (
+        Folder.objects.live()
+        .filter(council=council, parent=folder)
+        .select_related("council", "created_by")
+        .order_by("name", "pk")
+    )
+    documents = (
+        Document.objects.live()
+        .filter(council=council, folder=folder)
+        .select_related("council", "current_version", "created_by")
+        .order_by("name", "pk")
+    )
+    return folders, documents
+
+
+def breadcrumb(folder: Folder | None) -> list[Folder]:
+    trail = []
+    while folder is not None:
+        trail.insert(0, folder)
+        folder = folder.parent
+    return trail
+
+
+def trash_of(council) -> tuple[QuerySet[Folder], QuerySet[Document]]:
+    """What can be restored: trashed folders whose parent is not trashed with
+    them, and trashed documents outside a trashed folder."""
+    folders = (
+        Folder.objects.in_trash().filter(council=council).exclude(parent__deleted_at__isnull=False)
+    )
+    documents = (
+        Document.objects.in_trash()
+        .filter(council=council)
+        .exclude(folder__deleted_at__isnull=False)
+        .select_related("current_version")
+    )
+    return folders.order_by("-deleted_at"), documents.order_by("-deleted_at")

@@ -1,0 +1,250 @@
+"""Every write to a council's files: folders, uploads and versions, renames,
+moves, the trash. Uploads are checked by their content (``common.uploads``)
+before anything is stored; the quota is checked under the council's row lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from common.uploads import check_upload
+from councils import services as council_services
+from councils.models import Council
+
+from . import permissions
+from .models import Document, DocumentVersion, Folder
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+GIGABYTE = 1024**3
+
+ERROR_NAME_TAKEN = _("A folder or a file already has this name here.")
+ERROR_QUOTA = _(
+    "The council's space is full: %(used)s GB used out of %(quota)s GB. "
+    "Empty the trash or delete old versions first."
+)
+ERROR_FOLDER_ELSEWHERE = _("This folder belongs to another council.")
+ERROR_MOVE_INTO_ITSELF = _("A folder cannot go inside itself.")
+
+
+def storage_used(council: Council) -> int:
+    """Bytes of every version of every file of the council, trash included."""
+    total = DocumentVersion.objects.filter(document__council=council).aggregate(total=Sum("size"))[
+        "total"
+    ]
+    return total or 0
+
+
+def _check_folder(folder: Folder | None, council: Council) -> None:
+    if folder is not None and (folder.council_id != council.pk or folder.deleted_at):
+        raise ValidationError(ERROR_FOLDER_ELSEWHERE, code="folder")
+
+
+@transaction.atomic
+def folder_create(*, user: User, council: Council, parent: Folder | None, name: str) -> Folder:
+    if not permissions.can_add_files(user, council):
+        raise PermissionDenied
+    _check_folder(parent, council)
+    try:
+        with transaction.atomic():
+            return Folder.objects.create(
+                council=council, parent=parent, name=name.strip(), created_by=user
+            )
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    user: User,
+    council: Council,
+    folder: Folder | None,
+    uploaded,
+    as_new_version_of: Document | None = None,
+) -> Document:
+    """Check the file, then store it as a new document, or as the next version
+    of ``as_new_version_of``. A refused file leaves no row and no stored file."""
+    if not permissions.can_add_files(user, council):
+        raise PermissionDenied
+    _check_folder(folder, council)
+    checked = check_upload(
+        uploaded,
+        max_bytes=settings.DOCUMENT_MAX_UPLOAD_BYTES,
+        allow_archives=settings.DOCUMENT_ALLOW_ARCHIVES,
+    )
+    size = checked.content.size
+    # One upload at a time per council, so two cannot both pass the quota.
+    Council.objects.select_for_update().filter(pk=council.pk).first()
+    used, quota = storage_used(council), settings.COUNCIL_STORAGE_QUOTA_BYTES
+    if used + size > quota:
+        raise ValidationError(
+            ERROR_QUOTA,
+            code="quota",
+            params={
+                "used": number_format(used / GIGABYTE, decimal_pos=2),
+                "quota": number_format(quota / GIGABYTE, decimal_pos=0),
+            },
+        )
+    now = timezone.now()
+    if as_new_version_of is not None:
+        document = Document.objects.select_for_update().get(pk=as_new_version_of.pk)
+        if not permissions.can_change(user, document):
+            raise PermissionDenied
+        number = (
+            document.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+    else:
+        try:
+            with transaction.atomic():
+                document = Document.objects.create(
+                    council=council,
+                    folder=folder,
+                    name=uploaded.name[:150],
+                    created_by=user,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError as exc:
+            raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+        number = 1
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=size,
+        uploaded_by=user,
+        created_at=now,
+    )
+    version.file.save(f"v{number}.{checked.kind}", checked.content, save=False)
+    stored = version.file.name
+    try:
+        version.save()
+        Document.objects.filter(pk=document.pk).update(current_version=version, updated_at=now)
+    except Exception:
+        version.file.storage.delete(stored)
+        raise
+    document.current_version = version
+    council_services.council_touch(council=council)
+    return document
+
+
+def existing_document(*, council: Council, folder: Folder | None, name: str) -> Document | None:
+    """The live document that already has this name here (to offer a new version)."""
+    return Document.objects.live().filter(council=council, folder=folder, name=name).first()
+
+
+@transaction.atomic
+def document_rename(*, user: User, document: Document, name: str) -> Document:
+    if not permissions.can_change(user, document):
+        raise PermissionDenied
+    document.name = name.strip()[:150]
+    try:
+        with transaction.atomic():
+            document.save(update_fields=["name"])
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    return document
+
+
+@transaction.atomic
+def document_move(*, user: User, document: Document, folder: Folder | None) -> Document:
+    if not permissions.can_change(user, document):
+        raise PermissionDenied
+    _check_folder(folder, document.council)
+    document.folder = folder
+    try:
+        with transaction.atomic():
+            document.save(update_fields=["folder"])
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    return document
+
+
+def _descendants(folder: Folder) -> list[int]:
+    """The ids of ``folder`` and of every folder inside it."""
+    ids, frontier = [folder.pk], [folder.pk]
+    while frontier:
+        frontier = list(Folder.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+@transaction.atomic
+def trash(*, user: User, item: Document | Folder) -> None:
+    """Put a document, or a folder with all it holds, in the trash; what goes
+    together carries the same time, so that it comes back together."""
+    if not permissions.can_change(user, item):
+        raise PermissionDenied
+    now = timezone.now()
+    if isinstance(item, Folder):
+        folder_ids = _descendants(item)
+        Folder.objects.filter(pk__in=folder_ids, deleted_at__isnull=True).update(deleted_at=now)
+        Document.objects.filter(folder_id__in=folder_ids, deleted_at__isnull=True).update(
+            deleted_at=now
+        )
+    else:
+        Document.objects.filter(pk=item.pk).update(deleted_at=now)
+
+
+@transaction.atomic
+def restore(*, user: User, item: Document | Folder) -> None:
+    """Bring an item (and what was trashed with it) back; coordinators only.
+    A name taken since is refused."""
+    if not permissions.can_manage_trash(user, item.council):
+        raise PermissionDenied
+    when = item.deleted_at
+    try:
+        with transaction.atomic():
+            if isinstance(item, Folder):
+                folder_ids = _descendants(item)
+                Folder.objects.filter(pk__in=folder_ids, deleted_at=when).update(deleted_at=None)
+                Document.objects.filter(folder_id__in=folder_ids, deleted_at=when).update(
+                    deleted_at=None
+                )
+            else:
+                Document.objects.filter(pk=item.pk).update(deleted_at=None)
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+
+
+def trash_purge(*, now=None) -> int:
+    """Delete for good what has been in the trash for DOCUMENT_TRASH_DAYS, files
+    included (after commit). Returns the number of documents deleted."""
+    limit = (now or timezone.now()) - timedelta(days=settings.DOCUMENT_TRASH_DAYS)
+    count = 0
+    with transaction.atomic():
+        for document in Document.objects.filter(deleted_at__lt=limit).prefetch_related("versions"):
+            names = [version.file.name for version in document.versions.all()]
+            document.delete()
+            transaction.on_commit(lambda names=names: _delete_files(names))
+            count += 1
+        Folder.objects.filter(deleted_at__lt=limit).delete()
+    return count
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete %s", name, exc_info=True)
+
+
+def download_count(*, document: Document) -> None:
+    Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)

@@ -1,0 +1,271 @@
+"""The council's files. Every page and download asks ``permissions`` through
+``access_files`` (404 for non-members, login first for anonymous visitors)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.access import deny, login_or
+from councils.models import Council
+
+from . import permissions, selectors, services
+from .forms import FolderForm, RenameForm, UploadForm
+from .models import Document, Folder
+
+
+def access_files(request, slug: str) -> Council:
+    council = get_object_or_404(Council, slug=slug)
+    if not permissions.can_read_files(request.user, council):
+        deny(request)
+    return council
+
+
+def _folder(council: Council, pk) -> Folder | None:
+    if pk in (None, ""):
+        return None
+    return get_object_or_404(Folder.objects.live(), pk=pk, council=council)
+
+
+def _document(council: Council, pk) -> Document:
+    return get_object_or_404(
+        Document.objects.live().select_related("current_version", "folder"), pk=pk, council=council
+    )
+
+
+def _here(council: Council, folder: Folder | None) -> str:
+    return folder.get_absolute_url() if folder else reverse("documents:root", args=[council.slug])
+
+
+@login_or
+def folder(request, slug: str, pk: int | None = None):
+    council = access_files(request, slug)
+    current = _folder(council, pk)
+    folders, documents = selectors.folder_contents(council, current)
+    context = {
+        "council": council,
+        "folder": current,
+        "breadcrumb": selectors.breadcrumb(current),
+        "folders": folders,
+        "documents": documents,
+        "can_add": permissions.can_add_files(request.user, council),
+        "can_manage_trash": permissions.can_manage_trash(request.user, council),
+        "upload_form": UploadForm(),
+        "folder_form": FolderForm(),
+        "used": services.storage_used(council),
+        "quota": settings.COUNCIL_STORAGE_QUOTA_BYTES,
+    }
+    return render(request, "documents/folder.html", context)
+
+
+@login_or
+@require_POST
+def upload(request, slug: str):
+    council = access_files(request, slug)
+    current = _folder(council, request.POST.get("folder"))
+    if not permissions.can_add_files(request.user, council):
+        deny(request)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("files", []):
+            messages.error(request, error)
+        return redirect(_here(council, current))
+    for uploaded in form.cleaned_data["files"]:
+        existing = services.existing_document(council=council, folder=current, name=uploaded.name)
+        if existing is not None and not form.cleaned_data["as_new_versions"]:
+            messages.warning(
+                request,
+                _(
+                    "“%(name)s” is already here: nothing was added. To add it as a new "
+                    "version, tick the box under the form and send it again."
+                )
+                % {"name": uploaded.name},
+            )
+            continue
+        try:
+            services.document_upload(
+                user=request.user,
+                council=council,
+                folder=current,
+                uploaded=uploaded,
+                as_new_version_of=existing,
+            )
+        except ValidationError as error:
+            messages.error(
+                request,
+                _("“%(name)s” was not added: %(reason)s")
+                % {"name": uploaded.name, "reason": " ".join(error.messages)},
+            )
+        else:
+            messages.success(
+                request,
+                (_("“%(name)s”: new version added.") if existing else _("“%(name)s” added."))
+                % {"name": uploaded.name},
+            )
+    return redirect(_here(council, current))
+
+
+@login_or
+@require_POST
+def folder_create(request, slug: str):
+    council = access_files(request, slug)
+    parent = _folder(council, request.POST.get("folder"))
+    form = FolderForm(request.POST)
+    if form.is_valid():
+        try:
+            created = services.folder_create(
+                user=request.user, council=council, parent=parent, name=form.cleaned_data["name"]
+            )
+        except PermissionDenied:
+            deny(request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect(created)
+    else:
+        messages.error(request, _("Give the folder a name."))
+    return redirect(_here(council, parent))
+
+
+@login_or
+def document(request, slug: str, pk: int):
+    council = access_files(request, slug)
+    doc = _document(council, pk)
+    context = {
+        "council": council,
+        "document": doc,
+        "versions": doc.versions.select_related("uploaded_by"),
+        "breadcrumb": selectors.breadcrumb(doc.folder),
+        "can_change": permissions.can_change(request.user, doc),
+        "rename_form": RenameForm(initial={"name": doc.name}),
+    }
+    return render(request, "documents/document.html", context)
+
+
+@login_or
+def download(request, slug: str, pk: int):
+    """Send a version after the permission check, as an attachment."""
+    council = access_files(request, slug)
+    doc = _document(council, pk)
+    number = request.GET.get("version")
+    versions = doc.versions.all()
+    version = versions.filter(number=number).first() if number else doc.current_version
+    if version is None:
+        raise Http404
+    services.download_count(document=doc)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=doc.name,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_or
+@require_POST
+def rename(request, slug: str, pk: int):
+    council = access_files(request, slug)
+    doc = _document(council, pk)
+    form = RenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.document_rename(
+                user=request.user, document=doc, name=form.cleaned_data["name"]
+            )
+        except PermissionDenied:
+            deny(request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The file has been renamed."))
+    return redirect(doc)
+
+
+@login_or
+@require_POST
+def new_version(request, slug: str, pk: int):
+    council = access_files(request, slug)
+    doc = _document(council, pk)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, _("Choose a file."))
+        return redirect(doc)
+    try:
+        services.document_upload(
+            user=request.user,
+            council=council,
+            folder=doc.folder,
+            uploaded=uploaded,
+            as_new_version_of=doc,
+        )
+    except PermissionDenied:
+        deny(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("New version added."))
+    return redirect(doc)
+
+
+@login_or
+def delete(request, slug: str, kind: str, pk: int):
+    council = access_files(request, slug)
+    item = _document(council, pk) if kind == "fichier" else _folder(council, pk)
+    if item is None or not permissions.can_change(request.user, item):
+        deny(request)
+    back = item.folder if isinstance(item, Document) else item.parent
+    if request.method == "POST":
+        services.trash(user=request.user, item=item)
+        messages.success(request, _("Put in the trash: coordinators can restore it for 30 days."))
+        return redirect(_here(council, back))
+    context = {
+        "title": _("Put “%(name)s” in the trash?") % {"name": item.name},
+        "explanation": [
+            _("It stays 30 days in the trash; the coordinators can restore it.")
+            if isinstance(item, Document)
+            else _(
+                "The folder goes with everything it holds. It stays 30 days in the "
+                "trash; the coordinators can restore it."
+            ),
+        ],
+        "confirm_label": _("Put in the trash"),
+        "cancel_url": item.get_absolute_url(),
+        "danger": True,
+    }
+    return render(request, "councils/confirm.html", context)
+
+
+@login_or
+def trash(request, slug: str):
+    council = access_files(request, slug)
+    if not permissions.can_manage_trash(request.user, council):
+        deny(request)
+    folders, documents = selectors.trash_of(council)
+    context = {"council": council, "folders": folders, "documents": documents}
+    return render(request, "documents/trash.html", context)
+
+
+@login_or
+@require_POST
+def restore(request, slug: str, kind: str, pk: int):
+    council = access_files(request, slug)
+    model = Document if kind == "fichier" else Folder
+    item = get_object_or_404(model.objects.in_trash(), pk=pk, council=council)
+    try:
+        services.restore(user=request.user, item=item)
+    except PermissionDenied:
+        deny(request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("“%(name)s” is back.") % {"name": item.name})
+    return redirect("documents:trash", slug=council.slug)

@@ -1,0 +1,161 @@
+"""A council's files: upload checked by content, versions, downloads behind a
+permission check, the trash; nobody outside the council reaches them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import animator_appoint
+from documents import services
+from documents.models import Document, DocumentVersion, Folder
+from tests.accounts.factories import UserFactory
+from tests.conftest import stored_files
+from tests.councils.factories import coordinator_of, council_create, member_of, referent_of
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+def _pdf(name="compte-rendu.pdf", extra=b""):
+    return SimpleUploadedFile(name, PDF + extra, "application/pdf")
+
+
+@pytest.fixture
+def council():
+    return council_create()
+
+
+def _upload(client, council, *files, **data):
+    return client.post(
+        reverse("documents:upload", args=[council.slug]),
+        {"files": list(files), **data},
+        follow=True,
+    )
+
+
+def test_a_member_uploads_several_files_and_downloads_one(client, council, media_root):
+    member = member_of(council)
+    client.force_login(member)
+    csv = SimpleUploadedFile("liste.csv", b"nom;rue\nFatou;Alma\nJulien;Gare\n", "text/csv")
+    page = _upload(client, council, _pdf(), csv).content.decode()
+    assert "compte-rendu.pdf\u00a0» ajouté." in page
+    assert Document.objects.filter(council=council).count() == 2
+    assert all(name.startswith("private/documents/") for name in stored_files(media_root))
+
+    document = Document.objects.get(name="compte-rendu.pdf")
+    response = client.get(reverse("documents:download", args=[council.slug, document.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    document.refresh_from_db()
+    assert document.download_count == 1
+
+
+def test_a_refused_upload_says_why_and_leaves_nothing(client, council, media_root):
+    client.force_login(member_of(council))
+    page = _upload(
+        client,
+        council,
+        SimpleUploadedFile("rapport.pdf", b"<html><script>x</script>", "application/pdf"),
+    ).content.decode()
+    assert "n’a pas été ajouté" in page
+    assert not Document.objects.exists()
+    assert not DocumentVersion.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_same_name_is_refused_unless_asked_as_a_new_version(client, council):
+    client.force_login(member_of(council))
+    _upload(client, council, _pdf())
+    page = _upload(client, council, _pdf(extra=b"v2")).content.decode()
+    assert "est déjà là" in page
+    assert DocumentVersion.objects.count() == 1
+    _upload(client, council, _pdf(extra=b"v2"), as_new_versions="on")
+    document = Document.objects.get()
+    assert list(document.versions.values_list("number", flat=True)) == [2, 1]
+    assert document.current_version.number == 2
+    old = client.get(reverse("documents:download", args=[council.slug, document.pk]) + "?version=1")
+    assert b"".join(old.streaming_content) == PDF
+
+
+def test_the_quota_is_enforced(client, council, settings):
+    settings.COUNCIL_STORAGE_QUOTA_BYTES = len(PDF) + 10
+    client.force_login(member_of(council))
+    _upload(client, council, _pdf("a.pdf"))
+    page = _upload(client, council, _pdf("b.pdf")).content.decode()
+    assert "L’espace du conseil est plein" in page
+    assert Document.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", ["outsider", "other_member", "referent", "animator", "superuser"])
+def test_nobody_outside_the_council_reaches_its_files(client, council, role):
+    member = member_of(council)
+    services.document_upload(user=member, council=council, folder=None, uploaded=_pdf())
+    document = Document.objects.get()
+    person = {
+        "outsider": UserFactory,
+        "other_member": lambda: member_of(council_create()),
+        "referent": lambda: referent_of("59"),
+        "animator": UserFactory,
+        "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
+    }[role]()
+    if role == "animator":
+        animator_appoint(user=person)
+    client.force_login(person)
+    urls = [
+        reverse("documents:root", args=[council.slug]),
+        reverse("documents:document", args=[council.slug, document.pk]),
+        reverse("documents:download", args=[council.slug, document.pk]),
+        reverse("documents:trash", args=[council.slug]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert _upload(client, council, _pdf("intrus.pdf")).status_code == 404
+    assert Document.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, council):
+    response = client.get(reverse("documents:root", args=[council.slug]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_trash_restore_by_coordinators_and_purge_after_30_days(client, council, media_root):
+    member, coordinator = member_of(council), coordinator_of(council)
+    folder = services.folder_create(user=member, council=council, parent=None, name="Réunions")
+    services.document_upload(user=member, council=council, folder=folder, uploaded=_pdf())
+    document = Document.objects.get()
+
+    client.force_login(member)
+    client.post(reverse("documents:delete", args=[council.slug, "dossier", folder.pk]))
+    assert not Folder.objects.live().exists()
+    assert not Document.objects.live().exists()
+    assert client.get(reverse("documents:trash", args=[council.slug])).status_code == 404
+
+    client.force_login(coordinator)
+    client.post(reverse("documents:restore", args=[council.slug, "dossier", folder.pk]))
+    assert Document.objects.live().get() == document
+
+    services.trash(user=member, item=document)
+    assert services.trash_purge(now=timezone.now() + timedelta(days=29)) == 0
+    assert services.trash_purge(now=timezone.now() + timedelta(days=31)) == 1
+    assert not Document.objects.exists()
+
+
+def test_the_folder_page_queries_do_not_grow_with_files(
+    client, council, django_assert_max_num_queries
+):
+    member = member_of(council)
+    for index in range(30):
+        services.document_upload(
+            user=member, council=council, folder=None, uploaded=_pdf(f"doc-{index}.pdf")
+        )
+    client.force_login(member)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("documents:root", args=[council.slug])).status_code == 200
