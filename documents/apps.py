@@ -9,6 +9,7 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from councils import registry
 
-        from .activity import DOCUMENTS_LINK
+        from .activity import DOCUMENTS_LINK, PAGES_LINK
 
         registry.register_space_link(DOCUMENTS_LINK)
+        registry.register_space_link(PAGES_LINK)

@@ -47,3 +47,18 @@ class FolderForm(forms.Form):
 
 class RenameForm(forms.Form):
     name = forms.CharField(label=_("New name"), max_length=NAME_MAX_LENGTH)
+
+
+class PageForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=NAME_MAX_LENGTH)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("Markdown: **bold**, *italics*, lists with -, titles with ##."),
+        error_messages={"required": _("Write something before saving.")},
+    )
+    summary = forms.CharField(
+        label=_("What did you change? (optional)"), max_length=200, required=False
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -141,3 +141,58 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document} v{self.number}"
+
+
+class Page(models.Model):
+    """A page the council's members write together ("écriture collaborative").
+    Each save is a revision; ``current`` is the latest."""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="pages", verbose_name=_("council")
+    )
+    title = models.CharField(_("title"), max_length=NAME_MAX_LENGTH)
+    current = models.ForeignKey(
+        "PageRevision", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:page", kwargs={"slug": self.council.slug, "pk": self.pk})
+
+
+class PageRevision(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField(max_length=50_000)
+    body_html = models.TextField()
+    summary = models.CharField(_("summary of the change"), max_length=200, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["page", "number"], name="one_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} r{self.number}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from councils import permissions as council_permissions
 
-from .models import Document, Folder
+from .models import Document, Folder, Page
 
 
 def can_read_files(user, council) -> bool:
@@ -19,7 +19,7 @@ def can_add_files(user, council) -> bool:
     return council_permissions.can_contribute(user, council)
 
 
-def can_change(user, item: Document | Folder) -> bool:
+def can_change(user, item: Document | Folder | Page) -> bool:
     """Rename, move, new version, put in the trash: any member who contributes."""
     return item.deleted_at is None and can_add_files(user, item.council)
 

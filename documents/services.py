@@ -5,6 +5,7 @@ before anything is stored; the quota is checked under the council's row lock.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -17,12 +18,13 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from common.markdown import render_markdown
 from common.uploads import check_upload
 from councils import services as council_services
 from councils.models import Council
 
 from . import permissions
-from .models import Document, DocumentVersion, Folder
+from .models import Document, DocumentVersion, Folder, Page, PageRevision
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -248,3 +250,79 @@ def _delete_files(names: list[str]) -> None:
 
 def download_count(*, document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(download_count=F("download_count") + 1)
+
+
+# Collaborative pages.
+
+ERROR_STALE_PAGE = _(
+    "Someone saved this page while you were writing. Your text is kept in the form; "
+    "their changes are shown below it: merge them, then save again."
+)
+ERROR_EMPTY_PAGE = _("Write something before saving.")
+
+
+@transaction.atomic
+def page_create(*, user: User, council: Council, title: str, body: str, summary: str = "") -> Page:
+    if not permissions.can_add_files(user, council):
+        raise PermissionDenied
+    page = Page.objects.create(council=council, title=title.strip(), created_by=user)
+    _page_revision(page, user=user, body=body, summary=summary, number=1)
+    return page
+
+
+@transaction.atomic
+def page_save(
+    *, user: User, page: Page, body: str, summary: str = "", based_on: int, title: str | None = None
+) -> Page:
+    """Save a new revision. ``based_on`` is the revision number the writer
+    started from: if someone saved since, nothing is written (ValidationError)."""
+    page = Page.objects.select_for_update().get(pk=page.pk)
+    if not permissions.can_change(user, page):
+        raise PermissionDenied
+    latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    if based_on != latest:
+        raise ValidationError(ERROR_STALE_PAGE, code="stale")
+    if title:
+        page.title = title.strip()
+        page.save(update_fields=["title"])
+    _page_revision(page, user=user, body=body, summary=summary, number=latest + 1)
+    return page
+
+
+@transaction.atomic
+def page_restore(*, user: User, page: Page, revision: PageRevision) -> Page:
+    """Restoring an old revision makes a new one with its text."""
+    latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return page_save(
+        user=user,
+        page=page,
+        body=revision.body,
+        summary=str(_("Back to revision %(number)s") % {"number": revision.number}),
+        based_on=latest,
+    )
+
+
+def _page_revision(page: Page, *, user: User, body: str, summary: str, number: int) -> None:
+    if not body.strip():
+        raise ValidationError(ERROR_EMPTY_PAGE, code="empty")
+    revision = PageRevision.objects.create(
+        page=page,
+        number=number,
+        body=body,
+        body_html=render_markdown(body),
+        summary=summary.strip()[:200],
+        author=user,
+    )
+    Page.objects.filter(pk=page.pk).update(current=revision, updated_at=revision.created_at)
+    page.current = revision
+    council_services.council_touch(council=page.council)
+
+
+def revision_diff(old: PageRevision, new: PageRevision) -> list[tuple[str, str]]:
+    """A readable line-by-line comparison: (``"+"``, ``"-"`` or ``" "``, line)."""
+    lines = []
+    for line in difflib.ndiff(old.body.splitlines(), new.body.splitlines()):
+        if line.startswith("? "):
+            continue
+        lines.append((line[0], line[2:]))
+    return lines

@@ -1,12 +1,24 @@
 from django.urls import path
 
-from . import views
+from . import page_views, views
 
 app_name = "documents"
 
 prefix = "conseils/<slug:slug>/espace/fichiers/"
 
+pages = "conseils/<slug:slug>/espace/pages/"
+
 urlpatterns = [
+    path(pages, page_views.pages, name="pages"),
+    path(f"{pages}nouvelle/", page_views.page_create, name="page_create"),
+    path(f"{pages}<int:pk>/", page_views.page, name="page"),
+    path(f"{pages}<int:pk>/modifier/", page_views.page_edit, name="page_edit"),
+    path(f"{pages}<int:pk>/historique/", page_views.page_history, name="page_history"),
+    path(
+        f"{pages}<int:pk>/restaurer/<int:number>/",
+        page_views.page_restore,
+        name="page_restore",
+    ),
     path(prefix, views.folder, name="root"),
     path(f"{prefix}dossiers/<int:pk>/", views.folder, name="folder"),
     path(f"{prefix}ajouter/", views.upload, name="upload"),

@@ -1,0 +1,152 @@
+"""Collaborative pages: list, read, write (stale saves refused, nothing
+lost), history, comparison of two revisions, restore."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.access import deny, login_or
+
+from . import permissions, services
+from .forms import PageForm
+from .models import Page
+from .views import access_files
+
+
+def _page(council, pk) -> Page:
+    return get_object_or_404(
+        Page.objects.live().select_related("current__author", "council"), pk=pk, council=council
+    )
+
+
+@login_or
+def pages(request, slug: str):
+    council = access_files(request, slug)
+    context = {
+        "council": council,
+        "pages": Page.objects.live()
+        .filter(council=council)
+        .select_related("council", "current__author"),
+        "can_add": permissions.can_add_files(request.user, council),
+    }
+    return render(request, "documents/pages.html", context)
+
+
+@login_or
+def page(request, slug: str, pk: int):
+    council = access_files(request, slug)
+    current = _page(council, pk)
+    context = {
+        "council": council,
+        "page": current,
+        "can_change": permissions.can_change(request.user, current),
+    }
+    return render(request, "documents/page.html", context)
+
+
+@login_or
+def page_create(request, slug: str):
+    council = access_files(request, slug)
+    if not permissions.can_add_files(request.user, council):
+        deny(request)
+    form = PageForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.page_create(
+                user=request.user,
+                council=council,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                summary=form.cleaned_data["summary"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The page has been created."))
+            return redirect(created)
+    return render(request, "documents/page_form.html", {"council": council, "form": form})
+
+
+@login_or
+def page_edit(request, slug: str, pk: int):
+    council = access_files(request, slug)
+    current = _page(council, pk)
+    if not permissions.can_change(request.user, current):
+        deny(request)
+    initial = {
+        "title": current.title,
+        "body": current.current.body,
+        "based_on": current.current.number,
+    }
+    form = PageForm(request.POST if request.method == "POST" else None, initial=initial)
+    theirs = None
+    if request.method == "POST" and form.is_valid():
+        based_on = form.cleaned_data["based_on"] or 0
+        try:
+            services.page_save(
+                user=request.user,
+                page=current,
+                body=form.cleaned_data["body"],
+                summary=form.cleaned_data["summary"],
+                based_on=based_on,
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            if error.code == "stale":
+                # What changed since the writer started, and a fresh base to save on.
+                start = current.revisions.filter(number=based_on).first() or current.current
+                theirs = services.revision_diff(start, current.current)
+                form.data = form.data.copy()
+                form.data["based_on"] = current.current.number
+        else:
+            messages.success(request, _("The page has been saved."))
+            return redirect(current)
+    context = {"council": council, "page": current, "form": form, "theirs": theirs}
+    return render(request, "documents/page_form.html", context)
+
+
+@login_or
+def page_history(request, slug: str, pk: int):
+    council = access_files(request, slug)
+    current = _page(council, pk)
+    revisions = list(current.revisions.select_related("author"))
+    diff = old = new = None
+    numbers = {revision.number: revision for revision in revisions}
+    if request.GET.get("de") and request.GET.get("a"):
+        try:
+            old, new = numbers[int(request.GET["de"])], numbers[int(request.GET["a"])]
+        except (KeyError, ValueError):
+            old = new = None
+        if old and new:
+            diff = services.revision_diff(old, new)
+    context = {
+        "council": council,
+        "page": current,
+        "revisions": revisions,
+        "diff": diff,
+        "old": old,
+        "new": new,
+        "can_change": permissions.can_change(request.user, current),
+    }
+    return render(request, "documents/page_history.html", context)
+
+
+@login_or
+@require_POST
+def page_restore(request, slug: str, pk: int, number: int):
+    council = access_files(request, slug)
+    current = _page(council, pk)
+    revision = get_object_or_404(current.revisions, number=number)
+    try:
+        services.page_restore(user=request.user, page=current, revision=revision)
+    except PermissionDenied:
+        deny(request)
+    messages.success(
+        request, _("The text of revision %(number)s is back.") % {"number": revision.number}
+    )
+    return redirect(current)

@@ -1,0 +1,94 @@
+"""Pages written together: revisions, stale saves refused without losing a
+word, history, comparison, restore; members only."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from documents import services
+from documents.models import Page
+from tests.accounts.factories import XSS, UserFactory
+from tests.councils.factories import council_create, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def council():
+    return council_create()
+
+
+def test_two_members_editing_at_once_lose_nothing(client, council):
+    fatou, julien = member_of(council), member_of(council)
+    page = services.page_create(
+        user=fatou, council=council, title="Ordre du jour", body="1. Fête\n2. Éclairage"
+    )
+    edit_url = reverse("documents:page_edit", args=[council.slug, page.pk])
+    data = {"title": "Ordre du jour", "based_on": 1}
+
+    client.force_login(fatou)
+    saved = client.post(edit_url, {**data, "body": "1. Fête\n2. Éclairage\n3. Budget"})
+    assert saved.status_code == 302
+    client.force_login(julien)
+    refused = client.post(edit_url, {**data, "body": "1. Fête de quartier\n2. Éclairage"})
+    page_html = html.unescape(refused.content.decode())
+    assert refused.status_code == 200
+    assert "Quelqu’un a enregistré cette page pendant que vous écriviez." in page_html
+    assert "1. Fête de quartier" in page_html  # his text is kept
+    assert "+ 3. Budget" in page_html  # her change is shown
+    page.refresh_from_db()
+    assert page.current.body == "1. Fête\n2. Éclairage\n3. Budget"
+    assert page.revisions.count() == 2
+
+    merged = {**data, "based_on": 2, "body": "1. Fête de quartier\n2. Éclairage\n3. Budget"}
+    assert client.post(edit_url, merged).status_code == 302
+    page.refresh_from_db()
+    assert page.current.number == 3
+
+
+def test_history_compares_and_restores(client, council):
+    member = member_of(council)
+    page = services.page_create(
+        user=member, council=council, title="Compte rendu", body="Version A"
+    )
+    services.page_save(user=member, page=page, body="Version B", based_on=1)
+    client.force_login(member)
+    history = client.get(
+        reverse("documents:page_history", args=[council.slug, page.pk]) + "?de=1&a=2"
+    ).content.decode()
+    assert "− Version A" in history and "+ Version B" in history
+    assert "csrfmiddlewaretoken" not in history.split('method="get"')[1].split("</form>")[0]
+    client.post(reverse("documents:page_restore", args=[council.slug, page.pk, 1]))
+    page.refresh_from_db()
+    assert page.current.body == "Version A"
+    assert page.current.number == 3
+
+
+def test_page_text_is_sanitised(council):
+    page = services.page_create(
+        user=member_of(council),
+        council=council,
+        title="T",
+        body=f"Bonjour {XSS} [x](javascript:alert(1))",
+    )
+    assert "<script" not in page.current.body_html
+    assert "javascript" not in page.current.body_html
+
+
+@pytest.mark.parametrize("outsider", ["registered", "other_member", "anonymous"])
+def test_pages_are_for_members_only(client, council, outsider):
+    page = services.page_create(
+        user=member_of(council), council=council, title="Privé", body="Texte secret zqx"
+    )
+    if outsider == "registered":
+        client.force_login(UserFactory())
+    elif outsider == "other_member":
+        client.force_login(member_of(council_create()))
+    for name in ("documents:pages", "documents:page", "documents:page_history"):
+        args = [council.slug] if name == "documents:pages" else [council.slug, page.pk]
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == (302 if outsider == "anonymous" else 404)
+    assert Page.objects.get().current.number == 1
