@@ -97,6 +97,9 @@ class Document(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
     download_count = models.PositiveIntegerField(default=0)
+    # Published by a coordinator: on the council's public page and the list
+    # of the councils' publications, downloadable by anyone.
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
 
     objects = LiveQuerySet.as_manager()
 
@@ -160,6 +163,7 @@ class Page(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published on"), null=True, blank=True)
 
     objects = LiveQuerySet.as_manager()
 

@@ -44,6 +44,7 @@ def page(request, slug: str, pk: int):
         "council": council,
         "page": current,
         "can_change": permissions.can_change(request.user, current),
+        "can_publish": permissions.can_publish(request.user, council),
     }
     return render(request, "documents/page.html", context)
 

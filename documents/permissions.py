@@ -26,3 +26,13 @@ def can_change(user, item: Document | Folder | Page) -> bool:
 
 def can_manage_trash(user, council) -> bool:
     return council.is_active and council_permissions.is_coordinator(user, council)
+
+
+def can_publish(user, council) -> bool:
+    """Making a file or a page public: the council's coordinators."""
+    return council.is_active and council_permissions.is_coordinator(user, council)
+
+
+def is_public(item) -> bool:
+    """Anyone may read a published, live item of an active council."""
+    return item.published_at is not None and item.deleted_at is None and item.council.is_active

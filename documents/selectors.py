@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import Document, Folder
+from .models import Document, Folder, Page
 
 
 def folder_contents(council, folder: Folder | None) -> tuple[QuerySet[Folder], QuerySet[Document]]:
@@ -44,3 +44,15 @@ def trash_of(council) -> tuple[QuerySet[Folder], QuerySet[Document]]:
         .select_related("current_version")
     )
     return folders.order_by("-deleted_at"), documents.order_by("-deleted_at")
+
+
+def publications(*, council=None, limit: int | None = None):
+    """Published files and pages of active councils, newest first."""
+    documents = Document.objects.live().filter(published_at__isnull=False, council__status="active")
+    pages = Page.objects.live().filter(published_at__isnull=False, council__status="active")
+    if council is not None:
+        documents, pages = documents.filter(council=council), pages.filter(council=council)
+    documents = documents.select_related("council", "current_version")
+    pages = pages.select_related("council")
+    items = sorted([*documents, *pages], key=lambda item: item.published_at, reverse=True)
+    return items[:limit] if limit else items

@@ -326,3 +326,11 @@ def revision_diff(old: PageRevision, new: PageRevision) -> list[tuple[str, str]]
             continue
         lines.append((line[0], line[2:]))
     return lines
+
+
+@transaction.atomic
+def publish(*, user: User, item: Document | Page, public: bool) -> None:
+    """A coordinator makes a file or a page public, or private again."""
+    if not permissions.can_publish(user, item.council) or item.deleted_at is not None:
+        raise PermissionDenied
+    type(item).objects.filter(pk=item.pk).update(published_at=timezone.now() if public else None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import page_views, views
+from . import page_views, public_views, views
 
 app_name = "documents"
 
@@ -9,6 +9,14 @@ prefix = "conseils/<slug:slug>/espace/fichiers/"
 pages = "conseils/<slug:slug>/espace/pages/"
 
 urlpatterns = [
+    path("publications/", public_views.publications, name="publications"),
+    path("publications/fichiers/<int:pk>/", public_views.public_download, name="public_download"),
+    path("publications/pages/<int:pk>/", public_views.public_page, name="public_page"),
+    path(
+        "conseils/<slug:slug>/espace/publier/<str:kind>/<int:pk>/",
+        public_views.toggle_publication,
+        name="toggle_publication",
+    ),
     path(pages, page_views.pages, name="pages"),
     path(f"{pages}nouvelle/", page_views.page_create, name="page_create"),
     path(f"{pages}<int:pk>/", page_views.page, name="page"),

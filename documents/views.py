@@ -143,6 +143,7 @@ def document(request, slug: str, pk: int):
         "versions": doc.versions.select_related("uploaded_by"),
         "breadcrumb": selectors.breadcrumb(doc.folder),
         "can_change": permissions.can_change(request.user, doc),
+        "can_publish": permissions.can_publish(request.user, council),
         "rename_form": RenameForm(initial={"name": doc.name}),
     }
     return render(request, "documents/document.html", context)

@@ -1,0 +1,79 @@
+"""What councils publish: readable and downloadable by anyone, and only that."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.access import deny, login_or
+
+from . import permissions, selectors, services
+from .models import Document, Page
+from .views import access_files
+
+PUBLICATIONS_SHOWN = 200
+
+
+def publications(request):
+    items = selectors.publications(limit=PUBLICATIONS_SHOWN)
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    return render(request, "documents/publications.html", {"page": page})
+
+
+def public_download(request, pk: int):
+    document = get_object_or_404(
+        Document.objects.select_related("council", "current_version"), pk=pk
+    )
+    if not permissions.is_public(document) or document.current_version is None:
+        raise Http404
+    services.download_count(document=document)
+    version = document.current_version
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def public_page(request, pk: int):
+    page = get_object_or_404(Page.objects.select_related("council", "current"), pk=pk)
+    if not permissions.is_public(page):
+        raise Http404
+    return render(request, "documents/public_page.html", {"page": page, "council": page.council})
+
+
+@login_or
+@require_POST
+def toggle_publication(request, slug: str, kind: str, pk: int):
+    council = access_files(request, slug)
+    model = Document if kind == "fichier" else Page
+    item = get_object_or_404(model.objects.live(), pk=pk, council=council)
+    if not permissions.can_publish(request.user, council):
+        deny(request)
+    public = item.published_at is None
+    services.publish(user=request.user, item=item, public=public)
+    messages.success(
+        request,
+        _("Published: it is on the council's public page.")
+        if public
+        else _("No longer public: only the members see it."),
+    )
+    return redirect(item)
+
+
+def council_publications_section(request, council) -> str:
+    """The block of the council's public page (registered in councils.registry)."""
+    items = selectors.publications(council=council, limit=10)
+    if not items:
+        return ""
+    return render_to_string(
+        "documents/_council_publications.html", {"items": items, "council": council}, request
+    )

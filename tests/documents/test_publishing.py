@@ -1,0 +1,95 @@
+"""A coordinator publishes a file or a page: anyone reads it; nothing else
+of the council becomes public."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from documents import services
+from documents.models import Document
+from tests.councils.factories import coordinator_of, council_create, member_of
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+
+
+@pytest.fixture
+def council():
+    return council_create()
+
+
+def _document(council, member, name="rapport-annuel.pdf"):
+    return services.document_upload(
+        user=member,
+        council=council,
+        folder=None,
+        uploaded=SimpleUploadedFile(name, PDF, "application/pdf"),
+    )
+
+
+def test_a_published_file_is_on_the_public_page_and_downloadable_by_anyone(client, council):
+    coordinator = coordinator_of(council)
+    published = _document(council, coordinator)
+    private = _document(council, coordinator, name="notes-internes.pdf")
+    page = services.page_create(
+        user=coordinator, council=council, title="Bilan 2026", body="Texte public"
+    )
+    secret = services.page_create(
+        user=coordinator, council=council, title="Brouillon zqx", body="x"
+    )
+
+    client.force_login(coordinator)
+    client.post(
+        reverse("documents:toggle_publication", args=[council.slug, "fichier", published.pk])
+    )
+    client.post(reverse("documents:toggle_publication", args=[council.slug, "page", page.pk]))
+    client.logout()
+
+    public = client.get(council.get_absolute_url()).content.decode()
+    assert "rapport-annuel.pdf" in public and "Bilan 2026" in public
+    assert "notes-internes.pdf" not in public and "Brouillon zqx" not in public
+    listing = client.get(reverse("documents:publications")).content.decode()
+    assert "rapport-annuel.pdf" in listing and "notes-internes.pdf" not in listing
+
+    response = client.get(reverse("documents:public_download", args=[published.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client.get(reverse("documents:public_download", args=[private.pk])).status_code == 404
+    assert (
+        "Texte public"
+        in client.get(reverse("documents:public_page", args=[page.pk])).content.decode()
+    )
+    assert client.get(reverse("documents:public_page", args=[secret.pk])).status_code == 404
+
+
+def test_only_coordinators_publish(client, council):
+    member = member_of(council)
+    document = _document(council, member)
+    with pytest.raises(PermissionDenied):
+        services.publish(user=member, item=document, public=True)
+    client.force_login(member)
+    response = client.post(
+        reverse("documents:toggle_publication", args=[council.slug, "fichier", document.pk])
+    )
+    assert response.status_code == 404
+    document.refresh_from_db()
+    assert document.published_at is None
+
+
+def test_a_trashed_or_archived_publication_is_no_longer_public(client, council):
+    from councils import services as council_services
+    from tests.councils.factories import referent_of
+
+    coordinator = coordinator_of(council)
+    document = _document(council, coordinator)
+    services.publish(user=coordinator, item=document, public=True)
+    url = reverse("documents:public_download", args=[document.pk])
+    assert client.get(url).status_code == 200
+    services.trash(user=coordinator, item=Document.objects.get(pk=document.pk))
+    assert client.get(url).status_code == 404
+    Document.objects.filter(pk=document.pk).update(deleted_at=None)
+    council_services.council_archive(actor=referent_of("59"), council=council)
+    assert client.get(url).status_code == 404
