@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import animator_appoint
 
 from .demo_councils import seed_councils
+from .demo_documents import seed_documents
 from .demo_forums import seed_forums
 
 PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)
@@ -182,6 +183,7 @@ def seed(*, scale: int = 0) -> list[str]:
     }
     report.extend(seed_councils(scale=scale, demo_users=demo_users))
     report.extend(seed_forums(demo_users=demo_users))
+    report.extend(seed_documents(demo_users=demo_users))
     return report
 
 

@@ -62,3 +62,26 @@ class PageForm(forms.Form):
         label=_("What did you change? (optional)"), max_length=200, required=False
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ResourceForm(forms.Form):
+    folder = forms.ModelChoiceField(label=_("Shelf"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=NAME_MAX_LENGTH)
+    description = forms.CharField(
+        label=_("What it is for (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    file = forms.FileField(label=_("File"))
+
+    def __init__(self, *args, **kwargs):
+        from .models import ResourceFolder
+
+        super().__init__(*args, **kwargs)
+        self.fields["folder"].queryset = ResourceFolder.objects.all()
+
+
+class ResourceFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search the resources"), required=False, max_length=100)
+    dossier = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -200,3 +200,52 @@ class PageRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} r{self.number}"
+
+
+class ResourceFolder(models.Model):
+    """A shelf of the national resource library (guides, practical sheets)."""
+
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("resource folder")
+        verbose_name_plural = _("resource folders")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def resource_upload_to(resource: Resource, filename: str) -> str:
+    # Public, but sent by the download view, which counts downloads.
+    return f"private/resources/{uuid.uuid4().hex}.{resource.kind}"
+
+
+class Resource(models.Model):
+    """A file the national animation publishes for everyone."""
+
+    folder = models.ForeignKey(
+        ResourceFolder, on_delete=models.PROTECT, related_name="resources", verbose_name=_("folder")
+    )
+    title = models.CharField(_("title"), max_length=NAME_MAX_LENGTH)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    file = models.FileField(upload_to=resource_upload_to, max_length=300)
+    filename = models.CharField(max_length=NAME_MAX_LENGTH)
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    download_count = models.PositiveIntegerField(_("downloads"), default=0)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -36,3 +36,10 @@ def can_publish(user, council) -> bool:
 def is_public(item) -> bool:
     """Anyone may read a published, live item of an active council."""
     return item.published_at is not None and item.deleted_at is None and item.council.is_active
+
+
+def can_manage_resources(user) -> bool:
+    """The national animation publishes the resource library."""
+    from accounts.roles import is_animator
+
+    return is_animator(user)

@@ -24,7 +24,15 @@ from councils import services as council_services
 from councils.models import Council
 
 from . import permissions
-from .models import Document, DocumentVersion, Folder, Page, PageRevision
+from .models import (
+    Document,
+    DocumentVersion,
+    Folder,
+    Page,
+    PageRevision,
+    Resource,
+    ResourceFolder,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -334,3 +342,46 @@ def publish(*, user: User, item: Document | Page, public: bool) -> None:
     if not permissions.can_publish(user, item.council) or item.deleted_at is not None:
         raise PermissionDenied
     type(item).objects.filter(pk=item.pk).update(published_at=timezone.now() if public else None)
+
+
+# The national resource library.
+
+
+@transaction.atomic
+def resource_add(
+    *, user: User, folder: ResourceFolder, title: str, description: str, uploaded
+) -> Resource:
+    if not permissions.can_manage_resources(user):
+        raise PermissionDenied
+    checked = check_upload(uploaded, max_bytes=settings.DOCUMENT_MAX_UPLOAD_BYTES)
+    resource = Resource(
+        folder=folder,
+        title=title.strip(),
+        description=description.strip(),
+        filename=uploaded.name[:150],
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=checked.content.size,
+        uploaded_by=user,
+    )
+    resource.file.save(f"resource.{checked.kind}", checked.content, save=False)
+    stored = resource.file.name
+    try:
+        resource.save()
+    except Exception:
+        resource.file.storage.delete(stored)
+        raise
+    return resource
+
+
+@transaction.atomic
+def resource_delete(*, user: User, resource: Resource) -> None:
+    if not permissions.can_manage_resources(user):
+        raise PermissionDenied
+    name = resource.file.name
+    resource.delete()
+    transaction.on_commit(lambda: _delete_files([name]))
+
+
+def resource_downloaded(*, resource: Resource) -> None:
+    Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)

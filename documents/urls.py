@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import page_views, public_views, views
+from . import page_views, public_views, resource_views, views
 
 app_name = "documents"
 
@@ -9,6 +9,10 @@ prefix = "conseils/<slug:slug>/espace/fichiers/"
 pages = "conseils/<slug:slug>/espace/pages/"
 
 urlpatterns = [
+    path("ressources/", resource_views.resources, name="resources"),
+    path("ressources/ajouter/", resource_views.resource_add, name="resource_add"),
+    path("ressources/<int:pk>/", resource_views.resource_download, name="resource_download"),
+    path("ressources/<int:pk>/retirer/", resource_views.resource_delete, name="resource_delete"),
     path("publications/", public_views.publications, name="publications"),
     path("publications/fichiers/<int:pk>/", public_views.public_download, name="public_download"),
     path("publications/pages/<int:pk>/", public_views.public_page, name="public_page"),
