@@ -85,3 +85,19 @@ class ResourceForm(forms.Form):
 class ResourceFilterForm(forms.Form):
     q = forms.CharField(label=_("Search the resources"), required=False, max_length=100)
     dossier = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ShareForm(forms.Form):
+    council = forms.ModelChoiceField(
+        label=_("Share with the council"),
+        queryset=None,
+        help_text=_("Its members will read this folder and its files; they cannot change them."),
+    )
+
+    def __init__(self, *args, exclude, **kwargs):
+        from councils.models import Council
+
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = (
+            Council.objects.active().exclude(pk=exclude.pk).order_by("sort_key", "pk")
+        )

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase
 
 from councils.models import Council
 
@@ -54,6 +55,8 @@ class Folder(models.Model):
         verbose_name = _("folder")
         verbose_name_plural = _("folders")
         ordering = ["name", "pk"]
+        default_permissions = ()
+        permissions = [("read_folder", _("Read the shared folder"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "parent", "name"],
@@ -249,3 +252,17 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class FolderGroupObjectPermission(GroupObjectPermissionBase):
+    """A folder shared read-only with another council: a grant to that
+    council's members group (guardian's direct foreign key to the folder)."""
+
+    content_object = models.ForeignKey(Folder, on_delete=models.CASCADE)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False

@@ -43,3 +43,47 @@ def can_manage_resources(user) -> bool:
     from accounts.roles import is_animator
 
     return is_animator(user)
+
+
+# Folders shared read-only with another council.
+
+READ_FOLDER = "read_folder"
+
+
+def shared_folder_ids(user) -> frozenset[int]:
+    """Folders shared with a council ``user`` is a member of (one query, cached)."""
+    from .models import FolderGroupObjectPermission
+
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_shared_folder_ids", None)
+    if cached is None:
+        cached = frozenset(
+            FolderGroupObjectPermission.objects.filter(
+                group__user=user,
+                permission__codename=READ_FOLDER,
+                content_object__deleted_at__isnull=True,
+                content_object__council__status="active",
+            ).values_list("content_object_id", flat=True)
+        )
+        user._shared_folder_ids = cached
+    return cached
+
+
+def _shared_through(user, folder: Folder | None) -> bool:
+    shared = shared_folder_ids(user)
+    while folder is not None:
+        if folder.pk in shared:
+            return True
+        folder = folder.parent
+    return False
+
+
+def reads_as_guest(user, council, folder: Folder | None) -> bool:
+    """Not a member, but ``folder`` (or a folder around it) is shared with one
+    of the user's councils: read-only, and each visit is logged."""
+    return not can_read_files(user, council) and _shared_through(user, folder)
+
+
+def can_share(user, folder: Folder) -> bool:
+    return folder.deleted_at is None and can_publish(user, folder.council)

@@ -28,6 +28,7 @@ from .models import (
     Document,
     DocumentVersion,
     Folder,
+    FolderGroupObjectPermission,
     Page,
     PageRevision,
     Resource,
@@ -385,3 +386,65 @@ def resource_delete(*, user: User, resource: Resource) -> None:
 
 def resource_downloaded(*, resource: Resource) -> None:
     Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)
+
+
+# Sharing a folder read-only with another council.
+
+ERROR_SHARE_SELF = _("Choose another council: this folder is already yours.")
+
+
+@transaction.atomic
+def folder_share(*, user: User, folder: Folder, council: Council) -> None:
+    """Give ``council``'s members read access to ``folder`` (and what it holds)."""
+    from guardian.shortcuts import assign_perm
+
+    if not permissions.can_share(user, folder):
+        raise PermissionDenied
+    if council.pk == folder.council_id or not council.is_active:
+        raise ValidationError(ERROR_SHARE_SELF, code="self")
+    assign_perm(permissions.READ_FOLDER, council.members_group, folder)
+    FolderGroupObjectPermission.objects.filter(
+        content_object=folder, group=council.members_group
+    ).update(shared_by=user)
+
+
+@transaction.atomic
+def folder_unshare(*, user: User, folder: Folder, council: Council) -> None:
+    from guardian.shortcuts import remove_perm
+
+    if not permissions.can_share(user, folder):
+        raise PermissionDenied
+    remove_perm(permissions.READ_FOLDER, council.members_group, folder)
+
+
+def shares_of(folder: Folder):
+    """The councils a folder is shared with."""
+    return Council.objects.filter(
+        members_group__in=FolderGroupObjectPermission.objects.filter(content_object=folder).values(
+            "group"
+        )
+    )
+
+
+def shared_with(council: Council):
+    """Folders other councils shared with ``council``."""
+    return (
+        Folder.objects.live()
+        .filter(
+            pk__in=FolderGroupObjectPermission.objects.filter(group=council.members_group).values(
+                "content_object_id"
+            ),
+            council__status="active",
+        )
+        .select_related("council")
+    )
+
+
+def guest_visit(*, request, council: Council, what: str) -> None:
+    """Write the visit of a shared folder's reader in the owner's transparency log."""
+    council_services.space_access_record(
+        council=council,
+        user=request.user,
+        reason=str(_("Read through a shared folder: %(what)s")) % {"what": what},
+        path=request.path,
+    )

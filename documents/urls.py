@@ -36,6 +36,7 @@ urlpatterns = [
     path(f"{prefix}ajouter/", views.upload, name="upload"),
     path(f"{prefix}nouveau-dossier/", views.folder_create, name="folder_create"),
     path(f"{prefix}corbeille/", views.trash, name="trash"),
+    path(f"{prefix}dossiers/<int:pk>/partager/", views.share, name="share"),
     path(f"{prefix}<int:pk>/", views.document, name="document"),
     path(f"{prefix}<int:pk>/telecharger/", views.download, name="download"),
     path(f"{prefix}<int:pk>/renommer/", views.rename, name="rename"),

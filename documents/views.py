@@ -16,7 +16,7 @@ from common.access import deny, login_or
 from councils.models import Council
 
 from . import permissions, selectors, services
-from .forms import FolderForm, RenameForm, UploadForm
+from .forms import FolderForm, RenameForm, ShareForm, UploadForm
 from .models import Document, Folder
 
 
@@ -25,6 +25,17 @@ def access_files(request, slug: str) -> Council:
     if not permissions.can_read_files(request.user, council):
         deny(request)
     return council
+
+
+def access_shared(request, slug: str, folder: Folder | None) -> tuple[Council, bool]:
+    """The council, and whether the user reads as a guest of a shared folder
+    (read-only, each visit logged for the owner council)."""
+    council = get_object_or_404(Council, slug=slug)
+    if permissions.can_read_files(request.user, council):
+        return council, False
+    if permissions.reads_as_guest(request.user, council, folder):
+        return council, True
+    deny(request)
 
 
 def _folder(council: Council, pk) -> Folder | None:
@@ -45,17 +56,31 @@ def _here(council: Council, folder: Folder | None) -> str:
 
 @login_or
 def folder(request, slug: str, pk: int | None = None):
-    council = access_files(request, slug)
-    current = _folder(council, pk)
+    if pk is None:
+        council, guest = access_files(request, slug), False
+        current = None
+    else:
+        current = get_object_or_404(
+            Folder.objects.live().select_related("council", "parent"), pk=pk, council__slug=slug
+        )
+        council, guest = access_shared(request, slug, current)
+    if guest:
+        services.guest_visit(request=request, council=council, what=current.name)
     folders, documents = selectors.folder_contents(council, current)
+    can_share = current is not None and permissions.can_share(request.user, current)
     context = {
         "council": council,
         "folder": current,
+        "guest": guest,
         "breadcrumb": selectors.breadcrumb(current),
         "folders": folders,
         "documents": documents,
-        "can_add": permissions.can_add_files(request.user, council),
-        "can_manage_trash": permissions.can_manage_trash(request.user, council),
+        "can_add": not guest and permissions.can_add_files(request.user, council),
+        "can_manage_trash": not guest and permissions.can_manage_trash(request.user, council),
+        "can_share": can_share,
+        "shares": services.shares_of(current) if can_share else [],
+        "share_form": ShareForm(exclude=council) if can_share else None,
+        "shared_with_us": services.shared_with(council) if current is None else [],
         "upload_form": UploadForm(),
         "folder_form": FolderForm(),
         "used": services.storage_used(council),
@@ -133,17 +158,29 @@ def folder_create(request, slug: str):
     return redirect(_here(council, parent))
 
 
+def _shared_document(request, slug: str, pk: int) -> tuple[Council, Document, bool]:
+    doc = get_object_or_404(
+        Document.objects.live().select_related("council", "current_version", "folder"),
+        pk=pk,
+        council__slug=slug,
+    )
+    council, guest = access_shared(request, slug, doc.folder)
+    if guest:
+        services.guest_visit(request=request, council=council, what=doc.name)
+    return council, doc, guest
+
+
 @login_or
 def document(request, slug: str, pk: int):
-    council = access_files(request, slug)
-    doc = _document(council, pk)
+    council, doc, guest = _shared_document(request, slug, pk)
     context = {
         "council": council,
+        "guest": guest,
         "document": doc,
         "versions": doc.versions.select_related("uploaded_by"),
         "breadcrumb": selectors.breadcrumb(doc.folder),
-        "can_change": permissions.can_change(request.user, doc),
-        "can_publish": permissions.can_publish(request.user, council),
+        "can_change": not guest and permissions.can_change(request.user, doc),
+        "can_publish": not guest and permissions.can_publish(request.user, council),
         "rename_form": RenameForm(initial={"name": doc.name}),
     }
     return render(request, "documents/document.html", context)
@@ -152,8 +189,7 @@ def document(request, slug: str, pk: int):
 @login_or
 def download(request, slug: str, pk: int):
     """Send a version after the permission check, as an attachment."""
-    council = access_files(request, slug)
-    doc = _document(council, pk)
+    _council, doc, _guest = _shared_document(request, slug, pk)
     number = request.GET.get("version")
     versions = doc.versions.all()
     version = versions.filter(number=number).first() if number else doc.current_version
@@ -270,3 +306,32 @@ def restore(request, slug: str, kind: str, pk: int):
     else:
         messages.success(request, _("“%(name)s” is back.") % {"name": item.name})
     return redirect("documents:trash", slug=council.slug)
+
+
+@login_or
+@require_POST
+def share(request, slug: str, pk: int):
+    council = access_files(request, slug)
+    current = _folder(council, pk)
+    form = ShareForm(request.POST, exclude=council)
+    if not permissions.can_share(request.user, current):
+        deny(request)
+    if form.is_valid():
+        target = form.cleaned_data["council"]
+        if request.POST.get("retirer"):
+            services.folder_unshare(user=request.user, folder=current, council=target)
+            messages.success(
+                request, _("%(council)s no longer reads this folder.") % {"council": target.name}
+            )
+        else:
+            try:
+                services.folder_share(user=request.user, folder=current, council=target)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("The members of %(council)s can now read this folder (not change it).")
+                    % {"council": target.name},
+                )
+    return redirect(current)
