@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import deny, login_or
+from common.downloads import send_file
 
 from . import permissions, selectors, services
 from .models import Document, Page
@@ -33,14 +34,7 @@ def public_download(request, pk: int):
         raise Http404
     services.download_count(document=document)
     version = document.current_version
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type=version.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_file(version.file, filename=document.name, content_type=version.content_type)
 
 
 def public_page(request, pk: int):

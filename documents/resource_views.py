@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from common.downloads import send_file
 
 from . import permissions, services
 from .forms import ResourceFilterForm, ResourceForm
@@ -48,14 +50,7 @@ def resources(request):
 def resource_download(request, pk: int):
     resource = get_object_or_404(Resource, pk=pk)
     services.resource_downloaded(resource=resource)
-    response = FileResponse(
-        resource.file.open("rb"),
-        as_attachment=True,
-        filename=resource.filename,
-        content_type=resource.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_file(resource.file, filename=resource.filename, content_type=resource.content_type)
 
 
 @login_required

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import deny, login_or
+from common.downloads import send_file
 from councils.models import Council
 
 from . import permissions, selectors, services
@@ -196,15 +197,7 @@ def download(request, slug: str, pk: int):
     if version is None:
         raise Http404
     services.download_count(document=doc)
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
-        filename=doc.name,
-        content_type=version.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return send_file(version.file, filename=doc.name, content_type=version.content_type)
 
 
 @login_or

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from common import ratelimit
+from common.downloads import send_file
 from common.images import reencode_image
 from common.markdown import render_markdown
 
@@ -87,9 +88,4 @@ def image(request, pk):
     image = get_object_or_404(ForumImage.objects.select_related("forum__council"), pk=pk)
     if not permissions.can_read_forum(request.user, image.forum):
         raise Http404
-    response = FileResponse(image.file.open("rb"), content_type="image/webp")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = (
-        "private, max-age=3600" if image.forum.council_id else "max-age=3600"
-    )
-    return response
+    return send_file(image.file, filename="image.webp", content_type="image/webp", inline=True)

@@ -256,6 +256,9 @@ DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 10
 COUNCIL_STORAGE_QUOTA_BYTES = env.int("COUNCIL_STORAGE_QUOTA_BYTES", default=2 * 1024 * 1024 * 1024)
 DOCUMENT_ALLOW_ARCHIVES = env.bool("DOCUMENT_ALLOW_ARCHIVES", default=False)
 DOCUMENT_TRASH_DAYS = 30
+# Behind the nginx of deploy/nginx.conf, private files are sent by nginx
+# (X-Accel-Redirect) once Django has checked the reader.
+PROTECTED_MEDIA_X_ACCEL = env.bool("PROTECTED_MEDIA_X_ACCEL", default=False)
 
 # MARKDOWN EDITOR
 # https://neutronx.github.io/django-markdownx/customization/
