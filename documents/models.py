@@ -125,6 +125,10 @@ class Document(models.Model):
         return reverse("documents:document", kwargs={"slug": self.council.slug, "pk": self.pk})
 
 
+def thumbnail_upload_to(version: DocumentVersion, filename: str) -> str:
+    return f"private/thumbnails/{version.document.council_id}/{uuid.uuid4().hex}.webp"
+
+
 class DocumentVersion(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -136,6 +140,8 @@ class DocumentVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Made by a Celery task for images; pages show the file name until it exists.
+    thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("version")

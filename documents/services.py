@@ -6,17 +6,20 @@ before anything is stored; the quota is checked under the council's row lock.
 from __future__ import annotations
 
 import difflib
+import io
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from common.markdown import render_markdown
 from common.uploads import check_upload
@@ -150,6 +153,10 @@ def document_upload(
         raise
     document.current_version = version
     council_services.council_touch(council=council)
+    if checked.kind in ("jpg", "png", "webp", "gif"):
+        from .tasks import version_thumbnail
+
+        version_thumbnail.delay_on_commit(version.pk)
     return document
 
 
@@ -448,3 +455,24 @@ def guest_visit(*, request, council: Council, what: str) -> None:
         reason=str(_("Read through a shared folder: %(what)s")) % {"what": what},
         path=request.path,
     )
+
+
+# Thumbnails.
+
+THUMBNAIL_SIZE_PX = 320
+
+
+def version_thumbnail_make(*, version_id: int) -> bool:
+    """Reduce an image version to a WebP thumbnail (the stored image is already
+    checked and free of metadata). False when there is nothing to do."""
+    version = DocumentVersion.objects.filter(pk=version_id).first()
+    if version is None or version.thumbnail or version.kind not in ("jpg", "png", "webp", "gif"):
+        return False
+    with version.file.open("rb") as handle, Image.open(handle) as image:
+        image.load()
+        small = ImageOps.contain(image.convert("RGB"), (THUMBNAIL_SIZE_PX, THUMBNAIL_SIZE_PX))
+    output = io.BytesIO()
+    small.save(output, format="WEBP", quality=80)
+    version.thumbnail.save("thumbnail.webp", ContentFile(output.getvalue()), save=False)
+    DocumentVersion.objects.filter(pk=version.pk).update(thumbnail=version.thumbnail.name)
+    return True

@@ -1,4 +1,4 @@
-"""Documents housekeeping."""
+"""Documents housekeeping and the thumbnails of images."""
 
 from __future__ import annotations
 
@@ -11,3 +11,9 @@ from . import services
 def trash_purge() -> int:
     """Delete for good what has been 30 days in the trash. Idempotent."""
     return services.trash_purge()
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=90)
+def version_thumbnail(version_id: int) -> bool:
+    """Make the thumbnail of an image version. Idempotent: done once."""
+    return services.version_thumbnail_make(version_id=version_id)

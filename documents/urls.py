@@ -39,6 +39,7 @@ urlpatterns = [
     path(f"{prefix}dossiers/<int:pk>/partager/", views.share, name="share"),
     path(f"{prefix}<int:pk>/", views.document, name="document"),
     path(f"{prefix}<int:pk>/telecharger/", views.download, name="download"),
+    path(f"{prefix}<int:pk>/miniature/", views.thumbnail, name="thumbnail"),
     path(f"{prefix}<int:pk>/renommer/", views.rename, name="rename"),
     path(f"{prefix}<int:pk>/nouvelle-version/", views.new_version, name="new_version"),
     path(f"{prefix}<str:kind>/<int:pk>/supprimer/", views.delete, name="delete"),

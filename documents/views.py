@@ -328,3 +328,15 @@ def share(request, slug: str, pk: int):
                     % {"council": target.name},
                 )
     return redirect(current)
+
+
+@login_or
+def thumbnail(request, slug: str, pk: int):
+    """A document's thumbnail, for whoever may read the document."""
+    _council, doc, _guest = _shared_document(request, slug, pk)
+    version = doc.current_version
+    if version is None or not version.thumbnail:
+        raise Http404
+    return send_file(
+        version.thumbnail, filename="miniature.webp", content_type="image/webp", inline=True
+    )

@@ -159,3 +159,29 @@ def test_the_folder_page_queries_do_not_grow_with_files(
     client.force_login(member)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("documents:root", args=[council.slug])).status_code == 200
+
+
+def test_images_get_a_thumbnail_from_a_task(
+    client, council, media_root, django_capture_on_commit_callbacks
+):
+    from tests.images import jpeg_with_gps
+
+    member = member_of(council)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.document_upload(
+            user=member, council=council, folder=None, uploaded=jpeg_with_gps()
+        )
+    version = DocumentVersion.objects.get(document=document)
+    assert version.thumbnail.name.startswith("private/thumbnails/")
+    client.force_login(member)
+    page = client.get(reverse("documents:root", args=[council.slug])).content.decode()
+    assert reverse("documents:thumbnail", args=[council.slug, document.pk]) in page
+    assert (
+        client.get(reverse("documents:thumbnail", args=[council.slug, document.pk])).status_code
+        == 200
+    )
+    client.force_login(member_of(council_create()))
+    assert (
+        client.get(reverse("documents:thumbnail", args=[council.slug, document.pk])).status_code
+        == 404
+    )
