@@ -101,3 +101,16 @@ class ShareForm(forms.Form):
         self.fields["council"].queryset = (
             Council.objects.active().exclude(pk=exclude.pk).order_by("sort_key", "pk")
         )
+
+
+class MoveForm(forms.Form):
+    destination = forms.ModelChoiceField(
+        label=_("Move to"),
+        queryset=None,
+        required=False,
+        empty_label=_("The council's files (top)"),
+    )
+
+    def __init__(self, *args, folders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].queryset = folders

@@ -476,3 +476,32 @@ def version_thumbnail_make(*, version_id: int) -> bool:
     version.thumbnail.save("thumbnail.webp", ContentFile(output.getvalue()), save=False)
     DocumentVersion.objects.filter(pk=version.pk).update(thumbnail=version.thumbnail.name)
     return True
+
+
+@transaction.atomic
+def folder_rename(*, user: User, folder: Folder, name: str) -> Folder:
+    if not permissions.can_change(user, folder):
+        raise PermissionDenied
+    folder.name = name.strip()[:150]
+    try:
+        with transaction.atomic():
+            folder.save(update_fields=["name"])
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    return folder
+
+
+@transaction.atomic
+def folder_move(*, user: User, folder: Folder, parent: Folder | None) -> Folder:
+    if not permissions.can_change(user, folder):
+        raise PermissionDenied
+    _check_folder(parent, folder.council)
+    if parent is not None and parent.pk in _descendants(folder):
+        raise ValidationError(ERROR_MOVE_INTO_ITSELF, code="into_itself")
+    folder.parent = parent
+    try:
+        with transaction.atomic():
+            folder.save(update_fields=["parent"])
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    return folder

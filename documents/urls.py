@@ -43,5 +43,6 @@ urlpatterns = [
     path(f"{prefix}<int:pk>/renommer/", views.rename, name="rename"),
     path(f"{prefix}<int:pk>/nouvelle-version/", views.new_version, name="new_version"),
     path(f"{prefix}<str:kind>/<int:pk>/supprimer/", views.delete, name="delete"),
+    path(f"{prefix}<str:kind>/<int:pk>/organiser/", views.move_or_rename, name="organize"),
     path(f"{prefix}<str:kind>/<int:pk>/restaurer/", views.restore, name="restore"),
 ]

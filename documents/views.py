@@ -17,7 +17,7 @@ from common.downloads import send_file
 from councils.models import Council
 
 from . import permissions, selectors, services
-from .forms import FolderForm, RenameForm, ShareForm, UploadForm
+from .forms import FolderForm, MoveForm, RenameForm, ShareForm, UploadForm
 from .models import Document, Folder
 
 
@@ -340,3 +340,41 @@ def thumbnail(request, slug: str, pk: int):
     return send_file(
         version.thumbnail, filename="miniature.webp", content_type="image/webp", inline=True
     )
+
+
+@login_or
+def move_or_rename(request, slug: str, kind: str, pk: int):
+    """Rename or move a file or a folder (any member of an active council)."""
+    council = access_files(request, slug)
+    item = _document(council, pk) if kind == "fichier" else _folder(council, pk)
+    if item is None or not permissions.can_change(request.user, item):
+        deny(request)
+    destinations = Folder.objects.live().filter(council=council).select_related("parent")
+    if isinstance(item, Folder):
+        destinations = destinations.exclude(pk__in=services._descendants(item))
+    rename_form = RenameForm(
+        request.POST if request.POST.get("action") == "renommer" else None,
+        initial={"name": item.name},
+    )
+    move_form = MoveForm(
+        request.POST if request.POST.get("action") == "deplacer" else None, folders=destinations
+    )
+    try:
+        if rename_form.is_bound and rename_form.is_valid():
+            rename = services.document_rename if kind == "fichier" else services.folder_rename
+            target = {"document": item} if kind == "fichier" else {"folder": item}
+            rename(user=request.user, name=rename_form.cleaned_data["name"], **target)
+            messages.success(request, _("Renamed."))
+            return redirect(item)
+        if move_form.is_bound and move_form.is_valid():
+            destination = move_form.cleaned_data["destination"]
+            if kind == "fichier":
+                services.document_move(user=request.user, document=item, folder=destination)
+            else:
+                services.folder_move(user=request.user, folder=item, parent=destination)
+            messages.success(request, _("Moved."))
+            return redirect(item)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    context = {"council": council, "item": item, "rename_form": rename_form, "move_form": move_form}
+    return render(request, "documents/move.html", context)

@@ -185,3 +185,23 @@ def test_images_get_a_thumbnail_from_a_task(
         client.get(reverse("documents:thumbnail", args=[council.slug, document.pk])).status_code
         == 404
     )
+
+
+def test_files_and_folders_are_renamed_and_moved_never_into_themselves(client, council):
+    member = member_of(council)
+    outer = services.folder_create(user=member, council=council, parent=None, name="Archives")
+    inner = services.folder_create(user=member, council=council, parent=outer, name="2025")
+    document = services.document_upload(user=member, council=council, folder=None, uploaded=_pdf())
+    client.force_login(member)
+    organize = reverse("documents:organize", args=[council.slug, "fichier", document.pk])
+    client.post(organize, {"action": "deplacer", "destination": inner.pk})
+    client.post(organize, {"action": "renommer", "name": "compte-rendu-2025.pdf"})
+    document.refresh_from_db()
+    assert (document.folder, document.name) == (inner, "compte-rendu-2025.pdf")
+
+    organize_folder = reverse("documents:organize", args=[council.slug, "dossier", outer.pk])
+    client.post(organize_folder, {"action": "deplacer", "destination": inner.pk})
+    outer.refresh_from_db()
+    assert outer.parent is None
+    client.force_login(member_of(council_create()))
+    assert client.post(organize, {"action": "renommer", "name": "x.pdf"}).status_code == 404
