@@ -10,6 +10,7 @@ and nothing is stored: callers store only what this module returns.
 from __future__ import annotations
 
 import io
+import unicodedata
 import warnings
 from dataclasses import dataclass
 
@@ -161,3 +162,16 @@ def _checked_image(uploaded, kind: str) -> CheckedUpload:
     options = {"quality": 90} if save_format in ("JPEG", "WEBP") else {}
     clean.save(output, format=save_format, **options)
     return CheckedUpload(kind, IMAGES[kind], ContentFile(output.getvalue()))
+
+
+def clean_filename(name: str, *, default: str = "fichier") -> str:
+    """The name people see: no folders (``../``, ``\\``), no control or
+    direction characters, no leading dots, 150 characters at most."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(
+        " " if unicodedata.category(char) in {"Zl", "Zp"} or char in "\t\r\n" else char
+        for char in name
+        if unicodedata.category(char) not in {"Cc", "Cf", "Cs", "Co", "Cn"} or char in "\t\r\n"
+    )
+    name = " ".join(name.split()).lstrip(". ")
+    return name[:150] or default

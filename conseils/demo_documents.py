@@ -34,6 +34,17 @@ def _pdf(title: str, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), "application/pdf")
 
 
+def _photo(name: str) -> SimpleUploadedFile:
+    """A small photo-like JPEG (a gradient), generated here."""
+    image = Image.new("RGB", (800, 533))
+    draw = ImageDraw.Draw(image)
+    for row in range(533):
+        draw.line([(0, row), (800, row)], fill=(40 + row // 4, 120, 200 - row // 4))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return SimpleUploadedFile(name, buffer.getvalue(), "image/jpeg")
+
+
 def seed_documents(*, demo_users: dict[str, User]) -> list[str]:
     animator = demo_users["animation"]
     created = 0
@@ -73,8 +84,14 @@ def seed_documents(*, demo_users: dict[str, User]) -> list[str]:
                 "contacts.csv", "nom;rôle\nFatou;coordination\nJulien;membre\n".encode()
             ),
         )
+        services.document_upload(
+            user=coordinator,
+            council=council,
+            folder=folder,
+            uploaded=_photo("fete-de-quartier.jpg"),
+        )
     if council is not None and not Page.objects.filter(council=council).exists():
-        services.page_create(
+        charter = services.page_create(
             user=coordinator,
             council=council,
             title="Notre charte de fonctionnement",
@@ -82,5 +99,13 @@ def seed_documents(*, demo_users: dict[str, User]) -> list[str]:
                 "## Nos règles\n\n- On s'écoute.\n- On décide ensemble.\n"
                 "- On rend compte aux habitants."
             ),
+        )
+        member = demo_users["membre-a"]
+        services.page_save(
+            user=member,
+            page=charter,
+            body=charter.current.body + "\n- On accueille chaque nouvel habitant.",
+            summary="Ajout de l'accueil des nouveaux",
+            based_on=1,
         )
     return [f"Resources: {created} created."]

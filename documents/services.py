@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from common.markdown import render_markdown
-from common.uploads import check_upload
+from common.uploads import check_upload, clean_filename
 from councils import services as council_services
 from councils.models import Council
 
@@ -74,7 +74,10 @@ def folder_create(*, user: User, council: Council, parent: Folder | None, name: 
     try:
         with transaction.atomic():
             return Folder.objects.create(
-                council=council, parent=parent, name=name.strip(), created_by=user
+                council=council,
+                parent=parent,
+                name=clean_filename(name, default="dossier"),
+                created_by=user,
             )
     except IntegrityError as exc:
         raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
@@ -126,7 +129,7 @@ def document_upload(
                 document = Document.objects.create(
                     council=council,
                     folder=folder,
-                    name=uploaded.name[:150],
+                    name=clean_filename(uploaded.name),
                     created_by=user,
                     created_at=now,
                     updated_at=now,
@@ -162,14 +165,18 @@ def document_upload(
 
 def existing_document(*, council: Council, folder: Folder | None, name: str) -> Document | None:
     """The live document that already has this name here (to offer a new version)."""
-    return Document.objects.live().filter(council=council, folder=folder, name=name).first()
+    return (
+        Document.objects.live()
+        .filter(council=council, folder=folder, name=clean_filename(name))
+        .first()
+    )
 
 
 @transaction.atomic
 def document_rename(*, user: User, document: Document, name: str) -> Document:
     if not permissions.can_change(user, document):
         raise PermissionDenied
-    document.name = name.strip()[:150]
+    document.name = clean_filename(name)
     try:
         with transaction.atomic():
             document.save(update_fields=["name"])
@@ -366,7 +373,7 @@ def resource_add(
         folder=folder,
         title=title.strip(),
         description=description.strip(),
-        filename=uploaded.name[:150],
+        filename=clean_filename(uploaded.name),
         kind=checked.kind,
         content_type=checked.content_type,
         size=checked.content.size,
@@ -482,7 +489,7 @@ def version_thumbnail_make(*, version_id: int) -> bool:
 def folder_rename(*, user: User, folder: Folder, name: str) -> Folder:
     if not permissions.can_change(user, folder):
         raise PermissionDenied
-    folder.name = name.strip()[:150]
+    folder.name = clean_filename(name, default="dossier")
     try:
         with transaction.atomic():
             folder.save(update_fields=["name"])

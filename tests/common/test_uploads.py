@@ -116,3 +116,29 @@ def test_a_damaged_image_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         check_upload(_file("casse.png", data, "image/png"), max_bytes=MAX)
     assert excinfo.value.code == "damaged"
+
+
+def test_a_png_decompression_bomb_is_refused_before_decoding():
+    from tests.images import png_bomb
+
+    with pytest.raises(ValidationError) as excinfo:
+        check_upload(png_bomb(), max_bytes=MAX)
+    assert excinfo.value.code == "too_many_pixels"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("compte\x00rendu\x07.pdf", "compterendu.pdf"),
+        ("facture\u202egnp.exe", "facturegnp.exe"),
+        ("  .cache  ", "cache"),
+        ("ligne\nsuivante.txt", "ligne suivante.txt"),
+        ("", "fichier"),
+    ],
+)
+def test_file_names_lose_paths_and_invisible_characters(given, kept):
+    from common.uploads import clean_filename
+
+    assert clean_filename(given) == kept

@@ -205,3 +205,39 @@ def test_files_and_folders_are_renamed_and_moved_never_into_themselves(client, c
     assert outer.parent is None
     client.force_login(member_of(council_create()))
     assert client.post(organize, {"action": "renommer", "name": "x.pdf"}).status_code == 404
+
+
+def test_a_storage_failure_half_way_leaves_no_row_and_no_file(council, media_root, monkeypatch):
+    from django.db.models.fields.files import FieldFile
+
+    member = member_of(council)
+
+    def broken_save(self, name, content, save=True):
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(FieldFile, "save", broken_save)
+    with pytest.raises(OSError):
+        services.document_upload(user=member, council=council, folder=None, uploaded=_pdf())
+    assert not Document.objects.exists()
+    assert not DocumentVersion.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_failure_after_storing_removes_the_stored_file(council, media_root, monkeypatch):
+    member = member_of(council)
+
+    def broken_row(self, *args, **kwargs):
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr(DocumentVersion, "save", broken_row)
+    with pytest.raises(RuntimeError):
+        services.document_upload(user=member, council=council, folder=None, uploaded=_pdf())
+    assert stored_files(media_root) == []
+
+
+def test_a_hostile_name_is_cleaned(client, council):
+    client.force_login(member_of(council))
+    _upload(client, council, _pdf("../../../etc/compte\x07rendu.pdf"))
+    assert Document.objects.get().name == "comptererendu.pdf".replace(
+        "comptererendu", "compterendu"
+    )
