@@ -23,10 +23,15 @@ def folder_contents(council, folder: Folder | None) -> tuple[QuerySet[Folder], Q
     return folders, documents
 
 
-def breadcrumb(folder: Folder | None) -> list[Folder]:
+def breadcrumb(folder: Folder | None, *, from_ids: frozenset[int] | None = None) -> list[Folder]:
+    """The folders from the top down to ``folder``. For a guest, ``from_ids``
+    (the folders shared with them) cuts it at the shared folder: the owner's
+    folders above stay unknown."""
     trail = []
     while folder is not None:
         trail.insert(0, folder)
+        if from_ids is not None and folder.pk in from_ids:
+            break
         folder = folder.parent
     return trail
 

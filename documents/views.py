@@ -73,7 +73,10 @@ def folder(request, slug: str, pk: int | None = None):
         "council": council,
         "folder": current,
         "guest": guest,
-        "breadcrumb": selectors.breadcrumb(current),
+        "breadcrumb": selectors.breadcrumb(
+            current,
+            from_ids=permissions.shared_folder_ids(request.user) if guest else None,
+        ),
         "folders": folders,
         "documents": documents,
         "can_add": not guest and permissions.can_add_files(request.user, council),
@@ -179,7 +182,10 @@ def document(request, slug: str, pk: int):
         "guest": guest,
         "document": doc,
         "versions": doc.versions.select_related("uploaded_by"),
-        "breadcrumb": selectors.breadcrumb(doc.folder),
+        "breadcrumb": selectors.breadcrumb(
+            doc.folder,
+            from_ids=permissions.shared_folder_ids(request.user) if guest else None,
+        ),
         "can_change": not guest and permissions.can_change(request.user, doc),
         "can_publish": not guest and permissions.can_publish(request.user, council),
         "rename_form": RenameForm(initial={"name": doc.name}),
