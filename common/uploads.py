@@ -175,3 +175,15 @@ def clean_filename(name: str, *, default: str = "fichier") -> str:
     )
     name = " ".join(name.split()).lstrip(". ")
     return name[:150] or default
+
+
+EXTENSION_ALIASES = {"jpg": {"jpg", "jpeg"}, "txt": {"txt", "text", "md"}}
+
+
+def name_for_kind(name: str, kind: str) -> str:
+    """The name with the extension of what the file really is: a text file
+    named ``virus.exe`` is kept as ``virus.txt``, never offered as a program."""
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension.lower() in EXTENSION_ALIASES.get(kind, {kind}):
+        return name
+    return f"{stem if dot and stem else name}.{kind}"

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from common.markdown import render_markdown
-from common.uploads import check_upload, clean_filename
+from common.uploads import check_upload, clean_filename, name_for_kind
 from councils import services as council_services
 from councils.models import Council
 
@@ -66,11 +66,25 @@ def _check_folder(folder: Folder | None, council: Council) -> None:
         raise ValidationError(ERROR_FOLDER_ELSEWHERE, code="folder")
 
 
+def _check_name_free(council, folder, name: str, *, exclude=None) -> None:
+    """One live folder or file of a name in a place. The database constraint
+    cannot see it at the top level (NULL parents are all distinct in SQL)."""
+    folders = Folder.objects.live().filter(council=council, parent=folder, name=name)
+    documents = Document.objects.live().filter(council=council, folder=folder, name=name)
+    if isinstance(exclude, Folder):
+        folders = folders.exclude(pk=exclude.pk)
+    elif exclude is not None:
+        documents = documents.exclude(pk=exclude.pk)
+    if folders.exists() or documents.exists():
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken")
+
+
 @transaction.atomic
 def folder_create(*, user: User, council: Council, parent: Folder | None, name: str) -> Folder:
     if not permissions.can_add_files(user, council):
         raise PermissionDenied
     _check_folder(parent, council)
+    _check_name_free(council, parent, clean_filename(name, default="dossier"))
     try:
         with transaction.atomic():
             return Folder.objects.create(
@@ -129,7 +143,7 @@ def document_upload(
                 document = Document.objects.create(
                     council=council,
                     folder=folder,
-                    name=clean_filename(uploaded.name),
+                    name=name_for_kind(clean_filename(uploaded.name), checked.kind),
                     created_by=user,
                     created_at=now,
                     updated_at=now,
@@ -176,7 +190,9 @@ def existing_document(*, council: Council, folder: Folder | None, name: str) -> 
 def document_rename(*, user: User, document: Document, name: str) -> Document:
     if not permissions.can_change(user, document):
         raise PermissionDenied
-    document.name = clean_filename(name)
+    kind = document.current_version.kind if document.current_version else None
+    document.name = name_for_kind(clean_filename(name), kind) if kind else clean_filename(name)
+    _check_name_free(document.council, document.folder, document.name, exclude=document)
     try:
         with transaction.atomic():
             document.save(update_fields=["name"])
@@ -190,6 +206,7 @@ def document_move(*, user: User, document: Document, folder: Folder | None) -> D
     if not permissions.can_change(user, document):
         raise PermissionDenied
     _check_folder(folder, document.council)
+    _check_name_free(document.council, folder, document.name, exclude=document)
     document.folder = folder
     try:
         with transaction.atomic():
@@ -373,7 +390,7 @@ def resource_add(
         folder=folder,
         title=title.strip(),
         description=description.strip(),
-        filename=clean_filename(uploaded.name),
+        filename=name_for_kind(clean_filename(uploaded.name), checked.kind),
         kind=checked.kind,
         content_type=checked.content_type,
         size=checked.content.size,
@@ -459,7 +476,7 @@ def guest_visit(*, request, council: Council, what: str) -> None:
     council_services.space_access_record(
         council=council,
         user=request.user,
-        reason=str(_("Read through a shared folder: %(what)s")) % {"what": what},
+        reason=str(_("Opened through a shared folder: %(what)s")) % {"what": what},
         path=request.path,
     )
 
@@ -490,6 +507,7 @@ def folder_rename(*, user: User, folder: Folder, name: str) -> Folder:
     if not permissions.can_change(user, folder):
         raise PermissionDenied
     folder.name = clean_filename(name, default="dossier")
+    _check_name_free(folder.council, folder.parent, folder.name, exclude=folder)
     try:
         with transaction.atomic():
             folder.save(update_fields=["name"])
@@ -505,6 +523,7 @@ def folder_move(*, user: User, folder: Folder, parent: Folder | None) -> Folder:
     _check_folder(parent, folder.council)
     if parent is not None and parent.pk in _descendants(folder):
         raise ValidationError(ERROR_MOVE_INTO_ITSELF, code="into_itself")
+    _check_name_free(folder.council, parent, folder.name, exclude=folder)
     folder.parent = parent
     try:
         with transaction.atomic():

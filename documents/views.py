@@ -162,14 +162,16 @@ def folder_create(request, slug: str):
     return redirect(_here(council, parent))
 
 
-def _shared_document(request, slug: str, pk: int) -> tuple[Council, Document, bool]:
+def _shared_document(
+    request, slug: str, pk: int, *, log: bool = True
+) -> tuple[Council, Document, bool]:
     doc = get_object_or_404(
         Document.objects.live().select_related("council", "current_version", "folder"),
         pk=pk,
         council__slug=slug,
     )
     council, guest = access_shared(request, slug, doc.folder)
-    if guest:
+    if guest and log:
         services.guest_visit(request=request, council=council, what=doc.name)
     return council, doc, guest
 
@@ -320,7 +322,8 @@ def share(request, slug: str, pk: int):
         if request.POST.get("retirer"):
             services.folder_unshare(user=request.user, folder=current, council=target)
             messages.success(
-                request, _("%(council)s no longer reads this folder.") % {"council": target.name}
+                request,
+                _("The folder is no longer shared with: %(council)s.") % {"council": target.name},
             )
         else:
             try:
@@ -330,7 +333,7 @@ def share(request, slug: str, pk: int):
             else:
                 messages.success(
                     request,
-                    _("The members of %(council)s can now read this folder (not change it).")
+                    _("The folder is now shared, read only, with: %(council)s.")
                     % {"council": target.name},
                 )
     return redirect(current)
@@ -339,7 +342,8 @@ def share(request, slug: str, pk: int):
 @login_or
 def thumbnail(request, slug: str, pk: int):
     """A document's thumbnail, for whoever may read the document."""
-    _council, doc, _guest = _shared_document(request, slug, pk)
+    # The folder's visit is logged already; its thumbnails are not new reads.
+    _council, doc, _guest = _shared_document(request, slug, pk, log=False)
     version = doc.current_version
     if version is None or not version.thumbnail:
         raise Http404

@@ -241,3 +241,46 @@ def test_a_hostile_name_is_cleaned(client, council):
     assert Document.objects.get().name == "comptererendu.pdf".replace(
         "comptererendu", "compterendu"
     )
+
+
+def test_a_file_keeps_the_extension_of_what_it_really_is(client, council):
+    member = member_of(council)
+    client.force_login(member)
+    _upload(
+        client,
+        council,
+        SimpleUploadedFile("virus.exe", b"juste du texte", "application/x-msdownload"),
+    )
+    document = Document.objects.get()
+    assert document.name == "virus.txt"
+    organize = reverse("documents:organize", args=[council.slug, "fichier", document.pk])
+    client.post(organize, {"action": "renommer", "name": "notes.exe"})
+    document.refresh_from_db()
+    assert document.name == "notes.txt"
+
+
+def test_names_stay_unique_at_the_top_too(client, council):
+    member = member_of(council)
+    services.folder_create(user=member, council=council, parent=None, name="Réunions")
+    services.document_upload(user=member, council=council, folder=None, uploaded=_pdf("a.pdf"))
+    other = services.document_upload(
+        user=member, council=council, folder=None, uploaded=_pdf("b.pdf")
+    )
+    client.force_login(member)
+    page = client.post(
+        reverse("documents:folder_create", args=[council.slug]), {"name": "Réunions"}, follow=True
+    ).content.decode()
+    assert "porte déjà ce nom ici" in page
+    assert Folder.objects.filter(name="Réunions").count() == 1
+    organize = reverse("documents:organize", args=[council.slug, "fichier", other.pk])
+    client.post(organize, {"action": "renommer", "name": "a.pdf"})
+    other.refresh_from_db()
+    assert other.name == "b.pdf"
+
+
+def test_an_empty_upload_says_so(client, council):
+    client.force_login(member_of(council))
+    page = client.post(
+        reverse("documents:upload", args=[council.slug]), {"files": []}, follow=True
+    ).content.decode()
+    assert "Choisissez au moins un fichier." in page
