@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from common.access import deny, login_or
 
@@ -84,7 +84,7 @@ def page_edit(request, slug: str, pk: int):
         "based_on": current.current.number,
     }
     form = PageForm(request.POST if request.method == "POST" else None, initial=initial)
-    theirs = None
+    theirs = theirs_by = None
     if request.method == "POST" and form.is_valid():
         based_on = form.cleaned_data["based_on"] or 0
         try:
@@ -102,12 +102,19 @@ def page_edit(request, slug: str, pk: int):
                 # What changed since the writer started, and a fresh base to save on.
                 start = current.revisions.filter(number=based_on).first() or current.current
                 theirs = services.revision_diff(start, current.current)
+                theirs_by = current.current
                 form.data = form.data.copy()
                 form.data["based_on"] = current.current.number
         else:
             messages.success(request, _("The page has been saved."))
             return redirect(current)
-    context = {"council": council, "page": current, "form": form, "theirs": theirs}
+    context = {
+        "council": council,
+        "page": current,
+        "form": form,
+        "theirs": theirs,
+        "theirs_by": theirs_by,
+    }
     return render(request, "documents/page_form.html", context)
 
 
@@ -138,11 +145,23 @@ def page_history(request, slug: str, pk: int):
 
 
 @login_or
-@require_POST
 def page_restore(request, slug: str, pk: int, number: int):
     council = access_files(request, slug)
     current = _page(council, pk)
     revision = get_object_or_404(current.revisions, number=number)
+    if not permissions.can_change(request.user, current):
+        deny(request)
+    if request.method != "POST":
+        context = {
+            "council": council,
+            "title": _("Bring back the text of revision %(number)s?") % {"number": revision.number},
+            "explanation": [
+                _("It becomes a new revision; the current text stays in the history."),
+            ],
+            "confirm_label": _("Bring it back"),
+            "cancel_url": reverse("documents:page_history", args=[council.slug, current.pk]),
+        }
+        return render(request, "councils/confirm.html", context)
     try:
         services.page_restore(user=request.user, page=current, revision=revision)
     except PermissionDenied:

@@ -57,7 +57,7 @@ def publications(*, council=None, limit: int | None = None):
     pages = Page.objects.live().filter(published_at__isnull=False, council__status="active")
     if council is not None:
         documents, pages = documents.filter(council=council), pages.filter(council=council)
-    documents = documents.select_related("council", "current_version")
+    documents = documents.select_related("council", "current_version", "folder")
     pages = pages.select_related("council")
     items = sorted([*documents, *pages], key=lambda item: item.published_at, reverse=True)
     return items[:limit] if limit else items

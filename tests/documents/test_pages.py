@@ -39,6 +39,7 @@ def test_two_members_editing_at_once_lose_nothing(client, council):
     assert "Quelqu’un a enregistré cette page pendant que vous écriviez." in page_html
     assert "1. Fête de quartier" in page_html  # his text is kept
     assert "+ 3. Budget" in page_html  # her change is shown
+    assert "Enregistré par" in page_html  # and who made it
     page.refresh_from_db()
     assert page.current.body == "1. Fête\n2. Éclairage\n3. Budget"
     assert page.revisions.count() == 2
@@ -61,7 +62,11 @@ def test_history_compares_and_restores(client, council):
     ).content.decode()
     assert "− Version A" in history and "+ Version B" in history
     assert "csrfmiddlewaretoken" not in history.split('method="get"')[1].split("</form>")[0]
-    client.post(reverse("documents:page_restore", args=[council.slug, page.pk, 1]))
+    restore = reverse("documents:page_restore", args=[council.slug, page.pk, 1])
+    assert "Rétablir le texte de la révision 1" in html.unescape(
+        client.get(restore).content.decode()
+    )
+    client.post(restore)
     page.refresh_from_db()
     assert page.current.body == "Version A"
     assert page.current.number == 3
