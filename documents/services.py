@@ -66,6 +66,16 @@ def _check_folder(folder: Folder | None, council: Council) -> None:
         raise ValidationError(ERROR_FOLDER_ELSEWHERE, code="folder")
 
 
+def _save_in_place(item: Document | Folder, field: str) -> None:
+    """Save one field of a renamed, moved or restored item; a name taken
+    meanwhile (the database constraint) says so like the check above."""
+    try:
+        with transaction.atomic():
+            item.save(update_fields=[field])
+    except IntegrityError as exc:
+        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+
+
 def _check_name_free(council, folder, name: str, *, exclude=None) -> None:
     """One live folder or file of a name in a place. The database constraint
     cannot see it at the top level (NULL parents are all distinct in SQL)."""
@@ -193,11 +203,7 @@ def document_rename(*, user: User, document: Document, name: str) -> Document:
     kind = document.current_version.kind if document.current_version else None
     document.name = name_for_kind(clean_filename(name), kind) if kind else clean_filename(name)
     _check_name_free(document.council, document.folder, document.name, exclude=document)
-    try:
-        with transaction.atomic():
-            document.save(update_fields=["name"])
-    except IntegrityError as exc:
-        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    _save_in_place(document, "name")
     return document
 
 
@@ -208,11 +214,7 @@ def document_move(*, user: User, document: Document, folder: Folder | None) -> D
     _check_folder(folder, document.council)
     _check_name_free(document.council, folder, document.name, exclude=document)
     document.folder = folder
-    try:
-        with transaction.atomic():
-            document.save(update_fields=["folder"])
-    except IntegrityError as exc:
-        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    _save_in_place(document, "folder")
     return document
 
 
@@ -508,11 +510,7 @@ def folder_rename(*, user: User, folder: Folder, name: str) -> Folder:
         raise PermissionDenied
     folder.name = clean_filename(name, default="dossier")
     _check_name_free(folder.council, folder.parent, folder.name, exclude=folder)
-    try:
-        with transaction.atomic():
-            folder.save(update_fields=["name"])
-    except IntegrityError as exc:
-        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    _save_in_place(folder, "name")
     return folder
 
 
@@ -525,9 +523,5 @@ def folder_move(*, user: User, folder: Folder, parent: Folder | None) -> Folder:
         raise ValidationError(ERROR_MOVE_INTO_ITSELF, code="into_itself")
     _check_name_free(folder.council, parent, folder.name, exclude=folder)
     folder.parent = parent
-    try:
-        with transaction.atomic():
-            folder.save(update_fields=["parent"])
-    except IntegrityError as exc:
-        raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    _save_in_place(folder, "parent")
     return folder
