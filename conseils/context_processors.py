@@ -11,6 +11,7 @@ MAIN_NAVIGATION = [
     ("councils:directory", _("The councils")),
     ("forums:index", _("Forums")),
     ("news:index", _("News")),
+    ("events:agenda", _("Agenda")),
     ("documents:resources", _("Resources")),
     ("help", _("Help")),
 ]

@@ -17,7 +17,10 @@ from accounts.roles import animator_appoint
 
 from .demo_councils import seed_councils
 from .demo_documents import seed_documents
+from .demo_events import seed_events
 from .demo_forums import seed_forums
+from .demo_news import seed_news
+from .demo_pages import seed_pages
 
 PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)
 DOMAIN = "demo.conseils.test"
@@ -184,6 +187,9 @@ def seed(*, scale: int = 0) -> list[str]:
     report.extend(seed_councils(scale=scale, demo_users=demo_users))
     report.extend(seed_forums(demo_users=demo_users))
     report.extend(seed_documents(demo_users=demo_users))
+    report.extend(seed_news(demo_users=demo_users))
+    report.extend(seed_events(demo_users=demo_users))
+    report.extend(seed_pages(demo_users=demo_users))
     return report
 
 

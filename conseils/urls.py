@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import home, views
+from .site_pages_data import PAGES
 
 # The admin login goes through allauth's: rate limits and two-factor apply.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -16,27 +17,54 @@ admin.site.site_title = _("Citizen councils: technical administration")
 admin.site.index_title = _("Technical administration")
 
 STATIC_PAGES = [
-    ("les-conseils-citoyens/", "councils_about"),
     ("aide/", "help"),
-    ("mentions-legales/", "legal_notice"),
-    ("accessibilite/", "accessibility"),
-    ("donnees-personnelles/", "personal_data"),
     ("contact/", "contact"),
 ]
 
+
+def _site_page_urls():
+    """Each editable page keeps its own address and URL name (``legal_notice``…);
+    its edit, history and restore addresses share one name each, reversed with
+    the page's slug: ``reverse("site_page_edit", kwargs={"slug": ...})``."""
+    urls = []
+    for page in PAGES:
+        slug = {"slug": page.slug}
+        urls += [
+            path(f"{page.slug}/", views.site_page, slug, name=page.url_name),
+            path(f"{page.slug}/modifier/", views.site_page_edit, slug, name="site_page_edit"),
+            path(
+                f"{page.slug}/historique/",
+                views.site_page_history,
+                slug,
+                name="site_page_history",
+            ),
+            path(
+                f"{page.slug}/historique/<int:number>/retablir/",
+                views.site_page_restore,
+                slug,
+                name="site_page_restore",
+            ),
+        ]
+    return urls
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("councils.urls")),
     path("", include("forums.urls")),
     path("", include("documents.urls")),
+    path("", include("news.urls")),
+    path("", include("events.urls")),
+    path("", include("search.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *[
         path(route, views.static_page, {"template_name": name}, name=name)
         for route, name in STATIC_PAGES
     ],
+    *_site_page_urls(),
 ]
 
 if settings.DEBUG:

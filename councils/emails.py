@@ -29,6 +29,10 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
+def is_muted() -> bool:
+    return _muted.get()
+
+
 def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 

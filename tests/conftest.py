@@ -53,6 +53,8 @@ def _territories_after_flush(request):
     the regions and departments of the data migration included: load them
     again when a test starts without them.
 
+    The editable site pages of ``conseils/0003_site_pages_content`` likewise.
+
     Django's ``serialized_rollback`` would do it, but the connection Playwright's
     greenlet sees is not the one that holds the serialized copy.
     """
@@ -67,3 +69,6 @@ def _territories_after_flush(request):
 
     if not Department.objects.exists():
         import_module("councils.migrations.0002_territories").load_territories(apps, None)
+    from conseils.services import site_pages_create_missing
+
+    site_pages_create_missing()

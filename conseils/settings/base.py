@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "councils",
     "forums",
     "documents",
+    "news",
+    "events",
     "conseils",
+    "search",
 ]
 SITE_ID = 1
 
@@ -328,6 +331,12 @@ CELERY_BEAT_SCHEDULE = {
     "forum-images-cleanup": {
         "task": "forums.tasks.forum_images_cleanup",
         "schedule": timedelta(hours=6),
+    },
+    # Whether an article shows is decided by its time, not by this task: it
+    # only e-mails the subscribers of articles whose time has come.
+    "news-announce-due-articles": {
+        "task": "news.tasks.announce_due_articles",
+        "schedule": timedelta(minutes=5),
     },
     "documents-trash-purge": {
         "task": "documents.tasks.trash_purge",

@@ -42,7 +42,7 @@ def test_resident_finds_a_council_asks_to_join_and_is_accepted(page, live_server
     _log_in(page, live_server, resident)
     page.get_by_role("link", name="Les conseils").click()
     page.get_by_label("Nom ou quartier").fill("alma")
-    page.get_by_role("button", name="Chercher").click()
+    page.get_by_role("search", name="Chercher parmi les conseils").get_by_role("button").click()
     page.get_by_role("link", name="Conseil citoyen de l'Alma").click()
     page.get_by_role("link", name="Demander à rejoindre").click()
     page.get_by_label("Quelques mots pour les coordinateurs (facultatif)").fill(

@@ -1,0 +1,52 @@
+"""The home page: what a citizen council is, the way to the nearest one, what
+is new, the numbers, and where to get help. Public content only: the page is
+the same for everyone but the header."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q
+from django.shortcuts import render
+
+from councils.forms import DirectoryFilterForm
+from councils.models import Council, Membership
+from events import selectors as event_selectors
+from forums import permissions as forum_permissions
+from forums.models import Topic
+from news import selectors as news_selectors
+
+LATEST_ARTICLES = 3
+LIVELY_TOPICS = 5
+NEXT_MEETINGS = 3
+
+
+def home_numbers() -> dict[str, int]:
+    councils = Council.objects.aggregate(active=Count("pk", filter=Q(status="active")))
+    members = Membership.objects.filter(council__status="active").values("user").distinct().count()
+    public_forums = forum_permissions.forums_visible_to(AnonymousUser())
+    discussions = Topic.objects.filter(forum__in=public_forums, post_count__gt=0).count()
+    return {"councils": councils["active"], "members": members, "discussions": discussions}
+
+
+def lively_topics():
+    """Recent discussions of the forums anyone may read."""
+    public_forums = forum_permissions.forums_visible_to(AnonymousUser())
+    return (
+        Topic.objects.filter(forum__in=public_forums, post_count__gt=0)
+        .select_related("forum")
+        .order_by("-last_post_at", "-pk")[:LIVELY_TOPICS]
+    )
+
+
+def home(request):
+    context = {
+        "finder": DirectoryFilterForm(auto_id="home-%s"),
+        "national_articles": news_selectors.published(national=True)[:LATEST_ARTICLES],
+        "council_articles": news_selectors.published(national=False)[:LATEST_ARTICLES],
+        "topics": lively_topics(),
+        "meetings": event_selectors.national_agenda(AnonymousUser()).filter(
+            cancelled_at__isnull=True
+        )[:NEXT_MEETINGS],
+        "numbers": home_numbers(),
+    }
+    return render(request, "conseils/home.html", context)

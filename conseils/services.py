@@ -1,0 +1,159 @@
+"""Every write to the showcase's editable pages: save (stale saves refused),
+restore an old revision, put back a page that went missing."""
+
+from __future__ import annotations
+
+import difflib
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+from .models import CHANGE_SUMMARY_MAX_LENGTH, SitePage, SitePageRevision
+from .site_pages_data import PAGES
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+ERROR_STALE = _(
+    "%(who)s saved this page on %(date)s, while you were writing. Your text is kept in "
+    "the form; their changes are shown below it: bring them into your text, then save again."
+)
+ERROR_EMPTY = _("Write something before saving.")
+ERROR_OTHER_PAGE = _("This revision belongs to another page.")
+
+
+@transaction.atomic
+def site_page_update(
+    *,
+    actor: User,
+    page: SitePage,
+    title: str,
+    summary: str,
+    body: str,
+    based_on: int,
+    change_summary: str = "",
+) -> SitePage:
+    """Save the page as a new version and keep a revision of it.
+
+    ``based_on`` is the version the writer started from: if someone saved
+    since, nothing is written (ValidationError, code ``stale``). Saving the
+    same text again writes nothing either.
+    """
+    page = (
+        SitePage.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=page.pk)
+    )
+    if not permissions.can_edit_site_pages(actor):
+        raise PermissionDenied
+    if based_on != page.version:
+        raise ValidationError(
+            ERROR_STALE,
+            code="stale",
+            params={
+                "who": _display_name(page.updated_by),
+                "date": date_format(timezone.localtime(page.updated_at), "j F Y, H:i"),
+            },
+        )
+    if not body.strip():
+        raise ValidationError(ERROR_EMPTY, code="empty")
+    title, summary = title.strip(), summary.strip()
+    if (title, summary, body) == (page.title, page.summary, page.body):
+        return page
+    page.title, page.summary, page.body = title, summary, body
+    page.version += 1
+    page.updated_at = timezone.now()
+    page.updated_by = actor
+    page.full_clean()
+    page.save()
+    SitePageRevision.objects.create(
+        page=page,
+        number=page.version,
+        title=page.title,
+        summary=page.summary,
+        body=page.body,
+        change_summary=change_summary.strip()[:CHANGE_SUMMARY_MAX_LENGTH],
+        author=actor,
+        created_at=page.updated_at,
+    )
+    return page
+
+
+@transaction.atomic
+def site_page_restore(*, actor: User, page: SitePage, revision: SitePageRevision) -> SitePage:
+    """Bring back an old revision's title, summary and text, as a new version:
+    the text it replaces stays in the history."""
+    if revision.page_id != page.pk:
+        raise ValidationError(ERROR_OTHER_PAGE, code="other_page")
+    current = SitePage.objects.select_for_update().get(pk=page.pk)
+    return site_page_update(
+        actor=actor,
+        page=current,
+        title=revision.title,
+        summary=revision.summary,
+        body=revision.body,
+        based_on=current.version,
+        change_summary=gettext("Back to version %(number)s") % {"number": revision.number},
+    )
+
+
+def site_pages_create_missing(*, author: User | None = None) -> int:
+    """Create, from ``site_pages_data``, each page that does not exist; returns
+    how many were created. A page that exists is never touched."""
+    existing = set(SitePage.objects.values_list("slug", flat=True))
+    created = 0
+    for data in PAGES:
+        if data.slug in existing:
+            continue
+        with transaction.atomic():
+            page = SitePage.objects.create(
+                slug=data.slug,
+                title=data.title,
+                summary=data.summary,
+                body=data.body,
+                updated_by=author,
+            )
+            SitePageRevision.objects.create(
+                page=page,
+                number=page.version,
+                title=page.title,
+                summary=page.summary,
+                body=page.body,
+                change_summary=gettext("First version"),
+                author=author,
+                created_at=page.updated_at,
+            )
+        created += 1
+    return created
+
+
+def site_page_changes_since(page: SitePage, version: int) -> list[tuple[str, str]] | None:
+    """What changed in the text from ``version`` to the page's current one."""
+    revisions = {
+        revision.number: revision
+        for revision in page.revisions.filter(number__in=[version, page.version])
+    }
+    if version not in revisions or page.version not in revisions:
+        return None
+    return revision_diff(revisions[version], revisions[page.version])
+
+
+def revision_diff(old: SitePageRevision, new: SitePageRevision) -> list[tuple[str, str]]:
+    """A line-by-line comparison of two texts: (``"+"``, ``"-"`` or ``" "``, line)."""
+    return [
+        (line[0], line[2:])
+        for line in difflib.ndiff(old.body.splitlines(), new.body.splitlines())
+        if not line.startswith("? ")
+    ]
+
+
+def _display_name(user) -> str:
+    if user is None:
+        return gettext("Someone")
+    return user.display_name or gettext("Someone")

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class NewsConfig(AppConfig):
+    name = "news"
+    verbose_name = _("News")
+
+    def ready(self) -> None:
+        from councils import registry
+
+        from . import views
+
+        registry.register_space_link(
+            registry.SpaceLink(
+                key="news",
+                order=40,
+                label=_("The council's news"),
+                url=lambda council: reverse("news:council", args=[council.slug]),
+            )
+        )
+        registry.register_public_section(
+            registry.PublicSection(key="news", order=5, render=views.council_section)
+        )

@@ -1,0 +1,68 @@
+"""Who reads and writes news: the one place that decides.
+
+- National articles: the national animation writes, publishes and schedules.
+- A council's articles: its coordinators (the council must be active).
+- Published articles are public; drafts and scheduled articles are seen by
+  their author and by those who may publish them, nobody else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from accounts.roles import is_animator
+from councils import permissions as council_permissions
+
+from .models import Article
+
+
+def can_write_national(user) -> bool:
+    return is_animator(user)
+
+
+def can_write_for(user, council) -> bool:
+    return council.is_active and council_permissions.is_coordinator(user, council)
+
+
+def can_write_in_scope(user, council) -> bool:
+    """May write, publish and edit the articles of ``council`` (None: national)."""
+    if council is None:
+        return can_write_national(user)
+    return can_write_for(user, council)
+
+
+def can_edit(user, article: Article) -> bool:
+    return can_write_in_scope(user, article.council)
+
+
+def can_read(user, article: Article) -> bool:
+    if article.status == Article.Status.PUBLISHED and (
+        article.council is None or article.council.is_active
+    ):
+        return True
+    if not user.is_authenticated:
+        return False
+    return article.author_id == user.pk or can_edit(user, article)
+
+
+def unpublished_visible_to(user, *, council=None) -> QuerySet[Article]:
+    """Drafts and scheduled articles ``user`` may see in the list of
+    ``council`` (None: national news)."""
+    articles = Article.objects.filter(council=council).exclude(
+        pk__in=Article.objects.published().values("pk")
+    )
+    if not user.is_authenticated:
+        return articles.none()
+    if can_write_in_scope(user, council):
+        return articles
+    return articles.filter(author=user)
+
+
+def can_subscribe(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def readable_by_anyone(article: Article) -> bool:
+    """What subscribers may hear of: a published article of an active council."""
+    return can_read(AnonymousUser(), article)

@@ -1,0 +1,235 @@
+"""Every write of news: articles, their tags and cover, subscriptions, and the
+e-mail to subscribers when an article comes out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from common.markdown import render_markdown
+
+from . import emails, permissions
+from .models import TAG_MAX_LENGTH, TAGS_PER_ARTICLE, Article, Subscription, Tag
+
+logger = logging.getLogger(__name__)
+
+# An article whose time passed long ago (imported, or beat was down for days)
+# is not announced: subscribers would get old news.
+ANNOUNCE_WITHIN = timedelta(days=2)
+
+
+def parse_tags(text: str) -> list[str]:
+    """``"Budget, jeunesse , budget"`` → ``["Budget", "jeunesse"]``."""
+    names: dict[str, str] = {}
+    for raw in text.split(","):
+        name = " ".join(raw.split())
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(
+                _("A tag has at most %(max)s characters: “%(tag)s”.")
+                % {"max": TAG_MAX_LENGTH, "tag": name[:TAG_MAX_LENGTH] + "…"}
+            )
+        slug = slugify(name)
+        if not slug:
+            raise ValidationError(
+                _("“%(tag)s” is not a tag: use letters or digits.") % {"tag": name}
+            )
+        names.setdefault(slug, name)
+    if len(names) > TAGS_PER_ARTICLE:
+        raise ValidationError(_("At most %(max)s tags per article.") % {"max": TAGS_PER_ARTICLE})
+    return list(names.values())
+
+
+def _set_tags(article: Article, names: list[str]) -> None:
+    tags = []
+    for name in names:
+        tag, _created = Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        tags.append(tag)
+    article.tags.set(tags)
+
+
+def _store_cover(article: Article, cover: ContentFile) -> None:
+    article.cover.save("cover.webp", cover, save=False)
+    article.save(update_fields=["cover"])
+
+
+def _delete_file(name: str) -> None:
+    from django.core.files.storage import default_storage
+
+    try:
+        default_storage.delete(name)
+    except OSError:
+        logger.warning("Could not delete the old cover %s", name)
+
+
+def _announce_after_commit(article: Article) -> None:
+    if article.status == Article.Status.PUBLISHED and article.notified_at is None:
+        from .tasks import announce_due_articles
+
+        transaction.on_commit(announce_due_articles.delay)
+
+
+def article_create(
+    *,
+    author,
+    council,
+    title: str,
+    summary: str,
+    body: str,
+    tags: list[str],
+    published_at: datetime | None,
+    cover: ContentFile | None = None,
+    cover_alt: str = "",
+    submission_key: str = "",
+) -> Article:
+    """Write an article for ``council`` (None: national). A second submission
+    of the same form gives back the first article."""
+    if not permissions.can_write_in_scope(author, council):
+        raise PermissionDenied
+    if submission_key:
+        existing = Article.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    article = Article(
+        council=council,
+        author=author,
+        title=title,
+        summary=summary,
+        body=body,
+        body_html=render_markdown(body),
+        cover_alt=cover_alt,
+        published_at=published_at,
+        submission_key=submission_key,
+    )
+    article.full_clean(exclude=["cover", "body_html", "author"])
+    try:
+        with transaction.atomic():
+            article.save()
+            _set_tags(article, tags)
+            if cover is not None:
+                _store_cover(article, cover)
+    except IntegrityError:
+        # The same form sent twice at once: the other request made it.
+        existing = Article.objects.filter(author=author, submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing
+    _announce_after_commit(article)
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    actor,
+    article: Article,
+    title: str,
+    summary: str,
+    body: str,
+    tags: list[str],
+    published_at: datetime | None,
+    cover: ContentFile | None = None,
+    remove_cover: bool = False,
+    cover_alt: str = "",
+    based_on: datetime | None = None,
+) -> Article:
+    """Save an edit. ``based_on`` is the ``updated_at`` the editor started
+    from: if someone saved in between, nothing is written."""
+    if not permissions.can_edit(actor, article):
+        raise PermissionDenied
+    article = (
+        Article.objects.select_for_update(of=("self",)).select_related("council").get(pk=article.pk)
+    )
+    if based_on is not None and article.updated_at != based_on:
+        raise ValidationError(
+            _(
+                "Someone saved this article while you were writing. Your text is "
+                "still in the form: compare it with the saved article, then save again."
+            ),
+            code="stale",
+        )
+    old_cover = article.cover.name if article.cover else ""
+    article.title = title
+    article.summary = summary
+    article.body = body
+    article.body_html = render_markdown(body)
+    article.cover_alt = cover_alt
+    article.published_at = published_at
+    article.updated_at = timezone.now()
+    if remove_cover and cover is None:
+        article.cover = ""
+    article.full_clean(exclude=["cover", "body_html", "author", "submission_key"])
+    article.save()
+    _set_tags(article, tags)
+    if cover is not None:
+        _store_cover(article, cover)
+    new_cover = article.cover.name if article.cover else ""
+    if old_cover and old_cover != new_cover:
+        transaction.on_commit(lambda: _delete_file(old_cover))
+    _announce_after_commit(article)
+    return article
+
+
+@transaction.atomic
+def article_delete(*, actor, article: Article) -> None:
+    if not permissions.can_edit(actor, article):
+        raise PermissionDenied
+    cover = article.cover.name if article.cover else ""
+    article.delete()
+    if cover:
+        transaction.on_commit(lambda: _delete_file(cover))
+
+
+def subscribe(*, user, council=None) -> Subscription:
+    if not permissions.can_subscribe(user):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            subscription, _created = Subscription.objects.get_or_create(user=user, council=council)
+    except IntegrityError:
+        subscription = Subscription.objects.get(user=user, council=council)
+    return subscription
+
+
+def unsubscribe(*, user, council=None) -> None:
+    Subscription.objects.filter(user=user, council=council).delete()
+
+
+def announce_due_articles(*, now: datetime | None = None) -> int:
+    """Tell subscribers about each article whose time has come, once.
+
+    Returns how many articles were announced. Safe to run concurrently: each
+    article is claimed under its row lock.
+    """
+    now = now or timezone.now()
+    announced = 0
+    due = Article.objects.filter(published_at__lte=now, notified_at__isnull=True).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due[:200]):
+        with transaction.atomic():
+            article = (
+                Article.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("council", "author")
+                .filter(pk=pk, notified_at__isnull=True, published_at__lte=now)
+                .first()
+            )
+            if article is None:
+                continue
+            article.notified_at = now
+            article.save(update_fields=["notified_at"])
+            if now - article.published_at > ANNOUNCE_WITHIN:
+                continue
+            if not permissions.readable_by_anyone(article):
+                continue
+            emails.announce_article(article)
+            announced += 1
+    return announced

@@ -1,0 +1,58 @@
+"""The floors of docs/architecture.md, checked: an app imports only from the
+floors below it, the apps of floor 3 never import each other, and
+notifications does not know councils."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FLOORS = {
+    "common": 0,
+    "accounts": 1,
+    "councils": 2,
+    "notifications": 2,
+    "forums": 3,
+    "documents": 3,
+    "news": 3,
+    "events": 3,
+    "support": 3,
+    "conseils": 4,
+    "search": 4,
+}
+
+
+def _imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names & FLOORS.keys()
+
+
+def _violations(app: str) -> list[str]:
+    found = []
+    floor = FLOORS[app]
+    for path in sorted((ROOT / app).rglob("*.py")):
+        for other in _imported_apps(path) - {app}:
+            upward = FLOORS[other] > floor
+            # Floor 3 apps never know each other; on floor 2, councils may
+            # know notifications but not the other way round.
+            sideways = FLOORS[other] == floor and (
+                floor == 3 or (app, other) == ("notifications", "councils")
+            )
+            if upward or sideways:
+                found.append(f"{path.relative_to(ROOT)} imports {other}")
+    return found
+
+
+@pytest.mark.parametrize("app", [app for app in FLOORS if (ROOT / app).is_dir()])
+def test_imports_go_down_the_floors(app):
+    assert _violations(app) == []
