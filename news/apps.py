@@ -8,9 +8,13 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self) -> None:
+        from accounts import personal_data
         from councils import registry
 
         from . import views
+        from .personal_data_sections import NEWS_SECTION
+
+        personal_data.register(NEWS_SECTION)
 
         registry.register_space_link(
             registry.SpaceLink(

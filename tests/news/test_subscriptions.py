@@ -126,3 +126,19 @@ def test_a_forged_token_does_nothing(client):
     forged = unsubscribe_token(subscription)[:-2] + "xx"
     client.post(reverse("news:unsubscribe", args=[forged]))
     assert Subscription.objects.filter(pk=subscription.pk).exists()
+
+
+def test_my_data_holds_my_articles_and_follows_and_articles_outlive_the_account():
+    from accounts.services import account_delete, personal_data_export
+
+    council = council_create()
+    writer = coordinator_of(council)
+    article = article_create(author=writer, council=council, body="Notre balade urbaine")
+    services.subscribe(user=writer)
+    archive = personal_data_export(user=writer).content.decode()
+    assert "Notre balade urbaine" in archive
+    assert "national" in archive
+    account_delete(user=writer)
+    article.refresh_from_db()
+    assert article.author is None
+    assert not Subscription.objects.exists()
