@@ -5,14 +5,12 @@ the same for everyone but the header."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q
 from django.shortcuts import render
 
 from councils.forms import DirectoryFilterForm
 from councils.models import Council, Membership
 from events import selectors as event_selectors
-from forums import permissions as forum_permissions
-from forums.models import Topic
+from forums import selectors as forum_selectors
 from news import selectors as news_selectors
 
 LATEST_ARTICLES = 3
@@ -21,18 +19,16 @@ NEXT_MEETINGS = 3
 
 
 def home_numbers() -> dict[str, int]:
-    councils = Council.objects.aggregate(active=Count("pk", filter=Q(status="active")))
+    councils = Council.objects.active().count()
     members = Membership.objects.filter(council__status="active").values("user").distinct().count()
-    public_forums = forum_permissions.forums_visible_to(AnonymousUser())
-    discussions = Topic.objects.filter(forum__in=public_forums, post_count__gt=0).count()
-    return {"councils": councils["active"], "members": members, "discussions": discussions}
+    discussions = forum_selectors.public_topics().count()
+    return {"councils": councils, "members": members, "discussions": discussions}
 
 
 def lively_topics():
     """Recent discussions of the forums anyone may read."""
-    public_forums = forum_permissions.forums_visible_to(AnonymousUser())
     return (
-        Topic.objects.filter(forum__in=public_forums, post_count__gt=0)
+        forum_selectors.public_topics()
         .select_related("forum")
         .order_by("-last_post_at", "-pk")[:LIVELY_TOPICS]
     )

@@ -37,6 +37,27 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def render_email(template: str, context: dict, *, folder: str) -> tuple[str, str]:
+    """The subject (one line, with the site's prefix) and body of
+    ``<folder>/<template>_subject.txt`` and ``_body.txt``, in French."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{folder}/{template}_subject.txt", context)
+        body = render_to_string(f"{folder}/{template}_body.txt", context)
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), body
+
+
+def send_after_commit(messages: list[EmailMessage]) -> None:
+    """Send once the transaction commits (nothing while ``muted``)."""
+    if not messages or _muted.get():
+        return
+
+    def send() -> None:
+        for message in messages:
+            message.send()
+
+    transaction.on_commit(send)
+
+
 def send_to_each(
     *,
     template: str,
@@ -50,17 +71,10 @@ def send_to_each(
     addresses = sorted({address for address in recipients if address})
     if not addresses or _muted.get():
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{folder}/{template}_subject.txt", context)
-        body = render_to_string(f"{folder}/{template}_body.txt", context)
-    subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-    messages = [
-        EmailMessage(subject=subject, body=body, to=[address], reply_to=reply_to)
-        for address in addresses
-    ]
-
-    def send() -> None:
-        for message in messages:
-            message.send()
-
-    transaction.on_commit(send)
+    subject, body = render_email(template, context, folder=folder)
+    send_after_commit(
+        [
+            EmailMessage(subject=subject, body=body, to=[address], reply_to=reply_to)
+            for address in addresses
+        ]
+    )

@@ -6,6 +6,8 @@ Nobody else sees them (not the animator, not a referent, not the superuser).
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from councils import permissions as council_permissions
 
 from .models import Document, Folder, Page
@@ -36,6 +38,18 @@ def can_publish(user, council) -> bool:
 def is_public(item) -> bool:
     """Anyone may read a published, live item of an active council."""
     return item.published_at is not None and item.deleted_at is None and item.council.is_active
+
+
+def published_q() -> Q:
+    """``is_public`` as a filter on live ``Document`` or ``Page`` rows."""
+    return Q(published_at__isnull=False, council__status="active")
+
+
+def items_visible_to(model: type[Document | Page], user) -> QuerySet:
+    """The live files (or pages) ``user`` may read outside a shared folder:
+    the published ones, and every one of the councils whose space they read."""
+    own = Q(council__in=council_permissions.councils_with_space_visible_to(user))
+    return model.objects.live().filter(published_q() | own)
 
 
 def can_manage_resources(user) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from . import permissions
 from .models import Document, Folder, Page
 
 
@@ -53,8 +54,8 @@ def trash_of(council) -> tuple[QuerySet[Folder], QuerySet[Document]]:
 
 def publications(*, council=None, limit: int | None = None):
     """Published files and pages of active councils, newest first."""
-    documents = Document.objects.live().filter(published_at__isnull=False, council__status="active")
-    pages = Page.objects.live().filter(published_at__isnull=False, council__status="active")
+    documents = Document.objects.live().filter(permissions.published_q())
+    pages = Page.objects.live().filter(permissions.published_q())
     if council is not None:
         documents, pages = documents.filter(council=council), pages.filter(council=council)
     documents = documents.select_related("council", "current_version", "folder")

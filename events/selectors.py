@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from . import permissions
-from .models import Attendance, Event
+from .models import Attendance, CalendarToken, Event
 
 # How far back the calendar feeds go, and how much they hold at most.
 FEED_HISTORY = timedelta(days=30)
@@ -72,6 +72,23 @@ def attendees(event: Event) -> dict[str, list[Attendance]]:
     for attendance in rows:
         grouped[attendance.answer].append(attendance)
     return grouped
+
+
+def answer_of(grouped: dict[str, list[Attendance]], user) -> str | None:
+    """``user``'s answer among the ``attendees`` already read (no query)."""
+    return next(
+        (
+            attendance.answer
+            for group in grouped.values()
+            for attendance in group
+            if attendance.user_id == user.pk
+        ),
+        None,
+    )
+
+
+def has_private_link(user, council) -> bool:
+    return CalendarToken.objects.filter(user=user, council=council).exists()
 
 
 def feed_events(events: QuerySet[Event]) -> list[Event]:

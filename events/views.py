@@ -17,7 +17,7 @@ from councils.models import Council
 
 from . import permissions, selectors, services
 from .forms import AgendaFilterForm, AttendanceForm, EventForm
-from .models import CalendarToken, Event
+from .models import Event
 
 PAGE_SIZE = 20
 
@@ -77,9 +77,7 @@ def _council_agenda(request, slug: str, *, past: bool):
         "past": past,
         "page": _page(request, selectors.council_agenda(council, request.user, past=past)),
         "can_plan": permissions.can_plan(request.user, council),
-        "has_private_link": CalendarToken.objects.filter(
-            user=request.user, council=council
-        ).exists(),
+        "has_private_link": selectors.has_private_link(request.user, council),
     }
     return render(request, "events/council_agenda.html", context)
 
@@ -100,17 +98,7 @@ def event(request, slug: str, pk: int):
     council = current.council
     is_member = permissions.can_read_agenda(request.user, council)
     attendees = selectors.attendees(current) if is_member else None
-    mine = None
-    if attendees is not None:
-        mine = next(
-            (
-                attendance.answer
-                for group in attendees.values()
-                for attendance in group
-                if attendance.user_id == request.user.pk
-            ),
-            None,
-        )
+    mine = selectors.answer_of(attendees, request.user) if attendees is not None else None
     context = {
         "council": council,
         "event": current,

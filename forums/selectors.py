@@ -38,6 +38,16 @@ def index(*, user) -> dict:
     return {"categories": list(categories.items()), "council_forums": council_forums}
 
 
+def public_topics() -> QuerySet[Topic]:
+    """Topics anyone may read, without an account: those of the forums open
+    to everyone, leaving out the ones whose only message waits for approval."""
+    from django.contrib.auth.models import AnonymousUser
+
+    return Topic.objects.filter(
+        forum__in=permissions.forums_visible_to(AnonymousUser()), post_count__gt=0
+    )
+
+
 def topics_of(forum: Forum, *, user) -> QuerySet[Topic]:
     """A forum's topics, pinned first, with what the list shows; topics whose
     only message waits for approval are shown to their author and moderators."""

@@ -3,15 +3,11 @@ recipient, each with its own unsubscribe link, sent after commit."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
-from councils.emails import absolute_url, is_muted
+from councils.emails import absolute_url, is_muted, render_email, send_after_commit
 
 from .models import Article, Subscription
 
@@ -31,6 +27,8 @@ def subscription_from_token(token: str) -> Subscription | None:
 
 
 def announce_article(article: Article) -> int:
+    """One e-mail per subscriber (not the author), each with its own link to
+    stop them; sent after commit. Returns how many."""
     if is_muted():
         return 0
     subscriptions = (
@@ -40,34 +38,27 @@ def announce_article(article: Article) -> int:
         .order_by("pk")
     )
     messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for subscription in subscriptions:
-            unsubscribe_url = absolute_url(
-                reverse("news:unsubscribe", kwargs={"token": unsubscribe_token(subscription)})
+    for subscription in subscriptions:
+        unsubscribe_url = absolute_url(
+            reverse("news:unsubscribe", kwargs={"token": unsubscribe_token(subscription)})
+        )
+        context = {
+            "article": article,
+            "article_url": absolute_url(article.get_absolute_url()),
+            "unsubscribe_url": unsubscribe_url,
+            "recipient": subscription.user,
+        }
+        subject, body = render_email("article", context, folder="news/email")
+        messages.append(
+            EmailMessage(
+                subject=subject,
+                body=body,
+                to=[subscription.user.email],
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
             )
-            context = {
-                "article": article,
-                "article_url": absolute_url(article.get_absolute_url()),
-                "unsubscribe_url": unsubscribe_url,
-                "recipient": subscription.user,
-            }
-            subject = render_to_string("news/email/article_subject.txt", context)
-            body = render_to_string("news/email/article_body.txt", context)
-            messages.append(
-                EmailMessage(
-                    subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
-                    body=body,
-                    to=[subscription.user.email],
-                    headers={
-                        "List-Unsubscribe": f"<{unsubscribe_url}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
-                )
-            )
-
-    def send() -> None:
-        for message in messages:
-            message.send()
-
-    transaction.on_commit(send)
+        )
+    send_after_commit(messages)
     return len(messages)

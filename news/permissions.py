@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.roles import is_animator
 from councils import permissions as council_permissions
@@ -49,8 +50,10 @@ def can_read(user, article: Article) -> bool:
 def unpublished_visible_to(user, *, council=None) -> QuerySet[Article]:
     """Drafts and scheduled articles ``user`` may see in the list of
     ``council`` (None: national news)."""
-    articles = Article.objects.filter(council=council).exclude(
-        pk__in=Article.objects.published().values("pk")
+    # Lists are shown for national news and active councils only, so "not
+    # published" is "no time yet, or a time to come".
+    articles = Article.objects.filter(council=council).filter(
+        Q(published_at__isnull=True) | Q(published_at__gt=timezone.now())
     )
     if not user.is_authenticated:
         return articles.none()

@@ -19,7 +19,7 @@ from councils.models import Council
 
 from . import emails, permissions, selectors, services
 from .forms import ArticleForm
-from .models import Article, Subscription
+from .models import Article
 
 PER_PAGE = 10
 
@@ -256,7 +256,7 @@ def unsubscribe(request, token: str):
     found = emails.subscription_from_token(token)
     if request.method == "POST":
         if found is not None:
-            Subscription.objects.filter(pk=found.pk).delete()
+            services.unsubscribe(user=found.user, council=found.council)
         return render(request, "news/unsubscribed.html", {"council": found and found.council})
     if found is None:
         return render(request, "news/unsubscribed.html", {"already": True}, status=200)

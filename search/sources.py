@@ -50,7 +50,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from conseils.models import SitePage
-from councils import permissions as council_permissions
 from councils.models import Council
 from documents import permissions as document_permissions
 from documents.models import Document, Page, Resource
@@ -159,10 +158,7 @@ def _post_private_council(post: Post) -> Council | None:
 
 
 def _published_or_in_space(model: type[Document | Page], user) -> QuerySet:
-    # ``published`` mirrors documents.permissions.is_public, row by row.
-    published = Q(published_at__isnull=False, council__status=Council.Status.ACTIVE)
-    own = Q(council__in=council_permissions.councils_with_space_visible_to(user))
-    return model.objects.live().filter(published | own).select_related("council")
+    return document_permissions.items_visible_to(model, user).select_related("council")
 
 
 def _documents(user) -> QuerySet[Document]:
