@@ -13,7 +13,7 @@ MAIN_NAVIGATION = [
     ("news:index", _("News")),
     ("events:agenda", _("Agenda")),
     ("documents:resources", _("Resources")),
-    ("help", _("Help")),
+    ("support:help", _("Help")),
 ]
 
 

@@ -21,6 +21,7 @@ from .demo_events import seed_events
 from .demo_forums import seed_forums
 from .demo_news import seed_news
 from .demo_pages import seed_pages
+from .demo_support import seed_support
 
 PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)
 DOMAIN = "demo.conseils.test"
@@ -190,6 +191,7 @@ def seed(*, scale: int = 0) -> list[str]:
     report.extend(seed_news(demo_users=demo_users))
     report.extend(seed_events(demo_users=demo_users))
     report.extend(seed_pages(demo_users=demo_users))
+    report.extend(seed_support(scale=scale, demo_users=demo_users))
     return report
 
 

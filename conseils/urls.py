@@ -17,7 +17,6 @@ admin.site.site_title = _("Citizen councils: technical administration")
 admin.site.index_title = _("Technical administration")
 
 STATIC_PAGES = [
-    ("aide/", "help"),
     ("contact/", "contact"),
 ]
 
@@ -59,6 +58,7 @@ urlpatterns = [
     path("", include("news.urls")),
     path("", include("events.urls")),
     path("", include("search.urls")),
+    path("", include("support.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     *[
         path(route, views.static_page, {"template_name": name}, name=name)

@@ -11,9 +11,12 @@ def header(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"header_show_animation": False}
+
+    def show_animation() -> bool:
+        # One query for both site roles: other apps' header entries (the
+        # help desk's) ask them too.
+        permissions.load_site_roles(user)
+        return permissions.can_view_animation_dashboard(user)
+
     # Lazy: pages that never show the header pay no query.
-    return {
-        "header_show_animation": SimpleLazyObject(
-            lambda: permissions.can_view_animation_dashboard(user)
-        )
-    }
+    return {"header_show_animation": SimpleLazyObject(show_animation)}

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "documents",
     "news",
     "events",
+    "support",
     "conseils",
     "search",
 ]
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "conseils.context_processors.site",
                 "councils.context_processors.header",
+                "support.context_processors.header",
             ],
         },
     }
@@ -337,6 +339,12 @@ CELERY_BEAT_SCHEDULE = {
     "news-announce-due-articles": {
         "task": "news.tasks.announce_due_articles",
         "schedule": timedelta(minutes=5),
+    },
+    # Whether a help request is late is read from its ``due_at``; this task
+    # only warns the team, 4 hours before the deadline and once it passed.
+    "support-warn-about-due-requests": {
+        "task": "support.tasks.warn_about_due_requests",
+        "schedule": timedelta(minutes=15),
     },
     "documents-trash-purge": {
         "task": "documents.tasks.trash_purge",

@@ -27,7 +27,7 @@ def test_an_empty_site_says_so(client):
     assert "Aucun article publié pour l’instant." in page
     assert "Aucune discussion publique pour l’instant." in page
     assert "Aucune réunion publique prévue." in page
-    assert reverse("help") in page
+    assert reverse("support:help") in page
 
 
 def test_the_home_page_shows_public_things_only(client):

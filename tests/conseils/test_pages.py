@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_PAGES = [
     "home",
     "councils_about",
-    "help",
+    "support:help",
     "legal_notice",
     "accessibility",
     "personal_data",

@@ -1,0 +1,119 @@
+"""The help desk's e-mails, in French, sent after commit: a confirmation with
+the link to follow the request, each answer to the requester, and to the team
+new requests, replies and the clock's warnings."""
+
+from __future__ import annotations
+
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from councils.emails import absolute_url, is_muted, render_email, send_after_commit
+
+from .models import HelpMessage, HelpRequest
+
+FOLLOW_SALT = "support.follow"
+FOLDER = "support/email"
+
+
+def follow_token(help_request: HelpRequest) -> str:
+    """The secret of the link that lets a requester follow a request without
+    an account. Signed with the site's key: it cannot be forged, and opens
+    that request only."""
+    return signing.dumps(help_request.pk, salt=FOLLOW_SALT, compress=True)
+
+
+def request_from_token(token: str) -> HelpRequest | None:
+    try:
+        pk = signing.loads(token, salt=FOLLOW_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return (
+        HelpRequest.objects.select_related("council", "department", "assigned_to")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def follow_url(help_request: HelpRequest) -> str:
+    return absolute_url(reverse("support:follow", kwargs={"token": follow_token(help_request)}))
+
+
+def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
+    subject, body = render_email(template, context, folder=FOLDER)
+    return EmailMessage(subject=subject, body=body, to=to)
+
+
+def _to_requester(template: str, help_request: HelpRequest, **extra) -> None:
+    if is_muted():
+        return
+    context = {"request": help_request, "follow_url": follow_url(help_request), **extra}
+    send_after_commit([_message(template, context, [help_request.email])])
+
+
+def confirm_received(help_request: HelpRequest) -> None:
+    _to_requester("received", help_request)
+
+
+def tell_answered(help_request: HelpRequest, answer: HelpMessage) -> None:
+    _to_requester("answered", help_request, answer=answer)
+
+
+def tell_call_missed(help_request: HelpRequest, call: HelpMessage) -> None:
+    _to_requester("call_missed", help_request, call=call)
+
+
+def tell_closed(help_request: HelpRequest) -> None:
+    _to_requester("closed", help_request)
+
+
+def _to_team(template: str, people, context: dict) -> None:
+    if is_muted():
+        return
+    addresses = sorted({person.email for person in people if person.email})
+    messages = [_message(template, context, [address]) for address in addresses]
+    send_after_commit(messages)
+
+
+def tell_team_new(help_request: HelpRequest, team) -> None:
+    _to_team(
+        "team_new",
+        team,
+        {"request": help_request, "team_url": absolute_url(help_request.get_team_url())},
+    )
+
+
+def tell_team_reply(help_request: HelpRequest, team) -> None:
+    _to_team(
+        "team_reply",
+        team,
+        {"request": help_request, "team_url": absolute_url(help_request.get_team_url())},
+    )
+
+
+def tell_assigned(help_request: HelpRequest, assignee, by) -> None:
+    _to_team(
+        "assigned",
+        [assignee],
+        {
+            "request": help_request,
+            "by": by,
+            "team_url": absolute_url(help_request.get_team_url()),
+        },
+    )
+
+
+def warn(person, *, due_soon: list[HelpRequest], overdue: list[HelpRequest]) -> None:
+    """One e-mail per person for the requests whose clock needs them."""
+    _to_team(
+        "warning",
+        [person],
+        {
+            "due_soon": [(r, absolute_url(r.get_team_url())) for r in due_soon],
+            "overdue": [(r, absolute_url(r.get_team_url())) for r in overdue],
+            "count": len(due_soon) + len(overdue),
+            "queue_url": absolute_url(reverse("support:queue")),
+        },
+    )

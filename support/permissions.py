@@ -1,0 +1,64 @@
+"""Who sees and answers help requests: the one place that decides.
+
+- The national animation sees and answers every request.
+- A local referent sees and answers the requests of their departments.
+- A requester follows their own requests: signed in, through "Mes demandes";
+  signed out, through the signed link of their confirmation e-mail.
+- Nobody else, whatever their councils: a request can tell private things.
+- Internal notes and assignments are for the team only; statistics for the
+  national animation.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.roles import is_animator
+from councils import permissions as council_permissions
+
+from .models import HelpRequest
+
+
+def is_team(user) -> bool:
+    """Works on at least some requests (the help desk's queue is theirs)."""
+    return is_animator(user) or council_permissions.is_referent(user)
+
+
+def requests_for_team(user) -> QuerySet[HelpRequest]:
+    if is_animator(user):
+        return HelpRequest.objects.all()
+    if council_permissions.is_referent(user):
+        return HelpRequest.objects.filter(
+            department__in=council_permissions.referent_departments(user)
+        )
+    return HelpRequest.objects.none()
+
+
+def can_work_on(user, help_request: HelpRequest) -> bool:
+    if is_animator(user):
+        return True
+    return (
+        help_request.department_id is not None
+        and council_permissions.referent_departments(user)
+        .filter(pk=help_request.department_id)
+        .exists()
+    )
+
+
+def is_requester(user, help_request: HelpRequest) -> bool:
+    return (
+        user is not None
+        and user.is_authenticated
+        and help_request.requester_id is not None
+        and help_request.requester_id == user.pk
+    )
+
+
+def requests_of(user) -> QuerySet[HelpRequest]:
+    if not user.is_authenticated:
+        return HelpRequest.objects.none()
+    return HelpRequest.objects.filter(requester=user)
+
+
+def can_view_statistics(user) -> bool:
+    return is_animator(user)

@@ -1,0 +1,396 @@
+"""Help desk pages: the form, the requester's pages, the team's queue and
+request page, the statistics (thin: the rules are in permissions, the writes
+in services)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common import ratelimit
+from common.access import deny, login_or
+from councils import permissions as council_permissions
+from councils.models import Council, Department
+
+from . import emails, permissions, selectors, services
+from . import statistics as help_desk_statistics
+from .forms import (
+    AssignForm,
+    CallForm,
+    HelpRequestForm,
+    NoteForm,
+    QueueFilterForm,
+    ReplyForm,
+)
+from .models import HelpRequest
+
+QUEUE_PER_PAGE = 25
+MINE_PER_PAGE = 20
+# New requests an address or an account may send in an hour.
+SIGNED_OUT_PER_HOUR = 5
+SIGNED_IN_PER_HOUR = 10
+
+
+def _preselected_council(request) -> Council | None:
+    slug = request.GET.get("conseil", "")
+    if not slug:
+        return None
+    return Council.objects.active().filter(slug=slug).first()
+
+
+def _within_rate(request) -> bool:
+    if request.user.is_authenticated:
+        key, limit = f"help-request:user:{request.user.pk}", SIGNED_IN_PER_HOUR
+    else:
+        key, limit = f"help-request:ip:{ratelimit.client_ip(request)}", SIGNED_OUT_PER_HOUR
+    return ratelimit.hit(key, limit=limit, period_seconds=3600)
+
+
+def help_page(request):
+    """What the help desk promises, and the form to ask."""
+    user = request.user
+    status = 200
+    if request.method == "POST":
+        form = HelpRequestForm(request.POST, user=user)
+        if form.is_valid():
+            if form.is_robot():
+                form.add_error(
+                    None,
+                    _(
+                        "Your request was not sent: the field “Leave this field empty” "
+                        "was filled in, which robots do. Empty it and send again."
+                    ),
+                )
+                status = 400
+            elif not _within_rate(request):
+                form.add_error(
+                    None,
+                    _(
+                        "You have sent several requests in a short time, so this one was "
+                        "not sent. Your text is still below: try again in an hour."
+                    ),
+                )
+                status = 429
+            else:
+                return _submitted(request, form)
+        else:
+            status = 400
+    else:
+        initial = {}
+        council = _preselected_council(request)
+        if council is not None:
+            initial["council"] = council
+        form = HelpRequestForm(initial=initial, user=user)
+    context = {
+        "form": form,
+        "is_team": permissions.is_team(user),
+        "has_requests": permissions.requests_of(user).exists(),
+    }
+    return render(request, "support/help.html", context, status=status)
+
+
+def _submitted(request, form) -> object:
+    cleaned = form.cleaned_data
+    user = request.user
+    try:
+        help_request = services.request_submit(
+            subject=cleaned["subject"],
+            message=cleaned["message"],
+            email=user.email if user.is_authenticated else cleaned["email"],
+            name=cleaned["name"],
+            phone=cleaned["phone"],
+            wants_call=cleaned["wants_call"],
+            call_times=cleaned["call_times"],
+            council=cleaned["council"],
+            department=cleaned["department"],
+            requester=user,
+            submission_key=cleaned["submission_key"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "support/help.html", {"form": form}, status=400)
+    messages.success(
+        request,
+        _(
+            "Your request has been sent. The national animation answers within 24 hours; "
+            "we have e-mailed you a link to follow it."
+        ),
+    )
+    if user.is_authenticated:
+        return redirect(help_request)
+    return redirect("support:follow", token=emails.follow_token(help_request))
+
+
+@login_required
+def mine(request):
+    requests = permissions.requests_of(request.user).select_related("council")
+    page = Paginator(requests, MINE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "support/mine.html", {"page": page})
+
+
+# The requester's page, signed in or through their link.
+
+
+def _requester_page(request, help_request: HelpRequest, *, page_url: str, via_link: bool):
+    form = ReplyForm()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "close":
+            services.request_close(
+                actor=request.user, help_request=help_request, by_requester=True, via_link=via_link
+            )
+            messages.success(request, _("Your request is closed. Thank you for telling us."))
+            return redirect(page_url)
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.requester_reply(
+                    help_request=help_request,
+                    body=form.cleaned_data["body"],
+                    user=request.user,
+                    via_link=via_link,
+                )
+            except ValidationError as error:
+                form.add_error("body", error)
+            else:
+                messages.success(
+                    request, _("Your message has been sent. We answer within 24 hours.")
+                )
+                return redirect(page_url)
+        status = 400
+    help_request.refresh_from_db()
+    context = {
+        "help_request": help_request,
+        "thread": selectors.thread(help_request, for_team=False),
+        "form": form,
+        "page_url": page_url,
+        "is_requester_account": permissions.is_requester(request.user, help_request),
+    }
+    return render(request, "support/request.html", context, status=status)
+
+
+@login_or
+def request_page(request, pk: int):
+    help_request = get_object_or_404(
+        HelpRequest.objects.select_related("council", "department"), pk=pk
+    )
+    if not permissions.is_requester(request.user, help_request):
+        if permissions.can_work_on(request.user, help_request):
+            return redirect(help_request.get_team_url())
+        deny(request)
+    return _requester_page(
+        request, help_request, page_url=help_request.get_absolute_url(), via_link=False
+    )
+
+
+def follow(request, token: str):
+    help_request = emails.request_from_token(token)
+    if help_request is None:
+        return render(request, "support/follow_invalid.html", status=404)
+    return _requester_page(
+        request,
+        help_request,
+        page_url=reverse("support:follow", kwargs={"token": token}),
+        via_link=True,
+    )
+
+
+# The team's pages.
+
+
+def _team_member(request) -> None:
+    if not permissions.is_team(request.user):
+        deny(request)
+
+
+@login_or
+def queue(request):
+    _team_member(request)
+    user = request.user
+    departments = (
+        Department.objects.order_by("code")
+        if permissions.can_view_statistics(user)
+        else council_permissions.referent_departments(user).order_by("code")
+    )
+    people = list(selectors.assignable_people(user))
+    form = QueueFilterForm(request.GET or None, departments=departments, people=people)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    state = filters.get("etat") or selectors.STATE_WAITING
+    requests = selectors.queue(
+        user,
+        state=state,
+        department=filters.get("departement"),
+        assigned=filters.get("attribuee") or "",
+        wants_call=bool(filters.get("appel")),
+    )
+    page = Paginator(requests, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "state": state,
+        "counts": selectors.waiting_counts(user),
+        "query_string": query.urlencode(),
+        "can_view_statistics": permissions.can_view_statistics(user),
+    }
+    return render(request, "support/queue.html", context)
+
+
+def _team_request(request, pk: int) -> HelpRequest:
+    help_request = get_object_or_404(
+        HelpRequest.objects.select_related("council", "department", "assigned_to", "requester"),
+        pk=pk,
+    )
+    if not permissions.can_work_on(request.user, help_request):
+        deny(request)
+    return help_request
+
+
+def _team_page(request, help_request: HelpRequest, *, status: int = 200, **forms):
+    thread = selectors.thread(help_request, for_team=True)
+    seen_up_to = thread[-1].pk if thread else 0
+    context = {
+        "help_request": help_request,
+        "thread": thread,
+        "answer_form": forms.get("answer_form") or ReplyForm(initial={"seen_up_to": seen_up_to}),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "call_form": forms.get("call_form") or CallForm(),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(
+            people=selectors.team_of(help_request),
+            initial={"assignee": help_request.assigned_to_id},
+        ),
+        "can_view_statistics": permissions.can_view_statistics(request.user),
+    }
+    if "answer_form" in forms:
+        # Sent again, the answer is checked against what is on screen now.
+        context["answer_form"].data = context["answer_form"].data.copy()
+        context["answer_form"].data["seen_up_to"] = seen_up_to
+    return render(request, "support/team_request.html", context, status=status)
+
+
+@login_or
+def team_request(request, pk: int):
+    return _team_page(request, _team_request(request, pk))
+
+
+@login_or
+@require_POST
+def team_answer(request, pk: int):
+    help_request = _team_request(request, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_answer(
+                actor=request.user,
+                help_request=help_request,
+                body=form.cleaned_data["body"],
+                seen_up_to=form.cleaned_data["seen_up_to"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your answer has been sent to the requester."))
+            return redirect(help_request.get_team_url())
+    help_request.refresh_from_db()
+    return _team_page(request, help_request, status=400, answer_form=form)
+
+
+@login_or
+@require_POST
+def team_note(request, pk: int):
+    help_request = _team_request(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_note(
+                actor=request.user, help_request=help_request, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, _("Your note has been added."))
+            return redirect(help_request.get_team_url())
+    return _team_page(request, help_request, status=400, note_form=form)
+
+
+@login_or
+@require_POST
+def team_call(request, pk: int):
+    help_request = _team_request(request, pk)
+    form = CallForm(request.POST)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            call = services.request_call_record(
+                actor=request.user,
+                help_request=help_request,
+                called_at=cleaned["called_at"],
+                minutes=cleaned["minutes"],
+                reached=cleaned["reached"],
+                note=cleaned["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The call has been recorded.")
+                if call.reached
+                else _("The call has been recorded; the requester is told we tried to call."),
+            )
+            return redirect(help_request.get_team_url())
+    return _team_page(request, help_request, status=400, call_form=form)
+
+
+@login_or
+@require_POST
+def team_assign(request, pk: int):
+    help_request = _team_request(request, pk)
+    form = AssignForm(request.POST, people=selectors.team_of(help_request))
+    if form.is_valid():
+        try:
+            services.request_assign(
+                actor=request.user,
+                help_request=help_request,
+                assignee=form.cleaned_data["assignee"],
+            )
+        except ValidationError as error:
+            form.add_error("assignee", error)
+        else:
+            messages.success(request, _("The request's assignment has been saved."))
+            return redirect(help_request.get_team_url())
+    return _team_page(request, help_request, status=400, assign_form=form)
+
+
+@login_or
+@require_POST
+def team_close(request, pk: int):
+    help_request = _team_request(request, pk)
+    services.request_close(actor=request.user, help_request=help_request)
+    messages.success(request, _("The request is closed; the requester has been told."))
+    return redirect(help_request.get_team_url())
+
+
+@login_or
+@require_POST
+def team_reopen(request, pk: int):
+    help_request = _team_request(request, pk)
+    services.request_reopen(actor=request.user, help_request=help_request)
+    messages.success(request, _("The request is open again: a new 24-hour clock starts."))
+    return redirect(help_request.get_team_url())
+
+
+@login_or
+def statistics(request):
+    if not permissions.can_view_statistics(request.user):
+        deny(request)
+    context = help_desk_statistics.page_context(request.GET)
+    return render(request, "support/statistics.html", context)
