@@ -52,6 +52,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("councils.urls")),
     path("", include("forums.urls")),
     path("", include("documents.urls")),

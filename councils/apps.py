@@ -9,11 +9,45 @@ class CouncilsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import personal_data
         from accounts.roles import register_staff_role
+        from notifications import registry as notification_kinds
 
         from . import permissions, registry
         from .activity import MEMBERSHIP_ACTIVITY
         from .personal_data_sections import COUNCILS_SECTION
+        from .services import INVITATION_KIND, JOIN_DECISION_KIND, JOIN_REQUEST_KIND
 
         register_staff_role(permissions.is_referent)
         personal_data.register(COUNCILS_SECTION)
         registry.register_activity_source(MEMBERSHIP_ACTIVITY)
+        for kind in (
+            notification_kinds.Kind(
+                key=JOIN_REQUEST_KIND,
+                label=_("Requests to join my councils"),
+                default=notification_kinds.IMMEDIATE,
+                visible=permissions.visible_join_request_ids,
+                order=10,
+                help_text=_(
+                    "Someone asks to join a council you coordinate, or accompany as referent."
+                ),
+            ),
+            notification_kinds.Kind(
+                key=JOIN_DECISION_KIND,
+                label=_("Answers to my requests to join"),
+                default=notification_kinds.IMMEDIATE,
+                visible=permissions.visible_join_decision_ids,
+                order=11,
+                help_text=_("A council accepts or refuses your request to join it."),
+            ),
+            notification_kinds.Kind(
+                key=INVITATION_KIND,
+                label=_("Invitations to a council"),
+                default=notification_kinds.SITE,
+                visible=permissions.visible_invitation_ids,
+                order=12,
+                help_text=_(
+                    "A council invites the address of your account. The invitation "
+                    "itself, with its link, always comes by e-mail too."
+                ),
+            ),
+        ):
+            notification_kinds.register_kind(kind)

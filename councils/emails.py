@@ -1,61 +1,18 @@
-"""E-mails about councils, one per recipient, in French, sent after commit.
-
-Each message carries only what its recipient may read: a join request goes to
-the people who answer it, a decision to the person who asked.
+"""The e-mails about councils that stay direct, outside the notification
+centre: the invitation to an address, notices about one's own membership or
+role, and the public contact form. One message per recipient, in French,
+sent after commit; join requests and their answers are notifications.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 
-_muted: ContextVar[bool] = ContextVar("councils_emails_muted", default=False)
+from common.mail import absolute_url, is_muted, muted, render_email, send_after_commit
 
-
-@contextlib.contextmanager
-def muted() -> Iterator[None]:
-    """Send nothing while inside (demo data written through the services)."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
-
-
-def is_muted() -> bool:
-    return _muted.get()
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def render_email(template: str, context: dict, *, folder: str) -> tuple[str, str]:
-    """The subject (one line, with the site's prefix) and body of
-    ``<folder>/<template>_subject.txt`` and ``_body.txt``, in French."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{folder}/{template}_subject.txt", context)
-        body = render_to_string(f"{folder}/{template}_body.txt", context)
-    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), body
-
-
-def send_after_commit(messages: list[EmailMessage]) -> None:
-    """Send once the transaction commits (nothing while ``muted``)."""
-    if not messages or _muted.get():
-        return
-
-    def send() -> None:
-        for message in messages:
-            message.send()
-
-    transaction.on_commit(send)
+__all__ = ["absolute_url", "is_muted", "muted", "render_email", "send_after_commit", "send_to_each"]
 
 
 def send_to_each(
@@ -69,7 +26,7 @@ def send_to_each(
     """Render ``<folder>/<template>_subject.txt`` and ``_body.txt`` and send
     one message to each address once the transaction commits."""
     addresses = sorted({address for address in recipients if address})
-    if not addresses or _muted.get():
+    if not addresses or is_muted():
         return
     subject, body = render_email(template, context, folder=folder)
     send_after_commit(

@@ -8,6 +8,7 @@ that grants or withdraws them, ``permissions`` the only code that reads them.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -21,6 +22,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 NAME_MAX_LENGTH = 120
 PRESENTATION_MAX_LENGTH = 10_000
 JOIN_MESSAGE_MAX_LENGTH = 1_000
+# An invitation's link works this long.
+INVITATION_MAX_AGE = timedelta(days=14)
 
 
 class Region(models.Model):

@@ -13,16 +13,23 @@ Later apps check objects inside a space through ``can_view_space`` and
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.roles import is_animator
 
 from .models import (
+    INVITATION_MAX_AGE,
     Council,
     CouncilGroupObjectPermission,
     CouncilUserObjectPermission,
+    Invitation,
+    JoinRequest,
     ReferentAssignment,
 )
 
@@ -137,6 +144,19 @@ def councils_with_space_visible_to(user) -> QuerySet[Council]:
 # Management: coordinators of the council and referents of its department.
 
 
+def space_readers(council) -> QuerySet:
+    """The active people who read ``council``'s space (its files and pages)
+    now: those whose group holds ``view_space`` on it. One query."""
+    User = get_user_model()
+    groups = CouncilGroupObjectPermission.objects.filter(
+        content_object=council, permission__codename=VIEW_SPACE
+    ).values("group_id")
+    return User.objects.filter(
+        is_active=True,
+        pk__in=User.groups.through.objects.filter(group_id__in=groups).values("user_id"),
+    ).order_by("pk")
+
+
 def can_manage_members(user, council: Council) -> bool:
     return MANAGE_MEMBERS in council_grants(user).any(council)
 
@@ -184,6 +204,66 @@ def can_leave(user, council: Council) -> bool:
     return can_view_space(user, council)
 
 
+# Notifications: asked again, for a whole batch, whenever one is shown or
+# e-mailed. Each reads the grants afresh (one query), never a cached copy, so
+# someone who lost a role since the event gets nothing of it.
+
+
+def _is_signed_in(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def visible_join_request_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the join requests ``user`` may answer now: those of the
+    councils whose members they manage (coordinator, or referent there)."""
+    if not _is_signed_in(user):
+        return set()
+    managed_through_group = CouncilGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=MANAGE_MEMBERS
+    ).values("content_object_id")
+    managed_directly = CouncilUserObjectPermission.objects.filter(
+        user=user, permission__codename=MANAGE_MEMBERS
+    ).values("content_object_id")
+    return set(
+        JoinRequest.objects.filter(pk__in=list(ids))
+        .filter(Q(council_id__in=managed_through_group) | Q(council_id__in=managed_directly))
+        .values_list("pk", flat=True)
+    )
+
+
+def visible_join_decision_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the join requests ``user`` sent."""
+    if not _is_signed_in(user):
+        return set()
+    return set(
+        JoinRequest.objects.filter(pk__in=list(ids), user_id=user.pk).values_list("pk", flat=True)
+    )
+
+
+def visible_invitation_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the open invitations sent to an address ``user`` has
+    proved to hold (a verified address, as ``invitation_accept`` asks)."""
+    if not _is_signed_in(user):
+        return set()
+    return set(
+        Invitation.objects.filter(
+            pk__in=list(ids),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            # Its link has expired: nothing left to open.
+            created_at__gte=timezone.now() - INVITATION_MAX_AGE,
+        )
+        .filter(
+            Exists(
+                EmailAddress.objects.filter(
+                    user_id=user.pk, verified=True, email__iexact=OuterRef("email")
+                )
+            )
+        )
+        .values_list("pk", flat=True)
+    )
+
+
 # Site-wide roles.
 
 
@@ -204,7 +284,6 @@ def load_site_roles(user) -> None:
     ):
         return
     from django.contrib.auth import get_user_model
-    from django.db.models import Exists, OuterRef
 
     from accounts.roles import ANIMATION_GROUP_NAME
 

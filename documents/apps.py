@@ -8,8 +8,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from councils import registry
+        from notifications import registry as notifications
 
-        from . import public_views
+        from . import permissions, public_views
         from .activity import DOCUMENTS_LINK, PAGES_LINK
 
         registry.register_space_link(DOCUMENTS_LINK)
@@ -17,5 +18,25 @@ class DocumentsConfig(AppConfig):
         registry.register_public_section(
             registry.PublicSection(
                 key="documents", order=20, render=public_views.council_publications_section
+            )
+        )
+        notifications.register_kind(
+            notifications.Kind(
+                key="documents.new_file",
+                label=_("New files in my councils"),
+                default=notifications.DIGEST,
+                visible=permissions.visible_document_ids,
+                order=50,
+                help_text=_("A member adds a file to the space of one of your councils."),
+            )
+        )
+        notifications.register_kind(
+            notifications.Kind(
+                key="documents.new_page",
+                label=_("New pages in my councils"),
+                default=notifications.DIGEST,
+                visible=permissions.visible_page_ids,
+                order=51,
+                help_text=_("A member creates a page written together in one of your councils."),
             )
         )

@@ -6,6 +6,8 @@ Nobody else sees them (not the animator, not a referent, not the superuser).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from councils import permissions as council_permissions
@@ -45,11 +47,38 @@ def published_q() -> Q:
     return Q(published_at__isnull=False, council__status="active")
 
 
+def _in_own_space(user) -> Q:
+    return Q(council__in=council_permissions.councils_with_space_visible_to(user))
+
+
 def items_visible_to(model: type[Document | Page], user) -> QuerySet:
     """The live files (or pages) ``user`` may read outside a shared folder:
     the published ones, and every one of the councils whose space they read."""
-    own = Q(council__in=council_permissions.councils_with_space_visible_to(user))
-    return model.objects.live().filter(published_q() | own)
+    return model.objects.live().filter(published_q() | _in_own_space(user))
+
+
+# What the notifications ("new files / pages in my councils") may still show.
+# They link to the council's space, so they follow the space, not publication:
+# someone who left the council loses them even for a file published since.
+
+
+def _visible_in_space(model: type[Document | Page], user, ids: Iterable[int]) -> set[int]:
+    ids = list(ids)
+    if not ids or not user.is_authenticated or not user.is_active:
+        return set()
+    return set(
+        model.objects.live().filter(_in_own_space(user), pk__in=ids).values_list("pk", flat=True)
+    )
+
+
+def visible_document_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the live files of councils whose space ``user`` reads now."""
+    return _visible_in_space(Document, user, ids)
+
+
+def visible_page_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the live pages of councils whose space ``user`` reads now."""
+    return _visible_in_space(Page, user, ids)
 
 
 def can_manage_resources(user) -> bool:

@@ -1,11 +1,13 @@
 """Every write to a council's files: folders, uploads and versions, renames,
 moves, the trash. Uploads are checked by their content (``common.uploads``)
 before anything is stored; the quota is checked under the council's row lock.
+A new file or page is told to the council's other members (notifications).
 """
 
 from __future__ import annotations
 
 import difflib
+import html
 import io
 import logging
 from datetime import timedelta
@@ -18,13 +20,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 from common.markdown import render_markdown
 from common.uploads import check_upload, clean_filename, name_for_kind
+from councils import permissions as council_permissions
 from councils import services as council_services
 from councils.models import Council
+from notifications import services as notifications
 
 from . import permissions
 from .models import (
@@ -180,11 +187,78 @@ def document_upload(
         raise
     document.current_version = version
     council_services.council_touch(council=council)
+    if as_new_version_of is None:
+        _notify_new_file(document, folder=folder, user=user)
     if checked.kind in ("jpg", "png", "webp", "gif"):
         from .tasks import version_thumbnail
 
         version_thumbnail.delay_on_commit(version.pk)
     return document
+
+
+# Telling the council's members. Only new files: a new version of a file
+# they were told of already is not news enough for everyone's inbox.
+
+NEW_FILE = "documents.new_file"
+NEW_PAGE = "documents.new_page"
+
+
+def _notify_members(*, kind: str, council: Council, user: User, target, title: str, **extra):
+    """Everyone who reads the council's space now (one query; ``notify``
+    leaves out the author and writes the rows in one go)."""
+    notifications.notify(
+        recipients=council_permissions.space_readers(council),
+        kind=kind,
+        target_id=target.pk,
+        url=target.get_absolute_url(),
+        title=title,
+        actor=user,
+        group_key=f"council:{council.pk}",
+        group_title=council.name,
+        **extra,
+    )
+
+
+def _notify_new_file(document: Document, *, folder: Folder | None, user: User) -> None:
+    council = document.council
+    with override(settings.LANGUAGE_CODE):
+        title = gettext("%(name)s added the file “%(file)s”") % {
+            "name": user.display_name,
+            "file": document.name,
+        }
+        place = folder.name if folder is not None else gettext("The council's files")
+        where = gettext("In “%(folder)s”") % {"folder": place}
+    _notify_members(
+        kind=NEW_FILE,
+        council=council,
+        user=user,
+        target=document,
+        title=title,
+        excerpt=where,
+        thread_key=f"folder:{folder.pk}" if folder is not None else f"folder:root:{council.pk}",
+        thread_title=place,
+    )
+
+
+def _notify_new_page(page: Page, *, user: User) -> None:
+    council = page.council
+    text = " ".join(html.unescape(strip_tags(page.current.body_html)).split())
+    with override(settings.LANGUAGE_CODE):
+        title = gettext("%(name)s created the page “%(page)s”") % {
+            "name": user.display_name,
+            "page": page.title,
+        }
+        place = gettext("Pages written together")
+    _notify_members(
+        kind=NEW_PAGE,
+        council=council,
+        user=user,
+        target=page,
+        title=title,
+        excerpt=Truncator(text).words(40),
+        thread_key=f"pages:{council.pk}",
+        thread_title=place,
+    )
 
 
 def existing_document(*, council: Council, folder: Folder | None, name: str) -> Document | None:
@@ -309,6 +383,7 @@ def page_create(*, user: User, council: Council, title: str, body: str, summary:
         raise PermissionDenied
     page = Page.objects.create(council=council, title=title.strip(), created_by=user)
     _page_revision(page, user=user, body=body, summary=summary, number=1)
+    _notify_new_page(page, user=user)
     return page
 
 

@@ -20,3 +20,52 @@ class ForumsConfig(AppConfig):
         registry.register_space_link(FORUM_LINK)
         registry.register_activity_source(FORUM_ACTIVITY)
         personal_data.register(FORUMS_SECTION)
+        self.register_notification_kinds()
+
+    def register_notification_kinds(self) -> None:
+        """What ``services`` publishes. A mention, a reply and a new topic are
+        about a post (for a new topic, its first post): hidden or deleted,
+        it is no longer shown. Moderation is about the topic, which the author
+        still reads when their post is hidden."""
+        from notifications import registry as notifications
+
+        from .permissions import visible_post_ids, visible_topic_ids
+
+        for kind in (
+            notifications.Kind(
+                key="forums.mention",
+                label=_("Someone mentions me"),
+                default=notifications.IMMEDIATE,
+                visible=visible_post_ids,
+                order=10,
+                help_text=_("Someone writes @ and your name in a forum message you may read."),
+            ),
+            notifications.Kind(
+                key="forums.reply",
+                label=_("Replies in topics I follow"),
+                default=notifications.DIGEST,
+                visible=visible_post_ids,
+                order=20,
+                help_text=_("You follow the topics you opened or replied in, and those you chose."),
+            ),
+            notifications.Kind(
+                key="forums.new_topic",
+                label=_("New topics in forums I follow"),
+                default=notifications.DIGEST,
+                visible=visible_post_ids,
+                order=30,
+                help_text=_("A topic is opened in a forum you chose to follow."),
+            ),
+            notifications.Kind(
+                key="forums.moderation",
+                label=_("Moderation of my messages"),
+                default=notifications.IMMEDIATE,
+                visible=visible_topic_ids,
+                order=40,
+                help_text=_(
+                    "A moderator hides, edits, publishes or moves your message, or locks "
+                    "your topic."
+                ),
+            ),
+        ):
+            notifications.register_kind(kind)

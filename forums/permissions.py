@@ -8,6 +8,8 @@ their audience and moderated by the national animation.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from accounts.roles import is_animator
@@ -64,6 +66,32 @@ def topics_visible_to(user) -> QuerySet[Topic]:
 
 def can_read_topic(user, topic: Topic) -> bool:
     return can_read_forum(user, topic.forum)
+
+
+def visible_topic_ids(user, topic_ids: Iterable[int]) -> set[int]:
+    """Among ``topic_ids``, the topics ``user`` may read now (notifications
+    re-check them): one query, after the user's grants (read once per user)."""
+    ids = set(topic_ids)
+    if not ids:
+        return set()
+    return set(topics_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def visible_post_ids(user, post_ids: Iterable[int]) -> set[int]:
+    """Among ``post_ids``, the posts whose text ``user`` may read now: in a
+    topic they read, published and not hidden — or anything in a forum they
+    moderate. One query, after the user's grants (read once per user)."""
+    ids = set(post_ids)
+    if not ids or not user.is_authenticated or not user.is_active:
+        return set()
+    readable = Q(status=Post.Status.PUBLISHED, is_hidden=False) | Q(
+        topic__forum__in=moderated_forums(user)
+    )
+    return set(
+        Post.objects.filter(
+            readable, pk__in=ids, topic__forum__in=forums_visible_to(user)
+        ).values_list("pk", flat=True)
+    )
 
 
 def can_see_post(user, post: Post) -> bool:

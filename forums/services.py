@@ -1,12 +1,14 @@
 """Every write in the forums: topics, replies, edits, moderation, reports.
 
 Each service takes who acts, checks ``permissions``, writes in one
-transaction, keeps the counters, logs moderation and queues e-mails after
-commit. Markdown is rendered and sanitised here, once, when text is saved.
+transaction, keeps the counters, logs moderation and tells the people
+concerned through the notifications centre (``notifications.services.notify``).
+Markdown is rendered and sanitised here, once, when text is saved.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -16,12 +18,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
+from accounts.templatetags.accounts_tags import author_name
 from common.markdown import render_markdown
-from councils import emails
 from councils import services as council_services
+from notifications import services as notifications
 
 from . import permissions
 from .models import (
@@ -248,17 +253,37 @@ def _mentioned_users(post: Post) -> list[User]:
     return mentioned[:MAX_MENTIONS]
 
 
+def _excerpt(post: Post) -> str:
+    """The post's first words as plain text: its sanitised HTML without the
+    tags (no markdown marks), for the notification centre and e-mails."""
+    text = " ".join(html.unescape(strip_tags(post.body_html)).split())
+    return Truncator(text).words(40)
+
+
+def _places(topic: Topic) -> dict[str, str]:
+    """Where a topic's notifications are grouped in digests: its council (or
+    its national forum), then the topic itself."""
+    forum = topic.forum
+    if forum.council_id:
+        group = {"group_key": f"council:{forum.council_id}", "group_title": forum.council.name}
+    else:
+        group = {"group_key": f"forum:{forum.pk}", "group_title": forum.name}
+    return {**group, "thread_key": f"topic:{topic.pk}", "thread_title": topic.title}
+
+
 def _notify_readers(post: Post, *, new_topic: bool) -> None:
-    """E-mail the people mentioned, then the followers of the topic (a reply)
-    or of the forum (a new topic), each once.
+    """Tell the people mentioned (``forums.mention``), then the followers of
+    the topic (``forums.reply``) or of the forum (``forums.new_topic``), each
+    once, through the notifications centre.
 
     Every recipient is checked again now: someone who left the council since
-    they followed receives nothing. The e-mail carries an excerpt only.
+    they followed receives nothing. The notification carries an excerpt only.
     """
     topic = post.topic
+    forum = topic.forum
     mentioned = [user for user in _mentioned_users(post) if permissions.can_read_topic(user, topic)]
     follows = (
-        Subscription.objects.filter(forum=topic.forum)
+        Subscription.objects.filter(forum=forum)
         if new_topic
         else Subscription.objects.filter(topic=topic)
     )
@@ -268,23 +293,29 @@ def _notify_readers(post: Post, *, new_topic: bool) -> None:
         for subscription in follows.exclude(user_id__in=already).select_related("user")
         if subscription.user.is_active and permissions.can_read_topic(subscription.user, topic)
     ]
-    forum = topic.forum
-    context = {
-        "new_topic": new_topic,
-        "topic": topic,
-        "forum_name": forum.council.name if forum.council_id else forum.name,
-        "author_name": post.author.display_name if post.author else "",
-        "excerpt": Truncator(post.body).words(60),
-        "url": emails.absolute_url(post.get_absolute_url()),
+    forum_name = forum.council.name if forum.council_id else forum.name
+    with override(settings.LANGUAGE_CODE):
+        params = {"name": author_name(post.author), "topic": topic.title, "forum": forum_name}
+        mention_title = gettext("%(name)s mentioned you in “%(topic)s”") % params
+        if new_topic:
+            follow_kind = "forums.new_topic"
+            follow_title = gettext("%(name)s opened the topic “%(topic)s” in “%(forum)s”") % params
+        else:
+            follow_kind = "forums.reply"
+            follow_title = gettext("%(name)s replied in “%(topic)s”") % params
+    common = {
+        "target_id": post.pk,
+        "url": post.get_absolute_url(),
+        "excerpt": _excerpt(post),
+        "actor": post.author,
+        **_places(topic),
     }
-    for template, people in (("mention", mentioned), ("new_post", followers)):
-        if people:
-            emails.send_to_each(
-                folder="forums/email",
-                template=template,
-                recipients=[user.email for user in people],
-                context=context,
-            )
+    if mentioned:
+        notifications.notify(
+            recipients=mentioned, kind="forums.mention", title=mention_title, **common
+        )
+    if followers:
+        notifications.notify(recipients=followers, kind=follow_kind, title=follow_title, **common)
 
 
 def _count_new_post(topic: Topic, when, *, new_topic: bool = False) -> None:
@@ -373,33 +404,70 @@ def _refresh_last_post(*, topic: Topic | None = None, forum_ids: list[int]) -> N
 # Moderation.
 
 
+# What the author of a moderated post or topic is told, by action.
+MODERATION_TITLES = {
+    ModerationAction.Kind.HIDE: _("A moderator hid your message in “%(topic)s”"),
+    ModerationAction.Kind.UNHIDE: _("Your message in “%(topic)s” is shown again"),
+    ModerationAction.Kind.EDIT: _("A moderator edited your message in “%(topic)s”"),
+    ModerationAction.Kind.APPROVE: _("Your message in “%(topic)s” is published"),
+    ModerationAction.Kind.LOCK: _("A moderator locked your topic “%(topic)s”"),
+    ModerationAction.Kind.UNLOCK: _("Your topic “%(topic)s” is open to replies again"),
+    ModerationAction.Kind.MOVE: _("A moderator moved your topic “%(topic)s” to “%(forum)s”"),
+}
+
+# The actions an author may disagree with: they are told whom to talk to.
+DISPUTABLE = {
+    ModerationAction.Kind.HIDE,
+    ModerationAction.Kind.EDIT,
+    ModerationAction.Kind.LOCK,
+    ModerationAction.Kind.MOVE,
+}
+
+
 def _moderate(actor: User, kind: str, topic: Topic | None, post: Post | None, reason: str):
+    """Log a moderation action and tell the author of the post (or topic)
+    through ``forums.moderation``, whose target is always the topic."""
     forum_id = (topic or post.topic).forum_id
     action = ModerationAction.objects.create(
         forum_id=forum_id, topic=topic, post=post, kind=kind, actor=actor, reason=reason[:500]
     )
-    author = (post.author if post else topic.author) if (post or topic) else None
+    author = post.author if post is not None else topic.author
+    topic = topic or post.topic
+    title = MODERATION_TITLES.get(kind)
     # Told only while they may still read the topic (not after leaving the council).
     if (
-        author is not None
-        and author.pk != actor.pk
-        and author.is_active
-        and permissions.can_read_topic(author, topic or post.topic)
+        title is None
+        or author is None
+        or author.pk == actor.pk
+        or not author.is_active
+        or not permissions.can_read_topic(author, topic)
     ):
-        target_url = emails.absolute_url(
-            post.get_absolute_url() if post is not None else topic.get_absolute_url()
-        )
-        emails.send_to_each(
-            folder="forums/email",
-            template="moderation",
-            recipients=[author.email],
-            context={
-                "action": action,
-                "topic": topic or post.topic,
-                "reason": reason,
-                "url": target_url,
-            },
-        )
+        return action
+    forum = topic.forum
+    with override(settings.LANGUAGE_CODE):
+        lines = []
+        if reason.strip():
+            lines.append(gettext("Reason given: %(reason)s") % {"reason": reason.strip()[:500]})
+        if kind in DISPUTABLE:
+            lines.append(
+                gettext("If you disagree, talk about it with the coordinators of your council.")
+                if forum.council_id
+                else gettext(
+                    "If you disagree, write to the national animation through the contact page "
+                    "of the site."
+                )
+            )
+        title = str(title) % {"topic": topic.title, "forum": forum.name}
+    notifications.notify(
+        recipients=[author],
+        kind="forums.moderation",
+        target_id=topic.pk,
+        title=title,
+        url=post.get_absolute_url() if post is not None else topic.get_absolute_url(),
+        excerpt="\n\n".join(lines),
+        actor=actor,
+        **_places(topic),
+    )
     return action
 
 

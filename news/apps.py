@@ -10,8 +10,9 @@ class NewsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import personal_data
         from councils import registry
+        from notifications import registry as notifications
 
-        from . import views
+        from . import permissions, views
         from .personal_data_sections import NEWS_SECTION
 
         personal_data.register(NEWS_SECTION)
@@ -26,4 +27,16 @@ class NewsConfig(AppConfig):
         )
         registry.register_public_section(
             registry.PublicSection(key="news", order=5, render=views.council_section)
+        )
+        notifications.register_kind(
+            notifications.Kind(
+                key="news.article",
+                label=_("News I follow"),
+                default=notifications.IMMEDIATE,
+                visible=permissions.visible_article_ids,
+                order=60,
+                help_text=_(
+                    "A new article in the national news or the news of a council you follow."
+                ),
+            )
         )

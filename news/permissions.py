@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -69,3 +71,12 @@ def can_subscribe(user) -> bool:
 def readable_by_anyone(article: Article) -> bool:
     """What subscribers may hear of: a published article of an active council."""
     return can_read(AnonymousUser(), article)
+
+
+def visible_article_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the articles anyone may read now (what a notification
+    of a new article may still show): published, of an active council."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True))

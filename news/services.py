@@ -1,21 +1,25 @@
 """Every write of news: articles, their tags and cover, subscriptions, and the
-e-mail to subscribers when an article comes out."""
+notification to subscribers when an article comes out (the subscription says
+who is told, each one's notification preference how)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from common.markdown import render_markdown
+from notifications import services as notifications
 
-from . import emails, permissions
+from . import permissions
 from .models import TAG_MAX_LENGTH, TAGS_PER_ARTICLE, Article, Subscription, Tag
 
 logger = logging.getLogger(__name__)
@@ -230,6 +234,46 @@ def announce_due_articles(*, now: datetime | None = None) -> int:
                 continue
             if not permissions.readable_by_anyone(article):
                 continue
-            emails.announce_article(article)
+            _notify_subscribers(article)
             announced += 1
     return announced
+
+
+ARTICLE = "news.article"
+
+
+def _notify_subscribers(article: Article) -> None:
+    """Those who follow the article's news (national, or its council's), not
+    its author. The article is public: everyone may read it."""
+    followers = (
+        Subscription.objects.filter(council=article.council, user__is_active=True)
+        .exclude(user_id=article.author_id)
+        .select_related("user")
+        .order_by("pk")
+    )
+    council = article.council
+    with override(settings.LANGUAGE_CODE):
+        if council is None:
+            title = _("The national animation published “%(title)s”") % {"title": article.title}
+            place = {"group_key": "news:national", "group_title": _("National news")}
+        else:
+            title = _("%(council)s published “%(title)s”") % {
+                "council": council.name,
+                "title": article.title,
+            }
+            place = {
+                "group_key": f"council:{council.pk}",
+                "group_title": council.name,
+                "thread_key": f"news:council:{council.pk}",
+                "thread_title": _("News"),
+            }
+    notifications.notify(
+        recipients=[subscription.user for subscription in followers],
+        kind=ARTICLE,
+        target_id=article.pk,
+        title=title,
+        url=article.get_absolute_url(),
+        excerpt=Truncator(article.summary).words(40),
+        actor=article.author,
+        **place,
+    )

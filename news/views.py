@@ -241,10 +241,16 @@ def subscription(request, slug: str | None = None):
         deny(request)
     if request.POST.get("action") == "unsubscribe":
         services.unsubscribe(user=request.user, council=council)
-        messages.success(request, _("You will no longer get an e-mail for new articles."))
+        messages.success(request, _("You will no longer be told of new articles."))
     else:
         services.subscribe(user=request.user, council=council)
-        messages.success(request, _("You will get an e-mail for each new article."))
+        messages.success(
+            request,
+            _(
+                "You will be told of each new article in your notifications "
+                "(and by e-mail, unless you choose otherwise)."
+            ),
+        )
     return redirect(reverse("news:council", args=[slug]) if slug else reverse("news:index"))
 
 

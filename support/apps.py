@@ -8,7 +8,19 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data
+        from notifications import registry as notifications
 
+        from . import permissions
         from .personal_data_sections import SUPPORT_SECTION
 
         personal_data.register(SUPPORT_SECTION)
+        notifications.register_kind(
+            notifications.Kind(
+                key="support.answer",
+                label=_("Answers to my help requests"),
+                default=notifications.IMMEDIATE,
+                visible=permissions.visible_request_ids,
+                order=70,
+                help_text=_("The national animation answers a request you sent signed in."),
+            )
+        )

@@ -1,6 +1,7 @@
 """The help desk's e-mails, in French, sent after commit: a confirmation with
-the link to follow the request, each answer to the requester, and to the team
-new requests, replies and the clock's warnings."""
+the link to follow the request, each answer to a requester without an account
+(those with one are told through the notifications), and to the team new
+requests, replies and the clock's warnings."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ def confirm_received(help_request: HelpRequest) -> None:
 
 
 def tell_answered(help_request: HelpRequest, answer: HelpMessage) -> None:
+    """Only for a requester without an account: the link is their way back."""
     _to_requester("answered", help_request, answer=answer)
 
 

@@ -7,6 +7,7 @@ import secrets
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from councils.models import Council, Department
 
@@ -33,7 +34,7 @@ class HelpRequestForm(forms.Form):
     message = forms.CharField(
         label=_("Your message"),
         max_length=MESSAGE_MAX_LENGTH,
-        help_text=_("Explain your situation in a few sentences."),
+        help_text=_("Explain your situation in a few sentences (5,000 characters at most)."),
         widget=forms.Textarea(attrs={"rows": 7}),
     )
     council = CouncilChoiceField(
@@ -51,7 +52,9 @@ class HelpRequestForm(forms.Form):
         empty_label=_("Not given"),
         help_text=_("The local referent of your department can then answer you too."),
     )
-    name = forms.CharField(label=_("Your name"), max_length=NAME_MAX_LENGTH, required=False)
+    name = forms.CharField(
+        label=_("Your name (optional)"), max_length=NAME_MAX_LENGTH, required=False
+    )
     email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_("We answer you at this address and send you a link to follow your request."),
@@ -64,7 +67,7 @@ class HelpRequestForm(forms.Form):
     )
     wants_call = forms.BooleanField(label=_("I would rather be called"), required=False)
     call_times = forms.CharField(
-        label=_("When can we call you?"),
+        label=_("When can we call you? (optional)"),
         max_length=CALL_TIMES_MAX_LENGTH,
         required=False,
         help_text=_("For example: weekdays after 6 pm, Saturday morning."),
@@ -186,10 +189,10 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[
             ("en-attente", _("Waiting for an answer")),
-            ("en-retard", _("Overdue")),
-            ("repondues", _("Answered")),
-            ("fermees", _("Closed")),
-            ("toutes", _("All")),
+            ("en-retard", pgettext_lazy("requests", "Overdue")),
+            ("repondues", pgettext_lazy("requests", "Answered")),
+            ("fermees", pgettext_lazy("requests", "Closed")),
+            ("toutes", pgettext_lazy("requests", "All")),
         ],
     )
     departement = forms.ModelChoiceField(

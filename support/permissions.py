@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from accounts.roles import is_animator
@@ -58,6 +60,15 @@ def requests_of(user) -> QuerySet[HelpRequest]:
     if not user.is_authenticated:
         return HelpRequest.objects.none()
     return HelpRequest.objects.filter(requester=user)
+
+
+def visible_request_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids``, the requests ``user`` follows as their requester (what
+    a notification of an answer may still show)."""
+    ids = list(ids)
+    if not ids or not user.is_active:
+        return set()
+    return set(requests_of(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def can_view_statistics(user) -> bool:

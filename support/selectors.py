@@ -99,13 +99,20 @@ def thread(help_request: HelpRequest, *, for_team: bool) -> list[HelpMessage]:
     """The messages after the request, as its team or its requester sees them:
     the requester never gets notes, assignments or the team's note of a call."""
     messages = help_request.messages.select_related("author", "assignee")
-    if for_team:
-        return list(messages)
-    shown = list(messages.filter(kind__in=HelpMessage.SHOWN_TO_REQUESTER))
-    for message in shown:
-        if message.kind == HelpMessage.Kind.CALL:
-            message.body = ""
+    if not for_team:
+        messages = messages.filter(kind__in=HelpMessage.SHOWN_TO_REQUESTER)
+    shown = sorted(messages, key=_when)
+    if not for_team:
+        for message in shown:
+            if message.kind == HelpMessage.Kind.CALL:
+                message.body = ""
     return shown
+
+
+def _when(message: HelpMessage):
+    """A call shows at the time it was made, which may be before other
+    messages recorded in between."""
+    return (message.called_at or message.created_at, message.pk)
 
 
 def last_message_pk(help_request: HelpRequest) -> int:

@@ -11,10 +11,15 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from notifications import services as notifications
 
 from . import emails, permissions, selectors
 from .models import ANSWER_WITHIN, HelpMessage, HelpRequest
@@ -23,6 +28,9 @@ from .models import ANSWER_WITHIN, HelpMessage, HelpRequest
 # (a double click, a resent form).
 DUPLICATE_WITHIN = timedelta(minutes=10)
 CALL_MAX_MINUTES = 600
+# Calls are noted to the minute, by hand: this much before the request (or
+# the message that started the clock) still counts.
+CALL_TIME_SLACK = timedelta(minutes=5)
 
 
 def _locked(help_request: HelpRequest) -> HelpRequest:
@@ -136,8 +144,9 @@ def _check_text(body: str) -> str:
 def request_answer(
     *, actor, help_request: HelpRequest, body: str, seen_up_to: int | None = None
 ) -> HelpMessage:
-    """The team's answer: the requester reads it on the site and by e-mail,
-    and the clock stops.
+    """The team's answer: the requester reads it on the site and is told (a
+    notification when they have an account, else an e-mail with their link
+    to follow the request), and the clock stops.
 
     ``seen_up_to`` is the last message the author had on screen: if someone
     wrote meanwhile, the answer is refused (kept in the form) so that it is
@@ -172,8 +181,37 @@ def request_answer(
     if help_request.assigned_to_id is None:
         help_request.assigned_to = actor
     help_request.save()
-    emails.tell_answered(help_request, answer)
+    _tell_answered(help_request, answer, actor=actor)
     return answer
+
+
+ANSWER = "support.answer"
+
+
+def _tell_answered(help_request: HelpRequest, answer: HelpMessage, *, actor) -> None:
+    requester = help_request.requester
+    if requester is None or not requester.is_active:
+        # No account to sign in with: the e-mail carries the follow link.
+        emails.tell_answered(help_request, answer)
+        return
+    with override(settings.LANGUAGE_CODE):
+        title = _(
+            "The national animation answered your help request no. %(reference)s: “%(subject)s”"
+        ) % {"reference": help_request.reference, "subject": help_request.subject}
+        place = _("Help desk")
+    notifications.notify(
+        recipients=[requester],
+        kind=ANSWER,
+        target_id=help_request.pk,
+        title=title,
+        url=help_request.get_absolute_url(),
+        excerpt=Truncator(answer.body).words(40),
+        actor=actor,
+        group_key="support",
+        group_title=place,
+        thread_key=f"help_request:{help_request.pk}",
+        thread_title=help_request.subject,
+    )
 
 
 @transaction.atomic
@@ -209,15 +247,23 @@ def request_call_record(
     now = timezone.now()
     if called_at > now + timedelta(minutes=5):
         raise ValidationError(_("The call cannot be in the future."))
-    if called_at < help_request.created_at - timedelta(minutes=5):
+    if called_at < help_request.created_at - CALL_TIME_SLACK:
         raise ValidationError(_("The call cannot be before the request was sent."))
     if not 0 <= minutes <= CALL_MAX_MINUTES:
         raise ValidationError(
             _("A call lasts between 0 and %(max)s minutes.") % {"max": CALL_MAX_MINUTES}
         )
     help_request = _locked(help_request)
+    # The same form sent twice is one call; two calls in the same minute
+    # (missed, then reached on a second try) are two.
     already = help_request.messages.filter(
-        kind=HelpMessage.Kind.CALL, author=actor, called_at=called_at
+        kind=HelpMessage.Kind.CALL,
+        author=actor,
+        called_at=called_at,
+        reached=reached,
+        call_minutes=minutes,
+        body=note.strip(),
+        created_at__gte=now - DUPLICATE_WITHIN,
     ).first()
     if already is not None:
         return already
@@ -235,7 +281,9 @@ def request_call_record(
         clock_started = (
             help_request.due_at - ANSWER_WITHIN if help_request.due_at is not None else None
         )
-        if clock_started is not None and called_at < clock_started:
+        # Calls are noted to the minute: one made in the minute the clock
+        # started answers it.
+        if clock_started is not None and called_at < clock_started - CALL_TIME_SLACK:
             # The requester wrote again after this call: it answered an
             # earlier message, not the one the clock waits for.
             if help_request.first_answered_at is None or called_at < help_request.first_answered_at:

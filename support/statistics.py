@@ -301,7 +301,7 @@ class Series:
 SERIES = (
     Series("answered_within", "#23408e", gettext_lazy("Answered within 24 hours")),
     Series("answered_late", "#cc6600", gettext_lazy("Answered after 24 hours")),
-    Series("unanswered", "#6b6b6b", gettext_lazy("Not answered")),
+    Series("unanswered", "#6b6b6b", gettext_lazy("No answer so far")),
 )
 
 

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from common import ratelimit
 from common.access import deny, login_or
@@ -31,6 +30,9 @@ from .forms import (
 from .models import HelpRequest
 
 QUEUE_PER_PAGE = 25
+# The team's page holds four forms: each names its fields' ids apart, so that
+# a label never points at another form's field (a note typed in the answer).
+ANSWER_IDS, NOTE_IDS, CALL_IDS, ASSIGN_IDS = "answer_%s", "note_%s", "call_%s", "assign_%s"
 MINE_PER_PAGE = 20
 # New requests an address or an account may send in an hour.
 SIGNED_OUT_PER_HOUR = 5
@@ -42,6 +44,12 @@ def _preselected_council(request) -> Council | None:
     if not slug:
         return None
     return Council.objects.active().filter(slug=slug).first()
+
+
+def _without_trap(data):
+    data = data.copy()
+    data["website"] = ""
+    return data
 
 
 def _within_rate(request) -> bool:
@@ -60,11 +68,14 @@ def help_page(request):
         form = HelpRequestForm(request.POST, user=user)
         if form.is_valid():
             if form.is_robot():
+                form = HelpRequestForm(_without_trap(request.POST), user=user)
+                form.is_valid()
                 form.add_error(
                     None,
                     _(
-                        "Your request was not sent: the field “Leave this field empty” "
-                        "was filled in, which robots do. Empty it and send again."
+                        "Your request was not sent: a hidden field meant to stop robots was "
+                        "filled in, sometimes by a browser's automatic filling. Your text is "
+                        "kept: check it and send it again."
                     ),
                 )
                 status = 400
@@ -259,13 +270,15 @@ def _team_page(request, help_request: HelpRequest, *, status: int = 200, **forms
     context = {
         "help_request": help_request,
         "thread": thread,
-        "answer_form": forms.get("answer_form") or ReplyForm(initial={"seen_up_to": seen_up_to}),
-        "note_form": forms.get("note_form") or NoteForm(),
-        "call_form": forms.get("call_form") or CallForm(),
+        "answer_form": forms.get("answer_form")
+        or ReplyForm(initial={"seen_up_to": seen_up_to}, auto_id=ANSWER_IDS),
+        "note_form": forms.get("note_form") or NoteForm(auto_id=NOTE_IDS),
+        "call_form": forms.get("call_form") or CallForm(auto_id=CALL_IDS),
         "assign_form": forms.get("assign_form")
         or AssignForm(
             people=selectors.team_of(help_request),
             initial={"assignee": help_request.assigned_to_id},
+            auto_id=ASSIGN_IDS,
         ),
         "can_view_statistics": permissions.can_view_statistics(request.user),
     }
@@ -276,16 +289,23 @@ def _team_page(request, help_request: HelpRequest, *, status: int = 200, **forms
     return render(request, "support/team_request.html", context, status=status)
 
 
+def _back_to(help_request: HelpRequest, anchor: str):
+    """An action's address opened directly (a reload after an error): back
+    to the request's page, at the form concerned."""
+    return redirect(f"{help_request.get_team_url()}#{anchor}")
+
+
 @login_or
 def team_request(request, pk: int):
     return _team_page(request, _team_request(request, pk))
 
 
 @login_or
-@require_POST
 def team_answer(request, pk: int):
     help_request = _team_request(request, pk)
-    form = ReplyForm(request.POST)
+    if request.method != "POST":
+        return _back_to(help_request, "repondre")
+    form = ReplyForm(request.POST, auto_id=ANSWER_IDS)
     if form.is_valid():
         try:
             services.request_answer(
@@ -304,10 +324,11 @@ def team_answer(request, pk: int):
 
 
 @login_or
-@require_POST
 def team_note(request, pk: int):
     help_request = _team_request(request, pk)
-    form = NoteForm(request.POST)
+    if request.method != "POST":
+        return _back_to(help_request, "note")
+    form = NoteForm(request.POST, auto_id=NOTE_IDS)
     if form.is_valid():
         try:
             services.request_note(
@@ -322,10 +343,11 @@ def team_note(request, pk: int):
 
 
 @login_or
-@require_POST
 def team_call(request, pk: int):
     help_request = _team_request(request, pk)
-    form = CallForm(request.POST)
+    if request.method != "POST":
+        return _back_to(help_request, "appel")
+    form = CallForm(request.POST, auto_id=CALL_IDS)
     if form.is_valid():
         cleaned = form.cleaned_data
         try:
@@ -351,10 +373,11 @@ def team_call(request, pk: int):
 
 
 @login_or
-@require_POST
 def team_assign(request, pk: int):
     help_request = _team_request(request, pk)
-    form = AssignForm(request.POST, people=selectors.team_of(help_request))
+    if request.method != "POST":
+        return _back_to(help_request, "attribution")
+    form = AssignForm(request.POST, people=selectors.team_of(help_request), auto_id=ASSIGN_IDS)
     if form.is_valid():
         try:
             services.request_assign(
@@ -371,18 +394,20 @@ def team_assign(request, pk: int):
 
 
 @login_or
-@require_POST
 def team_close(request, pk: int):
     help_request = _team_request(request, pk)
+    if request.method != "POST":
+        return _back_to(help_request, "attribution")
     services.request_close(actor=request.user, help_request=help_request)
     messages.success(request, _("The request is closed; the requester has been told."))
     return redirect(help_request.get_team_url())
 
 
 @login_or
-@require_POST
 def team_reopen(request, pk: int):
     help_request = _team_request(request, pk)
+    if request.method != "POST":
+        return _back_to(help_request, "attribution")
     services.request_reopen(actor=request.user, help_request=help_request)
     messages.success(request, _("The request is open again: a new 24-hour clock starts."))
     return redirect(help_request.get_team_url())

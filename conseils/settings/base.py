@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "guardian",
     "markdownx",
     "accounts",
+    "notifications",
     "councils",
     "forums",
     "documents",
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "conseils.context_processors.site",
                 "councils.context_processors.header",
                 "support.context_processors.header",
+                "notifications.context_processors.header",
             ],
         },
     }
@@ -345,6 +348,11 @@ CELERY_BEAT_SCHEDULE = {
     "support-warn-about-due-requests": {
         "task": "support.tasks.warn_about_due_requests",
         "schedule": timedelta(minutes=15),
+    },
+    # The daily summary of the notifications people chose to get that way.
+    "notifications-daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     "documents-trash-purge": {
         "task": "documents.tasks.trash_purge",

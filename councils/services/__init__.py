@@ -2,10 +2,12 @@
 
 These functions are the only code that grants or withdraws guardian
 permissions on councils. Each takes who acts, checks that they may, writes in
-one transaction, records the change in the membership log and sends its
-e-mails after commit. One module a domain; import them from here.
+one transaction, records the change in the membership log, and publishes its
+notifications or sends its e-mails after commit. One module a domain; import
+them from here.
 """
 
+from ..models import INVITATION_MAX_AGE
 from ._shared import (
     COORDINATOR_PERMISSIONS,
     ERROR_ALREADY_MEMBER,
@@ -23,8 +25,10 @@ from ._shared import (
     ERROR_REQUEST_PENDING,
     ERROR_STALE_EDIT,
     ERROR_UNKNOWN_ROLE,
-    INVITATION_MAX_AGE,
+    INVITATION_KIND,
     INVITATION_SALT,
+    JOIN_DECISION_KIND,
+    JOIN_REQUEST_KIND,
     MEMBER_PERMISSIONS,
     REFERENT_PERMISSIONS,
 )

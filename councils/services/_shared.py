@@ -1,9 +1,9 @@
-"""What the council services share: permission sets, error messages, the log."""
+"""What the council services share: permission sets, error messages, the log,
+the kinds of notification they publish."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.core.files.storage import default_storage
@@ -24,12 +24,16 @@ logger = logging.getLogger(__name__)
 MEMBER_PERMISSIONS = (permissions.VIEW_SPACE, permissions.CONTRIBUTE)
 COORDINATOR_PERMISSIONS = (permissions.MANAGE_MEMBERS, permissions.EDIT_COUNCIL)
 REFERENT_PERMISSIONS = (permissions.MANAGE_MEMBERS, permissions.EDIT_COUNCIL)
-INVITATION_MAX_AGE = timedelta(days=14)
 INVITATION_SALT = "councils.invitation"
+
+# Kinds of notification (registered in ``CouncilsConfig.ready``).
+JOIN_REQUEST_KIND = "councils.join_request"
+JOIN_DECISION_KIND = "councils.join_decision"
+INVITATION_KIND = "councils.invitation"
 
 ERROR_ALREADY_MEMBER = _("You are already a member of this council.")
 ERROR_REQUEST_PENDING = _(
-    "You have already asked to join this council; the answer will come by e-mail."
+    "You have already asked to join this council; the answer will come in your notifications."
 )
 ERROR_COUNCIL_ARCHIVED = _("This council is archived: it does not take new members.")
 ERROR_REQUEST_ANSWERED = _("This request has already been answered.")
@@ -79,6 +83,11 @@ def _record(
         detail=detail[:200],
         by_system=actor is None,
     )
+
+
+def _council_place(council: Council) -> dict[str, str]:
+    """Where a notification about ``council`` is grouped in the digest."""
+    return {"group_key": f"council:{council.pk}", "group_title": council.name}
 
 
 def _delete_file(name: str) -> None:

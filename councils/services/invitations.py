@@ -1,4 +1,8 @@
-"""Invitations: signed 14-day links to one mailbox."""
+"""Invitations: signed 14-day links to one mailbox.
+
+The invitation goes by e-mail to the address; an account that already holds
+the address also finds it in its notifications.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,21 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from notifications import services as notifications
 
 from .. import emails, permissions
 from ..models import (
+    INVITATION_MAX_AGE,
     Council,
     Invitation,
     JoinRequest,
@@ -28,8 +39,9 @@ from ._shared import (
     ERROR_INVITATION_USED,
     ERROR_INVITEE_ALREADY_MEMBER,
     ERROR_UNKNOWN_ROLE,
-    INVITATION_MAX_AGE,
+    INVITATION_KIND,
     INVITATION_SALT,
+    _council_place,
     _record,
 )
 
@@ -90,6 +102,7 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
         council=council, email=email, role=role, invited_by=actor
     )
     _record(council, MembershipEvent.Action.INVITED, actor=actor, detail=email)
+    accept_path = reverse("councils:invitation", args=[invitation_token(invitation)])
     emails.send_to_each(
         template="invitation",
         recipients=[email],
@@ -97,13 +110,49 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
             "council": council,
             "invitation": invitation,
             "inviter": actor,
-            "accept_url": emails.absolute_url(
-                reverse("councils:invitation", args=[invitation_token(invitation)])
-            ),
+            "accept_url": emails.absolute_url(accept_path),
             "valid_days": INVITATION_MAX_AGE.days,
         },
     )
+    _notify_invitation(invitation, accept_path=accept_path)
     return invitation
+
+
+def _notify_invitation(invitation: Invitation, *, accept_path: str) -> None:
+    """Tell an existing account, on the site, that its address was invited.
+
+    The invitation itself always goes by e-mail to the address (above): the
+    invitee may have no account. Only accounts that proved they hold the
+    address (as ``invitation_accept`` asks) are told here, since the
+    notification carries the invitation's link.
+    """
+    council, inviter = invitation.council, invitation.invited_by
+    invitees = get_user_model().objects.filter(
+        is_active=True,
+        pk__in=EmailAddress.objects.filter(email__iexact=invitation.email, verified=True).values(
+            "user_id"
+        ),
+    )
+    days = INVITATION_MAX_AGE.days
+    with translation.override(settings.LANGUAGE_CODE):
+        notifications.notify(
+            recipients=list(invitees),
+            kind=INVITATION_KIND,
+            target_id=invitation.pk,
+            title=_("%(name)s invites you to join “%(council)s” as %(role)s")
+            % {
+                "name": inviter.display_name,
+                "council": council.name,
+                "role": invitation.get_role_display(),
+            },
+            url=accept_path,
+            excerpt=ngettext(
+                "The link is valid for %(days)s day.", "The link is valid for %(days)s days.", days
+            )
+            % {"days": days},
+            actor=inviter,
+            **_council_place(council),
+        )
 
 
 def invitation_is_for(invitation: Invitation, user: User) -> bool:

@@ -1,13 +1,25 @@
-"""Joining and leaving: requests, answers, roles, removals, the last-coordinator rule."""
+"""Joining and leaving: requests, answers, roles, removals, the last-coordinator rule.
+
+Requests to join and their answers are published through the notification
+centre; removals and role changes, notices about the person's own place in
+the council, go by direct e-mail.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from notifications import services as notifications
 
 from .. import emails, permissions
 from ..models import (
@@ -15,7 +27,6 @@ from ..models import (
     JoinRequest,
     Membership,
     MembershipEvent,
-    ReferentAssignment,
 )
 from ._shared import (
     ERROR_ALREADY_MEMBER,
@@ -25,6 +36,9 @@ from ._shared import (
     ERROR_REQUEST_ANSWERED,
     ERROR_REQUEST_PENDING,
     ERROR_UNKNOWN_ROLE,
+    JOIN_DECISION_KIND,
+    JOIN_REQUEST_KIND,
+    _council_place,
     _record,
 )
 
@@ -47,26 +61,79 @@ def membership_request(*, user: User, council: Council, message: str) -> JoinReq
     except IntegrityError as exc:
         raise ValidationError(ERROR_REQUEST_PENDING, code="pending") from exc
     _record(council, MembershipEvent.Action.REQUESTED, actor=user, subject=user)
-    emails.send_to_each(
-        template="join_request",
-        recipients=_manager_addresses(council),
-        context={
-            "council": council,
-            "join_request": join_request,
-            "manage_url": emails.absolute_url(reverse("councils:manage", args=[council.slug])),
-        },
-    )
+    _notify_join_request(join_request)
     return join_request
 
 
-def _manager_addresses(council: Council) -> list[str]:
-    coordinators = council.memberships.filter(
-        role=Membership.Role.COORDINATOR, user__is_active=True
-    ).values_list("user__email", flat=True)
-    referents = ReferentAssignment.objects.filter(
-        department_id=council.department_id, user__is_active=True
-    ).values_list("user__email", flat=True)
-    return [*coordinators, *referents]
+def _managers(council: Council) -> list[User]:
+    """Who answers the council's requests to join: its coordinators and the
+    referents of its department."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(
+                council_memberships__council=council,
+                council_memberships__role=Membership.Role.COORDINATOR,
+            )
+            | Q(referent_assignments__department_id=council.department_id)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _joins_thread(council: Council) -> dict[str, str]:
+    """Requests to join and their answers, together in a digest."""
+    return {
+        **_council_place(council),
+        "thread_key": f"joins:{council.pk}",
+        "thread_title": _("Requests to join"),
+    }
+
+
+def _notify_join_request(join_request: JoinRequest) -> None:
+    council, requester = join_request.council, join_request.user
+    with translation.override(settings.LANGUAGE_CODE):
+        notifications.notify(
+            recipients=_managers(council),
+            kind=JOIN_REQUEST_KIND,
+            target_id=join_request.pk,
+            title=_("%(name)s asks to join “%(council)s”")
+            % {"name": requester.display_name, "council": council.name},
+            url=reverse("councils:manage", args=[council.slug]),
+            excerpt=Truncator(join_request.message).words(40),
+            actor=requester,
+            **_joins_thread(council),
+        )
+
+
+def _notify_join_decision(join_request: JoinRequest, *, actor: User) -> None:
+    """Tell the person who asked what was decided (accepted or refused)."""
+    council = join_request.council
+    names = {"council": council.name}
+    with translation.override(settings.LANGUAGE_CODE):
+        if join_request.status == JoinRequest.Status.ACCEPTED:
+            title = _("Your request to join “%(council)s” is accepted") % names
+            excerpt = _("You are now a member: the council's private space is open to you.")
+            url = council.get_space_url()
+        else:
+            title = _("Your request to join “%(council)s” was not accepted") % names
+            excerpt = _(
+                "You can write to the council through the contact form of its page to know "
+                "more, or ask the national animation for help."
+            )
+            url = council.get_absolute_url()
+        notifications.notify(
+            recipients=[join_request.user],
+            kind=JOIN_DECISION_KIND,
+            target_id=join_request.pk,
+            title=title,
+            url=url,
+            excerpt=excerpt,
+            actor=actor,
+            **_joins_thread(council),
+        )
 
 
 def _locked_pending_request(join_request: JoinRequest) -> JoinRequest:
@@ -104,14 +171,7 @@ def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership
         return membership
     membership = _membership_grant(council, join_request.user, Membership.Role.MEMBER)
     _record(council, MembershipEvent.Action.ACCEPTED, actor=actor, subject=join_request.user)
-    emails.send_to_each(
-        template="join_accepted",
-        recipients=[join_request.user.email],
-        context={
-            "council": council,
-            "space_url": emails.absolute_url(council.get_space_url()),
-        },
-    )
+    _notify_join_decision(join_request, actor=actor)
     return membership
 
 
@@ -123,14 +183,7 @@ def join_request_refuse(*, actor: User, join_request: JoinRequest) -> JoinReques
     _answer(join_request, JoinRequest.Status.REFUSED, actor)
     council = join_request.council
     _record(council, MembershipEvent.Action.REFUSED, actor=actor, subject=join_request.user)
-    emails.send_to_each(
-        template="join_refused",
-        recipients=[join_request.user.email],
-        context={
-            "council": council,
-            "council_url": emails.absolute_url(council.get_absolute_url()),
-        },
-    )
+    _notify_join_decision(join_request, actor=actor)
     return join_request
 
 

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import animator_appoint
 from councils import services
 from councils.models import Council, JoinRequest, Membership, ReferentAssignment, SpaceAccess
+from notifications.models import Notification
 from tests.accounts.factories import XSS, UserFactory
 from tests.conftest import stored_files
 from tests.councils.factories import (
@@ -55,7 +56,17 @@ def test_join_request_accepted_by_a_coordinator(
             follow=True,
         )
     assert "Votre demande a été envoyée." in response.content.decode()
+    # Those who answer are told in their notifications and, by default, by e-mail at once.
+    told = Notification.objects.filter(kind=services.JOIN_REQUEST_KIND)
+    assert sorted(told.values_list("recipient__email", flat=True)) == [
+        coordinator.email,
+        referent.email,
+    ]
+    assert {n.url for n in told} == {reverse("councils:manage", args=[council.slug])}
     assert sorted(m.to[0] for m in mail.outbox) == [coordinator.email, referent.email]
+    assert mail.outbox[0].subject.endswith(
+        "Amina demande à rejoindre «\u00a0Conseil citoyen de l'Alma\u00a0»"
+    )
     assert "J'habite rue de l'Alma." in mail.outbox[0].body
     # Asking twice is refused clearly.
     response = client.post(reverse("councils:join", args=[council.slug]), {}, follow=True)
@@ -71,7 +82,12 @@ def test_join_request_accepted_by_a_coordinator(
             follow=True,
         )
     assert "Amina est maintenant membre." in _messages(response)
+    answer = Notification.objects.get(kind=services.JOIN_DECISION_KIND)
+    assert (answer.recipient, answer.url) == (resident, council.get_space_url())
     assert [m.to for m in mail.outbox] == [[resident.email]]
+    assert "Votre demande pour rejoindre «\u00a0Conseil citoyen de l'Alma\u00a0» est acceptée" in (
+        mail.outbox[0].subject
+    )
     assert council.get_space_url() in mail.outbox[0].body
 
     # Told on the site too, and the space opens.
@@ -92,8 +108,11 @@ def test_refused_request_is_told_to_the_requester(
         client.post(
             reverse("councils:request_answer", args=[council.slug, join_request.pk, "refuse"])
         )
+    answer = Notification.objects.get(kind=services.JOIN_DECISION_KIND)
+    assert (answer.recipient, answer.url) == (resident, council.get_absolute_url())
     assert [m.to for m in mail.outbox] == [[resident.email]]
-    assert "n’a pas été acceptée" in mail.outbox[0].body
+    assert "n’a pas été acceptée" in mail.outbox[0].subject
+    assert "formulaire de contact" in mail.outbox[0].body
     client.force_login(resident)
     assert "Refusée" in client.get(reverse("councils:mine")).content.decode()
     assert not Membership.objects.filter(user=resident).exists()
@@ -163,7 +182,9 @@ def test_invitation_leads_a_newcomer_through_signup(
             reverse("councils:invite", args=[council.slug]),
             {"email": "Nouvelle@Exemple.test", "role": "member"},
         )
+    # No account holds the address yet: the invitation comes by e-mail only.
     assert [m.to for m in mail.outbox] == [["nouvelle@exemple.test"]]
+    assert not Notification.objects.filter(kind=services.INVITATION_KIND).exists()
     path = re.search(r"https?://[^/\s]+(/conseils/invitation/\S+/)", mail.outbox[0].body).group(1)
     assert "14 jours" in mail.outbox[0].body
     client.logout()

@@ -88,7 +88,8 @@ def test_management_page_is_bounded(client, django_assert_max_num_queries, size)
     council = council_create()
     _bulk_members(council, size)
     client.force_login(referent_of("59"))
-    with django_assert_max_num_queries(12):
+    # 12, and the header's unread notifications.
+    with django_assert_max_num_queries(13):
         assert client.get(reverse("councils:manage", args=[council.slug])).status_code == 200
 
 
@@ -99,10 +100,12 @@ def test_space_and_public_page_are_bounded(client, django_assert_max_num_queries
     coordinator_of(council)
     viewer = member_of(council)
     client.force_login(viewer)
-    # One query per activity source of later apps (forums, agenda).
-    with django_assert_max_num_queries(10):
+    # One query per activity source of later apps (forums, agenda), and the
+    # header's unread notifications.
+    with django_assert_max_num_queries(11):
         assert client.get(council.get_space_url()).status_code == 200
     # The public page's sections from later apps count too (publications: 2,
-    # news: 1 and 1 more for tags when there are articles, agenda: 1).
-    with django_assert_max_num_queries(12):
+    # news: 1 and 1 more for tags when there are articles, agenda: 1), and
+    # the header's unread notifications.
+    with django_assert_max_num_queries(13):
         assert client.get(council.get_absolute_url()).status_code == 200

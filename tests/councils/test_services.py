@@ -31,6 +31,7 @@ from councils.models import (
     ReferentAssignment,
     SpaceAccess,
 )
+from notifications.models import Notification
 from tests.accounts.factories import XSS, UserFactory
 from tests.conftest import stored_files
 from tests.councils.factories import (
@@ -467,6 +468,13 @@ def test_a_join_request_reaches_the_coordinators_and_the_referents_of_the_depart
 
     assert join_request.status == JoinRequest.Status.PENDING
     assert join_request.message == f"Bonjour {XSS}"
+    told = Notification.objects.filter(kind=services.JOIN_REQUEST_KIND, target_id=join_request.pk)
+    assert sorted(told.values_list("recipient__email", flat=True)) == [
+        "coordination@exemple.test",
+        "referent59@exemple.test",
+    ]
+    assert {(n.actor, n.excerpt) for n in told} == {(user, f"Bonjour {XSS}")}
+    # Immediate by default: one e-mail each.
     assert _recipients() == ["coordination@exemple.test", "referent59@exemple.test"]
     assert all(len(message.to) == 1 for message in mail.outbox)
     assert f"/conseils/{council.slug}/gestion/" in mail.outbox[0].body
@@ -552,6 +560,8 @@ def test_accepting_a_request_makes_a_member_and_tells_them(who, django_capture_o
     assert join_request.decided_by == actor
     assert join_request.decided_at is not None
     assert list(user.groups.all()) == [council.members_group]
+    answer = Notification.objects.get(kind=services.JOIN_DECISION_KIND)
+    assert (answer.recipient, answer.target_id, answer.actor) == (user, join_request.pk, actor)
     assert _recipients() == ["demande@exemple.test"]
     assert f"/conseils/{council.slug}/espace/" in mail.outbox[0].body
     event = _last_event(council)
@@ -573,6 +583,9 @@ def test_refusing_a_request_tells_the_requester(django_capture_on_commit_callbac
     assert join_request.decided_by == coordinator
     assert not Membership.objects.filter(council=council, user=user).exists()
     assert not user.groups.exists()
+    answer = Notification.objects.get(kind=services.JOIN_DECISION_KIND)
+    assert (answer.recipient, answer.target_id) == (user, join_request.pk)
+    assert "n’a pas été acceptée" in answer.title
     assert _recipients() == ["demande@exemple.test"]
     event = _last_event(council)
     assert (event.action, event.actor, event.subject) == (Action.REFUSED, coordinator, user)
@@ -590,6 +603,7 @@ def test_a_request_is_answered_once(first, second, django_capture_on_commit_call
     else:
         getattr(services, f"join_request_{first}")(actor=coordinator, join_request=join_request)
     before = _state(council)
+    answers = Notification.objects.filter(kind=services.JOIN_DECISION_KIND).count()
     mail.outbox.clear()
 
     with (
@@ -601,6 +615,7 @@ def test_a_request_is_answered_once(first, second, django_capture_on_commit_call
 
     _refused(excinfo, services.ERROR_REQUEST_ANSWERED)
     assert _state(council) == before
+    assert Notification.objects.filter(kind=services.JOIN_DECISION_KIND).count() == answers
     assert mail.outbox == []
 
 

@@ -8,7 +8,7 @@ a refused request changes nothing.
 
 The leak checks follow the text of a council's post (a unique marker) through
 the lists, the search, the moderation page, the council's public page and
-the e-mails sent to followers.
+the notifications and e-mails sent to followers.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import animator_appoint
@@ -31,6 +32,8 @@ from councils import services as council_services
 from councils.models import Council
 from forums import services
 from forums.models import Forum, ModerationAction, Post, Report, Subscription, Topic
+from notifications import services as notification_services
+from notifications.models import Notification
 from tests.accounts.factories import XSS, UserFactory
 from tests.conftest import stored_files
 from tests.councils.factories import (
@@ -528,17 +531,31 @@ def test_non_members_cannot_follow_and_receive_nothing(client, django_capture_on
     assert not Subscription.objects.filter(user__in=outsiders).exists()
 
     named = " ".join(f"@{outsider.display_name}" for outsider in outsiders)
+    # The module's shared world has its own notifications waiting: set them aside.
+    Notification.objects.update(delivered_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         reply_in(topic, coordinator_of(council), body=f"Réponse {MARKER} {named}")
         topic_in(council.forum, author, title=f"Nouveau {MARKER}", body=f"Nouveau {MARKER}")
+        notification_services.send_digests()
 
+    assert not Notification.objects.filter(recipient__in=outsiders).exists()
     for outsider in outsiders:
         assert _mail_to(outsider.email) == [], outsider
     for message in mail.outbox:
         assert set(message.to) <= {author.email, follower.email}
     # The counterpart: the author follows the topic, the follower the forum.
-    assert any(MARKER in message.body for message in _mail_to(author.email))
+    assert _told(author) == [("forums.reply", True)]
+    assert _told(follower) == [("forums.new_topic", True)]
+    assert _mail_to(author.email) and _mail_to(follower.email)
     assert any(MARKER in message.body for message in _mail_to(follower.email))
+
+
+def _told(user: User) -> list[tuple[str, bool]]:
+    """The kinds of notification ``user`` holds, and whether the marker is in it."""
+    return [
+        (notification.kind, MARKER in notification.title + notification.excerpt)
+        for notification in Notification.objects.filter(recipient=user)
+    ]
 
 
 def test_a_member_who_leaves_receives_nothing_more(client, django_capture_on_commit_callbacks):
@@ -549,6 +566,7 @@ def test_a_member_who_leaves_receives_nothing_more(client, django_capture_on_com
     services.subscription_toggle(user=stayer, topic=topic)
     with django_capture_on_commit_callbacks(execute=True):
         reply_in(topic, coordinator, body="Avant le départ")
+        notification_services.send_digests()
     assert len(_mail_to(leaver.email)) == 1
     mail.outbox.clear()
 
@@ -557,9 +575,12 @@ def test_a_member_who_leaves_receives_nothing_more(client, django_capture_on_com
         # Named in the reply, and the author of the topic: still nothing.
         reply_in(topic, coordinator, body=f"Après le départ {MARKER} @{leaver.display_name}")
         topic_in(council.forum, stayer, title=f"Nouveau {MARKER}", body=f"Nouveau {MARKER}")
+        notification_services.send_digests()
 
     assert _mail_to(leaver.email) == []
-    assert any(MARKER in message.body for message in _mail_to(stayer.email))
+    assert [kind for kind, _marker in _told(leaver)] == ["forums.reply"]  # before leaving
+    assert ("forums.reply", True) in _told(stayer)
+    assert _mail_to(stayer.email)
     client.force_login(leaver)
     assert client.get(topic.get_absolute_url()).status_code == 404
     assert client.post(reverse("forums:follow", args=["sujet", topic.pk])).status_code == 404
@@ -577,3 +598,4 @@ def test_a_member_who_left_is_not_told_of_moderation(django_capture_on_commit_ca
 
     for message in _mail_to(leaver.email):
         assert MARKER not in message.subject + message.body
+    assert not Notification.objects.filter(recipient=leaver).exists()

@@ -12,6 +12,8 @@ from django.utils import timezone
 from accounts.roles import animator_appoint
 from forums import services
 from forums.models import Forum, ModerationAction, Post, Report, Topic
+from notifications import services as notification_services
+from notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
 from tests.forums.factories import (
@@ -177,8 +179,11 @@ def test_hiding_tells_the_author_and_is_logged(django_capture_on_commit_callback
         services.post_hide(moderator=animator, post=post, reason="Propos insultants")
     post.refresh_from_db()
     assert post.is_hidden
+    # Moderation is e-mailed at once by default, with the reason.
     assert [m.to for m in mail.outbox] == [["auteur@exemple.test"]]
     assert "Propos insultants" in mail.outbox[0].body
+    notification = Notification.objects.get(recipient=author)
+    assert (notification.kind, notification.target_id) == ("forums.moderation", topic.pk)
     action = ModerationAction.objects.get()
     assert (action.kind, action.actor, action.reason) == (
         ModerationAction.Kind.HIDE,
@@ -242,23 +247,35 @@ def test_every_council_gets_its_private_forum():
     assert council.forum.council == council
 
 
-def test_followers_get_an_email_and_people_who_left_do_not(django_capture_on_commit_callbacks):
+def test_followers_get_a_reply_in_their_digest_and_people_who_left_do_not(
+    django_capture_on_commit_callbacks,
+):
     from councils import services as council_services
 
-    council = council_create()
+    council = council_create(name="Conseil citoyen de l’Alma")
     coordinator_of(council)
-    author = member_of(council)
+    author = member_of(council, UserFactory(display_name="Julien L."))
     follower = member_of(council, UserFactory(email="suit@exemple.test"))
     leaver = member_of(council, UserFactory(email="parti@exemple.test"))
-    topic = topic_in(council.forum, author)
+    topic = topic_in(council.forum, author, title="Fête de quartier")
     services.subscription_toggle(user=follower, topic=topic)
     services.subscription_toggle(user=leaver, topic=topic)
     council_services.membership_leave(user=leaver, council=council)
 
     with django_capture_on_commit_callbacks(execute=True):
-        reply_in(topic, author, body="Rendez-vous jeudi à 18 h")
+        reply = reply_in(topic, author, body="Rendez-vous jeudi à 18 h")
+    # Replies wait for the daily digest by default.
+    assert mail.outbox == []
+    (notification,) = Notification.objects.filter(kind="forums.reply")
+    assert (notification.recipient, notification.target_id) == (follower, reply.pk)
+    assert notification.title == "Julien L. a répondu dans «\xa0Fête de quartier\xa0»"
+    assert notification.excerpt == "Rendez-vous jeudi à 18 h"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.send_digests()
     assert [m.to for m in mail.outbox] == [["suit@exemple.test"]]
-    assert "Rendez-vous jeudi" in mail.outbox[0].body
+    assert notification.title in mail.outbox[0].body
+    assert "Conseil citoyen de l’Alma" in mail.outbox[0].body
 
 
 def test_mentions_reach_readers_once_and_never_outsiders(django_capture_on_commit_callbacks):
@@ -270,9 +287,13 @@ def test_mentions_reach_readers_once_and_never_outsiders(django_capture_on_commi
     services.subscription_toggle(user=fatou, topic=topic)
     with django_capture_on_commit_callbacks(execute=True):
         reply_in(topic, author, body="Merci @Fatou Diallo ! Et @Samira H. aussi.")
+    # Mentions are e-mailed at once by default; told once, not again as a reply.
     assert [m.to for m in mail.outbox] == [["fatou@exemple.test"]]
     assert "vous a mentionné" in mail.outbox[0].subject
     assert outsider.email not in [m.to[0] for m in mail.outbox]
+    assert list(Notification.objects.values_list("recipient", "kind")) == [
+        (fatou.pk, "forums.mention")
+    ]
 
 
 def test_my_data_exports_my_messages_and_deletion_keeps_them_unsigned():

@@ -1,5 +1,6 @@
-"""Subscribers hear of each article once, when its time comes; the e-mail's
-link stops them without logging in."""
+"""Subscribers hear of each article once, when its time comes (through the
+notifications); the link of the e-mails news sent before still stops them
+without logging in."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from councils import services as council_services
 from news import services
 from news.emails import unsubscribe_token
 from news.models import Subscription
+from notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, referent_of
 
@@ -48,16 +50,22 @@ def test_a_published_article_is_e_mailed_once(client, django_capture_on_commit_c
     services.subscribe(user=writer)  # the author is not told of their own article
     with django_capture_on_commit_callbacks(execute=True):
         article = article_create(author=writer, published_at=timezone.now())
+    # Through the notifications: in the centre, and at once by e-mail (the default).
+    told = Notification.objects.get(kind="news.article")
+    assert (told.recipient, told.target_id) == (reader, article.pk)
     assert [message.to for message in mail.outbox] == [[reader.email]]
     message = mail.outbox[0]
     assert article.title in message.subject
     assert "http://" in message.body and article.get_absolute_url() in message.body
-    assert "/actualites/desabonnement/" in message.body
+    # The notifications' own link now, which sets the preference.
+    assert "/notifications/desabonnement/" in message.body
+    assert "/actualites/desabonnement/" not in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # A second run of the task tells nobody again.
     with django_capture_on_commit_callbacks(execute=True):
         assert services.announce_due_articles() == 0
     assert len(mail.outbox) == 1
+    assert Notification.objects.count() == 1
 
 
 def test_a_scheduled_article_is_e_mailed_when_the_task_finds_it(
@@ -107,7 +115,7 @@ def test_old_articles_are_not_announced(django_capture_on_commit_callbacks):
     assert mail.outbox == []
 
 
-def test_the_e_mail_link_unsubscribes_without_login(client):
+def test_the_link_of_older_e_mails_still_unsubscribes_without_login(client):
     reader = UserFactory()
     subscription = services.subscribe(user=reader)
     url = reverse("news:unsubscribe", args=[unsubscribe_token(subscription)])

@@ -401,7 +401,12 @@ def test_a_call_is_recorded_with_its_time_length_and_note():
     )
     # The same call recorded twice (a double click) is one call.
     again = services.request_call_record(
-        actor=national, help_request=help_request, called_at=called_at, minutes=12, reached=True
+        actor=national,
+        help_request=help_request,
+        called_at=called_at,
+        minutes=12,
+        reached=True,
+        note="Rappeler la mairie",
     )
     assert again.pk == call.pk
     assert help_request.messages.count() == 1

@@ -514,9 +514,10 @@ def test_the_animator_sees_the_page(client, clock, team):
     assert client.get(URL).status_code == 200
 
 
-# The user, their animator group, the header's site roles, the requests, the
-# calls, the departments of the filter form: whatever the number of requests.
-QUERY_BOUND = 6
+# The user, their animator group, the header's site roles and notifications'
+# bell, the requests, the calls, the departments of the filter form: whatever
+# the number of requests.
+QUERY_BOUND = 7
 
 
 @pytest.mark.parametrize("count", [1, 40])

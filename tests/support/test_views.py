@@ -349,8 +349,12 @@ def test_the_team_answers_and_the_requester_reads_it(
     help_request.refresh_from_db()
     assert help_request.status == HelpRequest.Status.ANSWERED
     assert help_request.assigned_to == world["referent_a"]
+    # Signed in, the requester is told through the notifications (at once by
+    # default), with the link to the request's page rather than the follow link.
     mail = next(m for m in mailoutbox if m.to == [help_request.email] and "zqanswer" in m.body)
-    assert emails.follow_token(help_request) in mail.body
+    assert help_request.get_absolute_url() in mail.body
+    assert emails.follow_token(help_request) not in mail.body
+    assert "/notifications/" in mail.body
     page = _as(client, world["requester"]).get(help_request.get_absolute_url()).content.decode()
     assert "zqanswer" in page
 
@@ -462,3 +466,31 @@ def test_the_team_entry_shows_in_the_header_for_the_team_only(client, world):
     assert queue in _as(client, world["referent_a"]).get(reverse("home")).content.decode()
     client.logout()
     assert queue not in _as(client, world["member_a"]).get(reverse("home")).content.decode()
+
+
+def test_a_missed_call_then_a_reached_one_in_the_same_minute_are_two_calls(client, world):
+    help_request = world["request"]
+    url = reverse("support:team_call", args=[help_request.pk])
+    when = datetime.now(UTC).astimezone().strftime("%Y-%m-%dT%H:%M")
+    _as(client, world["animator"])
+    client.post(url, {"called_at": when, "minutes": "0", "reached": "0"})
+    client.post(url, {"called_at": when, "minutes": "7", "reached": "1"})
+    client.post(url, {"called_at": when, "minutes": "7", "reached": "1"})  # sent twice
+    calls = help_request.messages.filter(kind="call").order_by("pk")
+    assert [call.reached for call in calls] == [False, True]
+    help_request.refresh_from_db()
+    assert help_request.status == HelpRequest.Status.ANSWERED
+
+
+def test_the_team_page_gives_each_form_its_own_field_ids(client, world):
+    page = _as(client, world["animator"]).get(world["request"].get_team_url()).content.decode()
+    assert 'for="answer_body"' in page and 'id="answer_body"' in page
+    assert 'for="note_body"' in page and 'id="note_body"' in page
+    assert page.count('id="id_body"') == 0
+
+
+def test_an_action_address_opened_directly_leads_back_to_the_request(client, world):
+    response = _as(client, world["animator"]).get(
+        reverse("support:team_note", args=[world["request"].pk])
+    )
+    assert response.url == world["request"].get_team_url() + "#note"

@@ -1,0 +1,51 @@
+"""The kinds of notification, registered by the apps that publish them.
+
+``notifications`` sits on floor 2 and knows no app above it. Each app that
+notifies registers its kinds from ``AppConfig.ready``: a key, a label for the
+preferences page, a default delivery, and ``visible`` — the app's own
+permission check, asked again (in one batch per kind) whenever a notification
+is shown or an e-mail is built, so that someone who lost access since the
+event sees nothing of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+# Deliveries.
+IMMEDIATE = "immediate"
+DIGEST = "digest"
+SITE = "site"
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    # IMMEDIATE, DIGEST or SITE: what a person gets until they choose.
+    default: str
+    # (user, target ids) → the ids among them the user may still see.
+    visible: Callable[[object, Iterable[int]], set[int]]
+    order: int = 100
+    help_text: str = ""
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register_kind(kind: Kind) -> None:
+    if kind.default not in (IMMEDIATE, DIGEST, SITE):
+        raise ValueError(f"Unknown delivery {kind.default!r} for {kind.key!r}.")
+    existing = _kinds.get(kind.key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"A notification kind named {kind.key!r} is already registered.")
+    _kinds[kind.key] = kind
+
+
+def kind(key: str) -> Kind | None:
+    return _kinds.get(key)
+
+
+def kinds() -> list[Kind]:
+    return sorted(_kinds.values(), key=lambda k: (k.order, k.key))

@@ -1,0 +1,253 @@
+"""Every write of notifications: publishing them (the one door for the other
+apps), reading them, preferences, and the e-mails at once or in a digest.
+
+Apps call ``notify`` explicitly from their services; no signals. Whether the
+reader may still see what a notification is about is asked of its kind again
+when it is shown and when its e-mail is built.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from common.mail import is_muted
+
+from . import emails, registry
+from .models import EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+DIGEST_BATCH = 200
+
+
+def _kind(key: str) -> registry.Kind:
+    found = registry.kind(key)
+    if found is None:
+        raise ValueError(f"Unknown notification kind {key!r}: register it first.")
+    return found
+
+
+def deliveries_for(users: Iterable, kind: registry.Kind) -> dict[int, str]:
+    """Each user's chosen delivery of ``kind`` (the default without a choice)."""
+    pks = [user.pk for user in users]
+    chosen = dict(
+        Preference.objects.filter(user_id__in=pks, kind=kind.key).values_list("user_id", "delivery")
+    )
+    return {pk: chosen.get(pk, kind.default) for pk in pks}
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    target_id: int,
+    title: str,
+    url: str,
+    excerpt: str = "",
+    actor=None,
+    group_key: str = "",
+    group_title: str = "",
+    thread_key: str = "",
+    thread_title: str = "",
+) -> int:
+    """Tell each of ``recipients`` (once, never the actor, never an inactive
+    account) about an event. Those who want it at once are e-mailed after
+    commit; the others find it in the daily digest or on the site.
+
+    The caller passes only people who may see the target now; the kind checks
+    again when it is shown and e-mailed. Returns how many were told.
+    """
+    found = _kind(kind)
+    people = {}
+    for user in recipients:
+        if user is None or not user.is_active:
+            continue
+        if actor is not None and user.pk == actor.pk:
+            continue
+        people.setdefault(user.pk, user)
+    if not people:
+        return 0
+    deliveries = deliveries_for(people.values(), found)
+    now = timezone.now()
+    muted = is_muted()
+    rows = [
+        Notification(
+            recipient_id=pk,
+            kind=found.key,
+            target_id=target_id,
+            actor=actor,
+            title=Truncator(title).chars(TITLE_MAX_LENGTH),
+            excerpt=Truncator(excerpt).chars(EXCERPT_MAX_LENGTH),
+            url=url,
+            group_key=group_key,
+            group_title=Truncator(group_title).chars(200),
+            thread_key=thread_key,
+            thread_title=Truncator(thread_title).chars(300),
+            created_at=now,
+            delivery=deliveries[pk],
+            # Demo data: on the site, never e-mailed.
+            delivered_at=now if muted or deliveries[pk] == registry.SITE else None,
+        )
+        for pk in sorted(people)
+    ]
+    Notification.objects.bulk_create(rows)
+    immediate = [row.pk for row in rows if row.delivery == registry.IMMEDIATE and not muted]
+    if immediate:
+        from .tasks import send_immediate
+
+        transaction.on_commit(lambda: send_immediate.delay(immediate))
+    return len(rows)
+
+
+# What a reader sees.
+
+
+def visible(user, notifications: list[Notification]) -> tuple[list, list]:
+    """Split ``notifications`` (of one ``user``) into those whose target the
+    user may still see and the others, asking each kind once."""
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for notification in notifications:
+        by_kind[notification.kind].add(notification.target_id)
+    allowed: dict[str, set[int]] = {}
+    for key, ids in by_kind.items():
+        found = registry.kind(key)
+        allowed[key] = set(found.visible(user, ids)) if found is not None else set()
+    shown, hidden = [], []
+    for notification in notifications:
+        (shown if notification.target_id in allowed[notification.kind] else hidden).append(
+            notification
+        )
+    return shown, hidden
+
+
+def forget(notifications: list[Notification]) -> None:
+    """Notifications whose target is out of reach: read, and never e-mailed."""
+    if not notifications:
+        return
+    now = timezone.now()
+    pks = [notification.pk for notification in notifications]
+    Notification.objects.filter(pk__in=pks, read_at__isnull=True).update(read_at=now)
+    Notification.objects.filter(pk__in=pks, delivered_at__isnull=True).update(delivered_at=now)
+
+
+def mark_read(*, user, notification: Notification) -> None:
+    if notification.recipient_id != user.pk:
+        raise ValueError("Not the recipient's notification.")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# Preferences.
+
+
+def preferences_of(user) -> dict[str, str]:
+    chosen = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind.key: chosen.get(kind.key, kind.default) for kind in registry.kinds()}
+
+
+@transaction.atomic
+def preference_set(*, user, kind: str, delivery: str) -> None:
+    found = _kind(kind)
+    if delivery not in Notification.Delivery.values:
+        raise ValidationError(_("Choose how to receive these notifications."))
+    Preference.objects.update_or_create(user=user, kind=found.key, defaults={"delivery": delivery})
+    # Waiting e-mails follow the new choice: "site only" stops them now.
+    waiting = Notification.objects.filter(recipient=user, kind=found.key, delivered_at__isnull=True)
+    if delivery == registry.SITE:
+        waiting.update(delivery=delivery, delivered_at=timezone.now())
+    else:
+        waiting.update(delivery=delivery)
+
+
+@transaction.atomic
+def preferences_save(*, user, choices: dict[str, str]) -> None:
+    for key, delivery in choices.items():
+        preference_set(user=user, kind=key, delivery=delivery)
+
+
+def unsubscribe(*, user, kind: str) -> list[str]:
+    """What the e-mails' link does: ``kind`` (or, for a digest, every kind
+    that goes in the digest) on the site only. Returns the kinds changed."""
+    if kind == emails.DIGEST_TOKEN_KIND:
+        keys = [
+            key for key, delivery in preferences_of(user).items() if delivery == registry.DIGEST
+        ]
+    else:
+        keys = [_kind(kind).key]
+    for key in keys:
+        preference_set(user=user, kind=key, delivery=registry.SITE)
+    return keys
+
+
+# E-mails.
+
+
+def _claim(queryset) -> list[Notification]:
+    return list(
+        queryset.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient", "actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def deliver_immediate(pks: list[int], *, now: datetime | None = None) -> int:
+    """E-mail each of these notifications to its recipient, once, if the
+    recipient may still see what it is about. Returns how many were sent."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        claimed = _claim(
+            Notification.objects.filter(
+                pk__in=pks, delivery=registry.IMMEDIATE, delivered_at__isnull=True
+            )
+        )
+        by_recipient: dict[int, list[Notification]] = defaultdict(list)
+        for notification in claimed:
+            by_recipient[notification.recipient_id].append(notification)
+        for notifications in by_recipient.values():
+            recipient = notifications[0].recipient
+            shown = visible(recipient, notifications)[0] if recipient.is_active else []
+            for notification in shown:
+                emails.send_one(notification)
+                sent += 1
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(delivered_at=now)
+    return sent
+
+
+def send_digests(*, now: datetime | None = None) -> int:
+    """One e-mail per person with what waited for the digest, each event
+    once, grouped by place and thread. Returns how many digests were sent."""
+    now = now or timezone.now()
+    waiting = Notification.objects.filter(delivery=registry.DIGEST, delivered_at__isnull=True)
+    recipients = list(
+        waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
+    )
+    sent = 0
+    for recipient_id in recipients:
+        with transaction.atomic():
+            claimed = _claim(waiting.filter(recipient_id=recipient_id, created_at__lte=now))
+            if not claimed:
+                continue
+            recipient = claimed[0].recipient
+            shown, _hidden = visible(recipient, claimed) if recipient.is_active else ([], claimed)
+            if shown:
+                emails.send_digest(recipient, shown)
+                sent += 1
+            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(delivered_at=now)
+    return sent
