@@ -25,7 +25,7 @@ class CouncilsConfig(AppConfig):
                 label=_("Requests to join my councils"),
                 default=notification_kinds.IMMEDIATE,
                 visible=permissions.visible_join_request_ids,
-                order=10,
+                order=80,
                 help_text=_(
                     "Someone asks to join a council you coordinate, or accompany as referent."
                 ),
@@ -35,7 +35,7 @@ class CouncilsConfig(AppConfig):
                 label=_("Answers to my requests to join"),
                 default=notification_kinds.IMMEDIATE,
                 visible=permissions.visible_join_decision_ids,
-                order=11,
+                order=75,
                 help_text=_("A council accepts or refuses your request to join it."),
             ),
             notification_kinds.Kind(
@@ -43,7 +43,7 @@ class CouncilsConfig(AppConfig):
                 label=_("Invitations to a council"),
                 default=notification_kinds.SITE,
                 visible=permissions.visible_invitation_ids,
-                order=12,
+                order=76,
                 help_text=_(
                     "A council invites the address of your account. The invitation "
                     "itself, with its link, always comes by e-mail too."

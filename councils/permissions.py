@@ -232,11 +232,17 @@ def visible_join_request_ids(user, ids: Iterable[int]) -> set[int]:
 
 
 def visible_join_decision_ids(user, ids: Iterable[int]) -> set[int]:
-    """Among ``ids``, the join requests ``user`` sent."""
+    """Among ``ids``, the join requests ``user`` sent; an accepted one only
+    while they are still a member (it leads to the council's space)."""
     if not _is_signed_in(user):
         return set()
     return set(
-        JoinRequest.objects.filter(pk__in=list(ids), user_id=user.pk).values_list("pk", flat=True)
+        JoinRequest.objects.filter(pk__in=list(ids), user_id=user.pk)
+        .filter(
+            ~Q(status=JoinRequest.Status.ACCEPTED)
+            | Q(council__in=councils_with_space_visible_to(user))
+        )
+        .values_list("pk", flat=True)
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.functional import SimpleLazyObject
+import functools
 
 from . import selectors
 
@@ -11,5 +11,10 @@ def header(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    # Lazy: pages that never show the header pay no query.
-    return {"notifications_unread": SimpleLazyObject(lambda: selectors.unread_count(user))}
+
+    # Templates call it: counted once per page, and only by pages that show it.
+    @functools.cache
+    def unread() -> int:
+        return selectors.unread_count(user)
+
+    return {"notifications_unread": unread}

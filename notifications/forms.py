@@ -13,6 +13,7 @@ class PreferencesForm(forms.Form):
     label_suffix = ""
 
     def __init__(self, *args, current: dict[str, str], **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for kind in registry.kinds():
             self.fields[kind.key] = forms.ChoiceField(

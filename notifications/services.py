@@ -130,13 +130,35 @@ def visible(user, notifications: list[Notification]) -> tuple[list, list]:
 
 
 def forget(notifications: list[Notification]) -> None:
-    """Notifications whose target is out of reach: read, and never e-mailed."""
-    if not notifications:
-        return
-    now = timezone.now()
-    pks = [notification.pk for notification in notifications]
-    Notification.objects.filter(pk__in=pks, read_at__isnull=True).update(read_at=now)
-    Notification.objects.filter(pk__in=pks, delivered_at__isnull=True).update(delivered_at=now)
+    """Notifications whose target is out of reach (a council left, a post
+    hidden): deleted, so that neither the list, the bell nor an e-mail keeps
+    a trace of them."""
+    if notifications:
+        Notification.objects.filter(pk__in=[n.pk for n in notifications]).delete()
+
+
+def recheck(*, user) -> int:
+    """Ask every kind again about all of ``user``'s notifications and forget
+    those they can no longer see. Called when someone loses access (removed
+    from a council, no longer its coordinator or referent). Returns how
+    many were forgotten."""
+    rows = list(Notification.objects.filter(recipient=user).only("pk", "kind", "target_id"))
+    hidden = visible(user, rows)[1]
+    forget(hidden)
+    return len(hidden)
+
+
+def visible_page(user, page_of):
+    """The notifications of a page of the centre that ``user`` may still see.
+    Those out of reach are forgotten and the page is read again, so that a
+    page is never left empty while later pages hold visible ones."""
+    for _attempt in range(3):
+        page = page_of()
+        shown, hidden = visible(user, list(page.object_list))
+        if not hidden:
+            return page, shown
+        forget(hidden)
+    return page, shown
 
 
 def mark_read(*, user, notification: Notification) -> None:
@@ -193,6 +215,15 @@ def unsubscribe(*, user, kind: str) -> list[str]:
     for key in keys:
         preference_set(user=user, kind=key, delivery=registry.SITE)
     return keys
+
+
+def already_unsubscribed(*, user, kind: str) -> bool:
+    """Nothing left to stop: the kind (or every kind, for a digest's link)
+    is on the site only."""
+    choices = preferences_of(user)
+    if kind == emails.DIGEST_TOKEN_KIND:
+        return registry.DIGEST not in choices.values()
+    return choices.get(kind) == registry.SITE
 
 
 # E-mails.

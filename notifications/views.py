@@ -22,13 +22,13 @@ PER_PAGE = 30
 
 @login_required
 def index(request):
-    page = Paginator(selectors.notifications_of(request.user), PER_PAGE).get_page(
-        request.GET.get("page")
+    page, shown = services.visible_page(
+        request.user,
+        lambda: Paginator(selectors.notifications_of(request.user), PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
     )
-    shown, hidden = services.visible(request.user, list(page.object_list))
-    # Out of reach since (a council left…): never shown, counted as read.
-    services.forget(hidden)
-    context = {"page": page, "notifications": shown, "hidden_count": len(hidden)}
+    context = {"page": page, "notifications": shown}
     return render(request, "notifications/index.html", context)
 
 
@@ -98,4 +98,6 @@ def unsubscribe(request, token: str):
     if request.method == "POST":
         services.unsubscribe(user=user, kind=kind)
         return render(request, "notifications/unsubscribed.html", {"label": label})
+    if services.already_unsubscribed(user=user, kind=kind):
+        return render(request, "notifications/unsubscribed.html", {"label": label, "already": True})
     return render(request, "notifications/unsubscribe.html", {"label": label, "token": token})

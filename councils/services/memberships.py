@@ -308,6 +308,10 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
     _set_role(membership, role)
     # The actor may be the person whose role changed (another Python object).
     permissions.forget_council_grants(actor)
+    if role == Membership.Role.MEMBER:
+        # No longer answers the join requests.
+        permissions.forget_council_grants(membership.user)
+        notifications.recheck(user=membership.user)
     if membership.user_id != actor.pk:
         _send_role_changed(membership)
     _record(
@@ -339,3 +343,5 @@ def _membership_end(membership: Membership) -> None:
     membership.delete()
     user.groups.remove(council.members_group, council.coordinators_group)
     permissions.forget_council_grants(user)
+    # Nothing of the space stays behind the bell.
+    notifications.recheck(user=user)

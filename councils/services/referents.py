@@ -9,6 +9,8 @@ from django.db import transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from notifications import services as notifications
+
 from .. import emails, permissions
 from ..models import (
     Council,
@@ -74,6 +76,7 @@ def referent_withdraw(*, actor: User, assignment: ReferentAssignment) -> None:
     ).delete()
     assignment.delete()
     permissions.forget_council_grants(assignment.user)
+    notifications.recheck(user=assignment.user)
     emails.send_to_each(
         template="referent_withdrawn",
         recipients=[assignment.user.email],

@@ -49,7 +49,7 @@ def join(request, slug: str):
             ),
             lambda: _(
                 "Your request has been sent. The coordinators will answer you; "
-                "you will receive an e-mail."
+                "you will find their answer in your notifications."
             ),
         )
         return redirect(council)

@@ -344,19 +344,20 @@ def test_a_coordinator_removed_before_the_e_mail_is_built_is_not_sent_the_reques
     staying = coordinator_of(council, UserFactory(email="reste@exemple.test"))
     referent = referent_of("59", UserFactory(email="referent@exemple.test"))
     _ask(council)  # the e-mails have not left yet (no commit in this test)
+    pks = _pks(JOIN_REQUEST)
+    notification = Notification.objects.get(kind=JOIN_REQUEST, recipient=removed)
     services.membership_remove(
         actor=staying, membership=Membership.objects.get(council=council, user=removed)
     )
-    assert "retiree@exemple.test" in _told(JOIN_REQUEST)
+    # Removing her forgot what she can no longer see.
+    assert "retiree@exemple.test" not in _told(JOIN_REQUEST)
+    assert notifications.visible(_fresh(removed), [notification]) == ([], [notification])
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert notifications.deliver_immediate(_pks(JOIN_REQUEST)) == 2
+        assert notifications.deliver_immediate(pks) == 2
 
     assert _mailed() == sorted([staying.email, referent.email])
-    notification = Notification.objects.get(kind=JOIN_REQUEST, recipient=removed)
-    assert notification.delivered_at is not None  # not tried again
-    assert notifications.visible(_fresh(removed), [notification]) == ([], [notification])
 
 
 def test_a_referent_withdrawn_before_the_digest_gets_nothing_of_the_request(
@@ -377,8 +378,7 @@ def test_a_referent_withdrawn_before_the_digest_gets_nothing_of_the_request(
         assert notifications.send_digests() == 0
 
     assert mail.outbox == []
-    (notification,) = Notification.objects.filter(kind=JOIN_REQUEST, recipient=referent)
-    assert notifications.visible(_fresh(referent), [notification]) == ([], [notification])
+    assert not Notification.objects.filter(kind=JOIN_REQUEST, recipient=referent).exists()
 
 
 def test_a_coordinator_who_left_sees_nothing_of_the_requests_in_the_centre(client):
@@ -392,7 +392,7 @@ def test_a_coordinator_who_left_sees_nothing_of_the_requests_in_the_centre(clien
     page = html.unescape(client.get(reverse("notifications:index")).content.decode())
 
     assert "Awa demande à rejoindre" not in page
-    assert Notification.objects.get(recipient=leaving).read_at is not None
+    assert not Notification.objects.filter(recipient=leaving).exists()
 
 
 def test_the_checks_follow_the_managers_of_each_council():
@@ -479,3 +479,17 @@ def test_an_expired_invitation_is_no_longer_shown(time_machine):
     assert notification_services.visible(invitee, [notification])[0] == [notification]
     time_machine.move_to(timezone.now() + timedelta(days=15), tick=False)
     assert notification_services.visible(invitee, [notification])[0] == []
+
+
+def test_an_accepted_request_is_forgotten_once_the_member_is_removed():
+    council = council_create()
+    coordinator = coordinator_of(council)
+    resident = UserFactory()
+    join_request = _ask(council, resident)
+    services.join_request_accept(actor=coordinator, join_request=join_request)
+    assert Notification.objects.filter(recipient=resident, kind=JOIN_DECISION).exists()
+    services.membership_remove(
+        actor=coordinator, membership=Membership.objects.get(council=council, user=resident)
+    )
+    # It led to the space she can no longer open.
+    assert not Notification.objects.filter(recipient=resident, kind=JOIN_DECISION).exists()

@@ -31,7 +31,7 @@ def test_subscribing_from_the_page(client):
     client.post(reverse("news:subscription"))  # twice: still one
     assert Subscription.objects.filter(user=reader, council=None).count() == 1
     page = client.get(reverse("news:index")).content.decode()
-    assert "Arrêter les e-mails" in page
+    assert "Ne plus suivre ces actualités" in page
     client.post(reverse("news:subscription"), {"action": "unsubscribe"})
     assert not Subscription.objects.filter(user=reader).exists()
 

@@ -246,8 +246,8 @@ def test_the_centre_lists_what_the_reader_may_still_see_escaped(client):
     assert "Nouveau message dans « Budget »" in page
     assert XSS not in page
     assert "zqgone" not in page
-    # The hidden one is counted as read: the bell does not call for it.
-    assert Notification.objects.get(target_id=99).read_at is not None
+    # The hidden one is forgotten: neither the bell nor an e-mail keeps it.
+    assert not Notification.objects.filter(target_id=99).exists()
 
 
 def test_the_centre_list_has_a_fixed_number_of_queries(client, django_assert_max_num_queries):
@@ -467,3 +467,39 @@ def test_my_data_holds_my_notifications_and_they_go_with_the_account():
     account_delete(user=reader)
     assert not Notification.objects.exists()
     assert not Preference.objects.exists()
+
+
+def test_a_page_is_never_left_empty_by_notifications_out_of_reach(client):
+    reader = UserFactory()
+    _readable_by(reader)
+    _notify([reader], title="Encore visible zqkeep")
+    for _number in range(35):
+        _notify([reader], target=99, title="Hors d’atteinte")
+    client.force_login(reader)
+    page = client.get(reverse("notifications:index")).content.decode()
+    assert "zqkeep" in page
+    assert "Hors d’atteinte" not in page
+    assert Notification.objects.filter(recipient=reader).count() == 1
+
+
+def test_recheck_forgets_what_the_reader_lost_and_the_bell_follows(client):
+    reader = UserFactory()
+    _readable_by(reader)
+    _notify([reader])
+    _notify([reader], target=42)
+    _readable_by(reader, target=42)
+    kinds.readers[42].discard(reader.pk)
+    assert services.recheck(user=reader) == 1
+    client.force_login(reader)
+    page = client.get(reverse("home")).content.decode()
+    assert '1<span class="visually-hidden"> non lue</span>' in page
+
+
+def test_an_already_used_link_says_the_e_mails_are_stopped(client):
+    reader = UserFactory()
+    services.preference_set(user=reader, kind=kinds.SAMPLE.key, delivery=registry.SITE)
+    url = reverse(
+        "notifications:unsubscribe",
+        kwargs={"token": emails.unsubscribe_token(reader, kinds.SAMPLE.key)},
+    )
+    assert "déjà arrêtés" in client.get(url).content.decode()
