@@ -300,97 +300,106 @@ def team_request(request, pk: int):
     return _team_page(request, _team_request(request, pk))
 
 
-@login_or
-def team_answer(request, pk: int):
+def _team_action(request, pk: int, *, anchor: str, form_name: str, make_form, act):
+    """One of the team page's forms sent: ``act(help_request, cleaned_data)``
+    writes and returns the success message, or raises ValidationError, shown
+    on the form (its text kept) with the page again."""
     help_request = _team_request(request, pk)
     if request.method != "POST":
-        return _back_to(help_request, "repondre")
-    form = ReplyForm(request.POST, auto_id=ANSWER_IDS)
+        return _back_to(help_request, anchor)
+    form = make_form(help_request, request.POST)
     if form.is_valid():
         try:
-            services.request_answer(
-                actor=request.user,
-                help_request=help_request,
-                body=form.cleaned_data["body"],
-                seen_up_to=form.cleaned_data["seen_up_to"],
-            )
+            done = act(help_request, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Your answer has been sent to the requester."))
+            messages.success(request, done)
             return redirect(help_request.get_team_url())
     help_request.refresh_from_db()
-    return _team_page(request, help_request, status=400, answer_form=form)
+    return _team_page(request, help_request, status=400, **{form_name: form})
+
+
+@login_or
+def team_answer(request, pk: int):
+    def act(help_request, cleaned):
+        services.request_answer(
+            actor=request.user,
+            help_request=help_request,
+            body=cleaned["body"],
+            seen_up_to=cleaned["seen_up_to"],
+        )
+        return _("Your answer has been sent to the requester.")
+
+    return _team_action(
+        request,
+        pk,
+        anchor="repondre",
+        form_name="answer_form",
+        make_form=lambda _request, data: ReplyForm(data, auto_id=ANSWER_IDS),
+        act=act,
+    )
 
 
 @login_or
 def team_note(request, pk: int):
-    help_request = _team_request(request, pk)
-    if request.method != "POST":
-        return _back_to(help_request, "note")
-    form = NoteForm(request.POST, auto_id=NOTE_IDS)
-    if form.is_valid():
-        try:
-            services.request_note(
-                actor=request.user, help_request=help_request, body=form.cleaned_data["body"]
-            )
-        except ValidationError as error:
-            form.add_error("body", error)
-        else:
-            messages.success(request, _("Your note has been added."))
-            return redirect(help_request.get_team_url())
-    return _team_page(request, help_request, status=400, note_form=form)
+    def act(help_request, cleaned):
+        services.request_note(actor=request.user, help_request=help_request, body=cleaned["body"])
+        return _("Your note has been added.")
+
+    return _team_action(
+        request,
+        pk,
+        anchor="note",
+        form_name="note_form",
+        make_form=lambda _request, data: NoteForm(data, auto_id=NOTE_IDS),
+        act=act,
+    )
 
 
 @login_or
 def team_call(request, pk: int):
-    help_request = _team_request(request, pk)
-    if request.method != "POST":
-        return _back_to(help_request, "appel")
-    form = CallForm(request.POST, auto_id=CALL_IDS)
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        try:
-            call = services.request_call_record(
-                actor=request.user,
-                help_request=help_request,
-                called_at=cleaned["called_at"],
-                minutes=cleaned["minutes"],
-                reached=cleaned["reached"],
-                note=cleaned["note"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("The call has been recorded.")
-                if call.reached
-                else _("The call has been recorded; the requester is told we tried to call."),
-            )
-            return redirect(help_request.get_team_url())
-    return _team_page(request, help_request, status=400, call_form=form)
+    def act(help_request, cleaned):
+        call = services.request_call_record(
+            actor=request.user,
+            help_request=help_request,
+            called_at=cleaned["called_at"],
+            minutes=cleaned["minutes"],
+            reached=cleaned["reached"],
+            note=cleaned["note"],
+        )
+        if call.reached:
+            return _("The call has been recorded.")
+        return _("The call has been recorded; the requester is told we tried to call.")
+
+    return _team_action(
+        request,
+        pk,
+        anchor="appel",
+        form_name="call_form",
+        make_form=lambda _request, data: CallForm(data, auto_id=CALL_IDS),
+        act=act,
+    )
 
 
 @login_or
 def team_assign(request, pk: int):
-    help_request = _team_request(request, pk)
-    if request.method != "POST":
-        return _back_to(help_request, "attribution")
-    form = AssignForm(request.POST, people=selectors.team_of(help_request), auto_id=ASSIGN_IDS)
-    if form.is_valid():
-        try:
-            services.request_assign(
-                actor=request.user,
-                help_request=help_request,
-                assignee=form.cleaned_data["assignee"],
-            )
-        except ValidationError as error:
-            form.add_error("assignee", error)
-        else:
-            messages.success(request, _("The request's assignment has been saved."))
-            return redirect(help_request.get_team_url())
-    return _team_page(request, help_request, status=400, assign_form=form)
+    def act(help_request, cleaned):
+        services.request_assign(
+            actor=request.user, help_request=help_request, assignee=cleaned["assignee"]
+        )
+        return _("The request's assignment has been saved.")
+
+    return _team_action(
+        request,
+        pk,
+        anchor="attribution",
+        form_name="assign_form",
+        make_form=lambda help_request, data: AssignForm(
+            data, people=selectors.team_of(help_request), auto_id=ASSIGN_IDS
+        ),
+        act=act,
+    )
 
 
 @login_or

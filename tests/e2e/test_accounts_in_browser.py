@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 
 from accounts.models import User
+from tests.e2e.browser import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,15 +16,7 @@ EMAIL = "karim.benali@exemple.test"
 PASSWORD = "Conseil-du-Centre-2026"
 
 
-def _violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} element(s))"
-        for violation in results.response["violations"]
-    ]
-
-
-def test_sign_up_verify_and_log_in(page, live_server):
+def test_sign_up_verify_andlog_in(page, live_server):
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="S’inscrire").first.click()
     page.get_by_label("Courriel").fill(EMAIL)
@@ -55,7 +47,7 @@ def test_sign_up_verify_and_log_in(page, live_server):
 def test_pages_have_no_accessibility_violation(page, live_server, path):
     page.goto(f"{live_server.url}{path}")
     assert page.locator("link[rel=stylesheet]").count() == 1
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_signup_errors_are_announced_and_accessible(page, live_server):
@@ -67,4 +59,4 @@ def test_signup_errors_are_announced_and_accessible(page, live_server):
     page.get_by_role("button", name="Création de compte").click()
     assert page.locator(".errorlist").count() >= 1
     assert page.get_by_label("Nom affiché").input_value() == "Test"
-    assert _violations(page) == []
+    assert axe_violations(page) == []

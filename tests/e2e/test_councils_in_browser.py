@@ -3,14 +3,12 @@ the council pages have no accessibility violation."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from councils.models import Membership
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
+from tests.e2e.browser import axe_violations, log_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,28 +16,12 @@ pytestmark = [
 ]
 
 
-def _violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} element(s))"
-        for violation in results.response["violations"]
-    ]
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/compte/login/")
-    page.get_by_label("Courriel").fill(user.email)
-    page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(re.compile(r"/profil/"))
-
-
 def test_resident_finds_a_council_asks_to_join_and_is_accepted(page, live_server):
     council = council_create(name="Conseil citoyen de l'Alma", town="Roubaix")
     coordinator = coordinator_of(council, UserFactory(display_name="Fatou"))
     resident = UserFactory(display_name="Amina")
 
-    _log_in(page, live_server, resident)
+    log_in(page, live_server, resident)
     page.get_by_role("link", name="Les conseils").click()
     page.get_by_label("Nom ou quartier").fill("alma")
     page.get_by_role("search", name="Chercher parmi les conseils").get_by_role("button").click()
@@ -52,7 +34,7 @@ def test_resident_finds_a_council_asks_to_join_and_is_accepted(page, live_server
     assert "Votre demande a été envoyée." in page.content()
 
     page.get_by_role("button", name="Se déconnecter").click()
-    _log_in(page, live_server, coordinator)
+    log_in(page, live_server, coordinator)
     page.get_by_role("link", name="Mes conseils").click()
     page.get_by_role("link", name="Conseil citoyen de l'Alma").last.click()
     assert "J'habite rue de l'Alma depuis dix ans." in page.content()
@@ -68,8 +50,8 @@ def test_council_pages_have_no_accessibility_violation(page, live_server):
     paths = ["/conseils/", council.get_absolute_url(), "/conseils/?q=nulle-part"]
     for path in paths:
         page.goto(f"{live_server.url}{path}")
-        assert _violations(page) == [], path
-    _log_in(page, live_server, coordinator)
+        assert axe_violations(page) == [], path
+    log_in(page, live_server, coordinator)
     for path in [
         council.get_space_url(),
         f"/conseils/{council.slug}/espace/membres/",
@@ -78,4 +60,4 @@ def test_council_pages_have_no_accessibility_violation(page, live_server):
         "/mes-conseils/",
     ]:
         page.goto(f"{live_server.url}{path}")
-        assert _violations(page) == [], path
+        assert axe_violations(page) == [], path

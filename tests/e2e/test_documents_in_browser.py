@@ -6,29 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from documents import services
 from documents.models import Document, ResourceFolder
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.councils.factories import council_create, member_of
+from tests.e2e.browser import axe_violations, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _violations(page) -> list[str]:
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} element(s))"
-        for violation in Axe().run(page).response["violations"]
-    ]
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/compte/login/")
-    page.get_by_label("Courriel").fill(user.email)
-    page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(re.compile(r"/profil/"))
 
 
 def test_a_member_adds_a_file_and_writes_a_page(page, live_server, tmp_path):
@@ -37,7 +22,7 @@ def test_a_member_adds_a_file_and_writes_a_page(page, live_server, tmp_path):
     report = tmp_path / "compte-rendu.pdf"
     report.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
 
-    _log_in(page, live_server, member)
+    log_in(page, live_server, member)
     page.goto(f"{live_server.url}{council.get_space_url()}")
     page.get_by_role("link", name="Les fichiers du conseil").click()
     page.get_by_label("Fichiers à ajouter").set_input_files(str(report))
@@ -62,8 +47,8 @@ def test_documents_pages_have_no_accessibility_violation(page, live_server):
     created = services.page_create(user=member, council=council, title="Charte", body="Texte")
     ResourceFolder.objects.create(name="Guides")
     page.goto(f"{live_server.url}/ressources/")
-    assert _violations(page) == [], "/ressources/"
-    _log_in(page, live_server, member)
+    assert axe_violations(page) == [], "/ressources/"
+    log_in(page, live_server, member)
     slug = council.slug
     for path in [
         f"/conseils/{slug}/espace/fichiers/",
@@ -74,4 +59,4 @@ def test_documents_pages_have_no_accessibility_violation(page, live_server):
         f"/conseils/{slug}/espace/pages/{created.pk}/historique/",
     ]:
         page.goto(f"{live_server.url}{path}")
-        assert _violations(page) == [], path
+        assert axe_violations(page) == [], path

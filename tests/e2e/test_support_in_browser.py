@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from support import emails
 from support.models import HelpMessage, HelpRequest
-from tests.accounts.factories import PASSWORD
+from tests.e2e.browser import axe_violations, log_in
 from tests.news.factories import animator
 
 pytestmark = [
@@ -20,25 +19,9 @@ pytestmark = [
 ]
 
 
-def _violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} element(s))"
-        for violation in results.response["violations"]
-    ]
-
-
-def _log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/compte/login/")
-    page.get_by_label("Courriel").fill(user.email)
-    page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    page.wait_for_url(re.compile(r"/profil/"))
-
-
 def test_a_visitor_asks_for_help_follows_it_and_the_animator_answers(page, live_server):
     page.goto(f"{live_server.url}/aide/")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     page.get_by_label("Objet").fill("Notre conseil ne se réunit plus")
     page.get_by_label("Votre message").fill("Plus aucune réunion depuis septembre.")
     page.get_by_label("Votre adresse e-mail").fill("awa@example.org")
@@ -47,7 +30,7 @@ def test_a_visitor_asks_for_help_follows_it_and_the_animator_answers(page, live_
     page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_url(re.compile(r"/aide/suivi/"))
     assert "Votre demande a été envoyée" in page.content()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
 
     # Writing again from the link works (the form's POST passes the CSRF
     # origin check: no "no-referrer" policy on the page).
@@ -58,10 +41,10 @@ def test_a_visitor_asks_for_help_follows_it_and_the_animator_answers(page, live_
     assert help_request.messages.filter(kind=HelpMessage.Kind.REQUESTER).count() == 1
 
     team = animator()
-    _log_in(page, live_server, team)
+    log_in(page, live_server, team)
     page.get_by_role("link", name="Demandes d’aide").first.click()
     page.get_by_role("link", name="Notre conseil ne se réunit plus").click()
-    assert _violations(page) == []
+    assert axe_violations(page) == []
     # Each label reaches its own field: a note never lands in the answer.
     page.get_by_role("textbox", name="Note interne").fill("Appeler la mairie zqnote")
     page.get_by_role("button", name="Ajouter la note").click()
@@ -86,9 +69,9 @@ def test_help_desk_pages_have_no_accessibility_violation(page, live_server):
 
     team = animator()
     help_request_submit(department=None)
-    _log_in(page, live_server, team)
+    log_in(page, live_server, team)
     for path in ["/aide/", "/aide/equipe/", "/aide/equipe/statistiques/", "/notifications/"]:
         page.goto(f"{live_server.url}{path}")
-        assert _violations(page) == [], path
+        assert axe_violations(page) == [], path
     page.goto(f"{live_server.url}{HelpRequest.objects.get().get_team_url()}")
-    assert _violations(page) == []
+    assert axe_violations(page) == []
