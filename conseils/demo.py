@@ -23,7 +23,7 @@ from .demo_news import seed_news
 from .demo_pages import seed_pages
 from .demo_support import seed_support
 
-PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)
+PASSWORD = "demo-conseils-2026"  # noqa: S105 (documented demo password)  # nosec B105
 DOMAIN = "demo.conseils.test"
 
 DEMO_ACCOUNTS = [
@@ -222,7 +222,7 @@ def _seed_demo_accounts() -> int:
 
 
 def _seed_population(total: int) -> int:
-    rng = random.Random(2026)  # noqa: S311 (demo data, not security)
+    rng = random.Random(2026)  # noqa: S311 (demo data, not security)  # nosec B311
     existing = set(
         User.objects.filter(email__endswith=f"@habitants.{DOMAIN}").values_list("email", flat=True)
     )

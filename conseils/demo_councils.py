@@ -80,7 +80,7 @@ PROJECTS = [
 
 
 def seed_councils(*, scale: int, demo_users: dict[str, User]) -> list[str]:
-    rng = random.Random(59)  # noqa: S311 (demo data, not security)
+    rng = random.Random(59)  # noqa: S311 (demo data, not security)  # nosec B311
     departments = {department.code: department for department in Department.objects.all()}
     councils: list[Council] = []
     created = 0

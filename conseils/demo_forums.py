@@ -112,7 +112,7 @@ COUNCIL_THREADS = [
 
 
 def seed_forums(*, demo_users: dict[str, User]) -> list[str]:
-    rng = random.Random(2024)  # noqa: S311 (demo data, not security)
+    rng = random.Random(2024)  # noqa: S311 (demo data, not security)  # nosec B311
     residents = list(
         User.objects.filter(email__contains="@habitants.", council_memberships__isnull=False)
         .distinct()

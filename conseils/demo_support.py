@@ -558,7 +558,7 @@ def _current_story(key, row, now, councils, people, demo_users) -> _Story:
 def _history(copy, suffix, now, councils, people, existing) -> list[_Story]:
     """Closed and answered requests of the last eight weeks, with varied
     answer times, a few calls and a few late answers."""
-    rng = random.Random(1000 + copy)  # noqa: S311 (demo data, not security)
+    rng = random.Random(1000 + copy)  # noqa: S311 (demo data, not security)  # nosec B311
     animator, referent = people["animation"], people["referent"]
     stories = []
     for index in range(HISTORY_COUNT):

@@ -19,7 +19,7 @@ from . import registry
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # The kind named in a digest's link: every kind that goes in the digest.
-DIGEST_TOKEN_KIND = "digest"  # noqa: S105 (a kind, not a secret)
+DIGEST_TOKEN_KIND = "digest"  # noqa: S105 (a kind, not a secret)  # nosec B105
 FOLDER = "notifications/email"
 
 

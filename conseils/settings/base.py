@@ -21,7 +21,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
 # The development key: production.py refuses to start with it.
-DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-never-use-in-production"  # noqa: S105  # nosec B105
 
 # GENERAL
 # https://docs.djangoproject.com/en/6.1/ref/settings/#core-settings
@@ -198,11 +198,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 # one nginx adds to X-Forwarded-For; rate limits key on it, not on nginx's.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
-    "change_password": "5/m/user",
+    # Rates, not passwords (bandit reads "password" in the keys).
+    "change_password": "5/m/user",  # nosec B105
     "manage_email": "10/m/user",
-    "reset_password": "20/m/ip,5/m/key",
+    "reset_password": "20/m/ip,5/m/key",  # nosec B105
     "reauthenticate": "10/m/user",
-    "reset_password_from_key": "20/m/ip",
+    "reset_password_from_key": "20/m/ip",  # nosec B105
     "signup": "20/m/ip",
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
