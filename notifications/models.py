@@ -31,8 +31,12 @@ class Notification(models.Model):
         DIGEST = registry.DIGEST, _("In a daily e-mail digest")
         SITE = registry.SITE, _("On the site only")
 
+    # Indexed by ``notif_recipient_recent`` (recipient first): no index of its own.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(max_length=60)
     # The object it is about, in the publishing app (checked by its kind).

@@ -26,7 +26,9 @@ from .models import EXCERPT_MAX_LENGTH, TITLE_MAX_LENGTH, Notification, Preferen
 
 logger = logging.getLogger(__name__)
 
-DIGEST_BATCH = 200
+# The daily digest is shared among tasks of this many people each, so that
+# no single task runs against its time limit and several workers can help.
+DIGEST_BATCH = 500
 
 
 def _kind(key: str) -> registry.Kind:
@@ -79,19 +81,24 @@ def notify(
     deliveries = deliveries_for(people.values(), found)
     now = timezone.now()
     muted = is_muted()
+    # Cut once, not once per recipient.
+    title = Truncator(title).chars(TITLE_MAX_LENGTH)
+    excerpt = Truncator(excerpt).chars(EXCERPT_MAX_LENGTH)
+    group_title = Truncator(group_title).chars(200)
+    thread_title = Truncator(thread_title).chars(300)
     rows = [
         Notification(
             recipient_id=pk,
             kind=found.key,
             target_id=target_id,
             actor=actor,
-            title=Truncator(title).chars(TITLE_MAX_LENGTH),
-            excerpt=Truncator(excerpt).chars(EXCERPT_MAX_LENGTH),
+            title=title,
+            excerpt=excerpt,
             url=url,
             group_key=group_key,
-            group_title=Truncator(group_title).chars(200),
+            group_title=group_title,
             thread_key=thread_key,
-            thread_title=Truncator(thread_title).chars(300),
+            thread_title=thread_title,
             created_at=now,
             delivery=deliveries[pk],
             # Demo data: on the site, never e-mailed.
@@ -261,22 +268,33 @@ def deliver_immediate(pks: list[int], *, now: datetime | None = None) -> int:
     return sent
 
 
-def send_digests(*, now: datetime | None = None) -> int:
-    """One e-mail per person with what waited for the digest, each event
-    once, grouped by place and thread. Returns how many digests were sent."""
+def digest_recipients() -> list[int]:
+    """Who has something waiting for the digest."""
+    return list(
+        Notification.objects.filter(delivery=registry.DIGEST, delivered_at__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+
+
+def send_digests(*, now: datetime | None = None, recipient_ids: list[int] | None = None) -> int:
+    """One e-mail per person (all of them, or ``recipient_ids``) with what
+    waited for the digest, each event once, grouped by place and thread.
+    Returns how many digests were sent. Safe to run concurrently: each
+    person's rows are claimed under their row locks."""
     now = now or timezone.now()
     waiting = Notification.objects.filter(delivery=registry.DIGEST, delivered_at__isnull=True)
-    recipients = list(
-        waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id")
-    )
+    if recipient_ids is None:
+        recipient_ids = digest_recipients()
     sent = 0
-    for recipient_id in recipients:
+    for recipient_id in recipient_ids:
         with transaction.atomic():
             claimed = _claim(waiting.filter(recipient_id=recipient_id, created_at__lte=now))
             if not claimed:
                 continue
             recipient = claimed[0].recipient
-            shown, _hidden = visible(recipient, claimed) if recipient.is_active else ([], claimed)
+            shown = visible(recipient, claimed)[0] if recipient.is_active else []
             if shown:
                 emails.send_digest(recipient, shown)
                 sent += 1

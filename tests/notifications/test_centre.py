@@ -503,3 +503,19 @@ def test_an_already_used_link_says_the_e_mails_are_stopped(client):
         kwargs={"token": emails.unsubscribe_token(reader, kinds.SAMPLE.key)},
     )
     assert "déjà arrêtés" in client.get(url).content.decode()
+
+
+def test_the_daily_task_shares_the_digest_among_batches(
+    monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    from notifications import tasks
+
+    readers = [UserFactory() for _number in range(3)]
+    _readable_by(*readers)
+    for reader in readers:
+        _notify([reader], kind=kinds.SAMPLE_DIGEST.key)
+    monkeypatch.setattr(services, "DIGEST_BATCH", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_daily_digests() == 2  # batches of 2 and 1
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(r.email for r in readers)
+    assert not Notification.objects.filter(delivered_at__isnull=True).exists()
