@@ -8,6 +8,8 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
+from common.widgets import MarkdownEditor
+
 from .models import (
     BODY_MAX_LENGTH,
     CHANGE_SUMMARY_MAX_LENGTH,
@@ -21,7 +23,7 @@ class SiteFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-class SitePageEditorWidget(MarkdownxWidget):
+class SitePageEditorWidget(MarkdownEditor):
     """markdownx's editor and live preview, without image upload: the showcase
     pages take no pictures from the editor."""
 

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
+from common.widgets import MarkdownEditor
+
 from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
 
 MARKDOWN_HELP = _(
@@ -18,7 +20,7 @@ MARKDOWN_HELP = _(
 )
 
 
-class ForumEditorWidget(MarkdownxWidget):
+class ForumEditorWidget(MarkdownEditor):
     """markdownx's editor, sending its images to the forum being written in
     (the upload address markdownx takes from a setting is the same for all)."""
 
@@ -48,7 +50,7 @@ class PostForm(forms.Form):
         label=_("Your message"),
         max_length=POST_MAX_LENGTH,
         help_text=MARKDOWN_HELP,
-        widget=MarkdownxWidget(attrs={"rows": 8}),
+        widget=MarkdownEditor(attrs={"rows": 8}),
         error_messages={
             "required": _("Write a message before sending it."),
             "max_length": _(

@@ -6,9 +6,9 @@ from datetime import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
 from common.images import reencode_image
+from common.widgets import MarkdownEditor
 
 from .models import BODY_MAX_LENGTH, SUMMARY_MAX_LENGTH, TITLE_MAX_LENGTH, Article
 from .services import parse_tags
@@ -36,7 +36,7 @@ class ArticleForm(forms.Form):
             "Markdown: **bold**, *italics*, lists with -, links [text](https://…), "
             "## for a heading."
         ),
-        widget=MarkdownxWidget(attrs={"rows": 14}),
+        widget=MarkdownEditor(attrs={"rows": 14}),
     )
     tags = forms.CharField(
         label=_("Tags"),
