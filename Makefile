@@ -11,7 +11,7 @@ BOOT_PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy messages clean
+.PHONY: run test e2e lint check-deploy audit messages clean
 
 $(PY):
 	$(BOOT_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python 3.12 or newer is needed (see .python-version)")'
@@ -33,11 +33,21 @@ run: $(VENV)/.base-installed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install what the tests need, lint, check and run the whole suite
+# The suite runs in two halves, each test once: everything but the browser
+# tests, then `make e2e`. A PYTEST_ARGS subset ("-k avatar") may leave a half
+# empty: pytest then answers 5 (no test collected), which is no failure here.
 test: $(VENV)/.test-installed
 	bash scripts/ensure-test-system-packages
 	$(MAKE) --no-print-directory lint check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(MAKE) --no-print-directory e2e ALLOW_NO_TESTS=1
+
+## make e2e: the browser tests only (Playwright driving Debian's chromium)
+# A failed one leaves its screenshots in tmp/e2e-screenshots/.
+e2e: $(VENV)/.test-installed
+	bash scripts/ensure-test-system-packages
+	$(PY) -m pytest -m browser $(PYTEST_ARGS)$(if $(ALLOW_NO_TESTS), || [ $$? -eq 5 ])
 
 # ruff, then bandit over the project's code (tests and benchmarks are not
 # shipped; migrations are generated). Each bandit finding reviewed and waived
@@ -57,6 +67,29 @@ check-deploy: $(VENV)/.base-installed
 	DATABASE_URL=postgres://check@127.0.0.1:5432/check \
 	REDIS_URL=redis://127.0.0.1:6379/0 \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# make audit, apart from make test: pip-audit checks every pinned version of
+# the three requirements files (named one by one: pip-audit does not follow
+# their "-r" lines) against the advisories PyPI publishes. Where that service
+# does not answer (these machines reach no PyPI, or only a mirror without
+# advisories), the probe, which asks about a release known to have advisories,
+# gets none back and the target fails saying so: an audit never passes
+# without having run.
+AUDIT_PROBE_URL := https://pypi.org/pypi/Django/3.2/json
+
+$(VENV)/.audit-installed: requirements/base.txt requirements/test.txt requirements/audit.txt | $(PY)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/audit.txt
+	touch $@
+
+audit: $(VENV)/.audit-installed
+	@$(PY) -c 'import json, sys, urllib.request; \
+	answer = json.load(urllib.request.urlopen(sys.argv[1], timeout=10)); \
+	sys.exit(not answer.get("vulnerabilities"))' $(AUDIT_PROBE_URL) 2>/dev/null || { \
+	echo "pip-audit: the vulnerability database is not reachable from this machine;" \
+	"dependencies NOT audited" >&2; exit 1; }
+	$(VENV)/bin/pip-audit --strict --progress-spinner off --vulnerability-service pypi \
+		--no-deps --disable-pip \
+		-r requirements/base.txt -r requirements/test.txt -r requirements/audit.txt
 
 ## make messages: refresh the French catalogue after changing strings
 messages: $(VENV)/.base-installed

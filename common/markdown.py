@@ -57,7 +57,8 @@ def render_markdown(text: str) -> str:
 
     Headings written as ``#`` become ``h2``: a page has one ``h1``, its title.
     """
-    html = markdown_lib.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    text = _escape_unclosable_brackets(text or "")
+    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     clean = nh3.clean(
         html,
@@ -70,6 +71,35 @@ def render_markdown(text: str) -> str:
     # A link whose address was refused (javascript:, data:) keeps its text
     # only: an <a> without href looks like a link and cannot be followed.
     return _LINK_WITHOUT_HREF.sub(r"\1", clean)
+
+
+def _escape_unclosable_brackets(text: str) -> str:
+    """Escape each ``[`` that no ``]`` after it is left to close.
+
+    Python-Markdown looks for the end of a link from every ``[``, which takes
+    time growing with the square of their number (Python-Markdown issue
+    #798): 10,000 ``[`` held a worker for 11 s. Such a ``[`` can open no link
+    and renders the same escaped (except inside inline code, where the
+    backslash then shows: a rare price); counting the closers from the end
+    keeps the cost linear. Nested pairs (``[[[…]]]``) stay slower.
+    """
+    if "[" not in text:
+        return text
+    reversed_pieces = []
+    closers = 0
+    for char in reversed(text):
+        if char == "]":
+            closers += 1
+        elif char == "[":
+            if closers:
+                closers -= 1
+            else:
+                # Reversed at the end: a backslash, then the bracket.
+                reversed_pieces.append("[")
+                reversed_pieces.append("\\")
+                continue
+        reversed_pieces.append(char)
+    return "".join(reversed(reversed_pieces))
 
 
 _LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)

@@ -70,4 +70,4 @@ class SitePageForm(forms.Form):
         help_text=_("Shown in the page's history."),
         error_messages={"max_length": TOO_LONG},
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)

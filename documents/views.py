@@ -42,6 +42,9 @@ def access_shared(request, slug: str, folder: Folder | None) -> tuple[Council, b
 def _folder(council: Council, pk) -> Folder | None:
     if pk in (None, ""):
         return None
+    pk = str(pk)
+    if not (pk.isascii() and pk.isdigit()):
+        raise Http404
     return get_object_or_404(Folder.objects.live(), pk=pk, council=council)
 
 
@@ -199,7 +202,9 @@ def document(request, slug: str, pk: int):
 def download(request, slug: str, pk: int):
     """Send a version after the permission check, as an attachment."""
     _council, doc, _guest = _shared_document(request, slug, pk)
-    number = request.GET.get("version")
+    number = request.GET.get("version", "")
+    if number and not (number.isascii() and number.isdigit() and len(number) < 10):
+        raise Http404
     versions = doc.versions.all()
     version = versions.filter(number=number).first() if number else doc.current_version
     if version is None:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -137,7 +137,7 @@ def topic(request, pk: int):
 def _quote(request, topic: Topic) -> str:
     """``?citer=<post>``: the reply starts with that post quoted."""
     quoted_id = request.GET.get("citer", "")
-    if not quoted_id.isdigit():
+    if not (quoted_id.isascii() and quoted_id.isdigit()):
         return ""
     quoted = topic.posts.filter(pk=quoted_id, status=Post.Status.PUBLISHED, is_hidden=False).first()
     if quoted is None:
@@ -377,7 +377,7 @@ def topic_moderate(request, pk: int, action: str):
             moderator=request.user,
             topic=topic,
             locked=action == "verrouiller",
-            reason=request.POST.get("reason", ""),
+            reason=request.POST.get("reason", "").replace("\x00", ""),
         )
         done = _("The topic is locked.") if topic.is_locked else _("The topic is open again.")
     else:
@@ -428,7 +428,9 @@ def post_unhide(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
         deny(request)
-    services.post_unhide(moderator=request.user, post=post, reason=request.POST.get("reason", ""))
+    services.post_unhide(
+        moderator=request.user, post=post, reason=request.POST.get("reason", "").replace("\x00", "")
+    )
     messages.success(request, _("The message is visible again."))
     return redirect(_topic_page_url(post, request.user))
 
@@ -442,11 +444,12 @@ def post_approve(request, pk: int):
     services.post_approve(moderator=request.user, post=post)
     messages.success(request, _("The message is published."))
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("forums:moderation")
-    return redirect(next_url)
+    # An address, never a view name (redirect() would try to reverse "abc").
+    return HttpResponseRedirect(next_url)
 
 
 @login_required

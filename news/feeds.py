@@ -8,6 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from councils.models import Council
@@ -36,7 +37,9 @@ class NationalFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # Atom carries it as HTML: the plain-text summary is escaped into
+        # HTML here, then escaped again into XML by the feed.
+        return escape(item.summary)
 
     def item_link(self, item):
         return item.get_absolute_url()

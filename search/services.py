@@ -75,7 +75,7 @@ class _CountedPaginator(Paginator):
 def clean_query(raw: str) -> tuple[str, bool]:
     """The query as searched (spaces collapsed) and whether it was cut at
     ``text.MAX_QUERY_LENGTH`` characters."""
-    query = " ".join(raw.split())
+    query = " ".join(raw.replace("\x00", "").split())
     if len(query) <= text.MAX_QUERY_LENGTH:
         return query, False
     return query[: text.MAX_QUERY_LENGTH].rstrip(), True

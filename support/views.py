@@ -41,7 +41,7 @@ SIGNED_IN_PER_HOUR = 10
 
 def _preselected_council(request) -> Council | None:
     slug = request.GET.get("conseil", "")
-    if not slug:
+    if not slug or "\x00" in slug:
         return None
     return Council.objects.active().filter(slug=slug).first()
 
