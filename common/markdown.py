@@ -70,7 +70,10 @@ def render_markdown(text: str) -> str:
     )
     # A link whose address was refused (javascript:, data:) keeps its text
     # only: an <a> without href looks like a link and cannot be followed.
-    return _LINK_WITHOUT_HREF.sub(r"\1", clean)
+    clean = _LINK_WITHOUT_HREF.sub(r"\1", clean)
+    # An image written in HTML without a description is announced as
+    # decorative rather than by its file name (WCAG 1.1.1).
+    return _IMAGE_WITHOUT_ALT.sub('<img alt=""', clean)
 
 
 def _escape_unclosable_brackets(text: str) -> str:
@@ -102,4 +105,5 @@ def _escape_unclosable_brackets(text: str) -> str:
     return "".join(reversed(reversed_pieces))
 
 
+_IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
 _LINK_WITHOUT_HREF = re.compile(r"<a(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)
