@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
-from accounts.roles import is_animator
+from accounts.roles import ANIMATION_GROUP_NAME, is_animator
 from councils import permissions as council_permissions
 
 from .models import HelpRequest
@@ -44,6 +45,20 @@ def can_work_on(user, help_request: HelpRequest) -> bool:
         and council_permissions.referent_departments(user)
         .filter(pk=help_request.department_id)
         .exists()
+    )
+
+
+def team_of(help_request: HelpRequest) -> QuerySet:
+    """The people who may answer ``help_request``: the national animation and
+    the referents of its department (``can_work_on`` as a query)."""
+    who = Q(groups__name=ANIMATION_GROUP_NAME)
+    if help_request.department_id is not None:
+        who |= Q(referent_assignments__department_id=help_request.department_id)
+    return (
+        get_user_model()
+        .objects.filter(who, is_active=True)
+        .distinct()
+        .order_by("display_name", "pk")
     )
 
 

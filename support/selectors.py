@@ -23,15 +23,6 @@ ASSIGNED_ME = "moi"
 ASSIGNED_NOBODY = "personne"
 
 
-def team_of(help_request: HelpRequest) -> QuerySet:
-    """The people who may answer ``help_request``: the national animation and
-    the referents of its department."""
-    who = Q(groups__name=ANIMATION_GROUP_NAME)
-    if help_request.department_id is not None:
-        who |= Q(referent_assignments__department_id=help_request.department_id)
-    return User.objects.filter(who, is_active=True).distinct().order_by("display_name", "pk")
-
-
 def queue(
     user,
     *,

@@ -21,7 +21,7 @@ from django.utils.translation import override
 
 from notifications import services as notifications
 
-from . import emails, permissions, selectors
+from . import emails, permissions
 from .models import ANSWER_WITHIN, HelpMessage, HelpRequest
 
 # The same text sent twice by the same person within this time is one message
@@ -124,7 +124,7 @@ def request_submit(
             raise
         return existing
     emails.confirm_received(help_request)
-    emails.tell_team_new(help_request, selectors.team_of(help_request))
+    emails.tell_team_new(help_request, permissions.team_of(help_request))
     return help_request
 
 
@@ -387,7 +387,7 @@ def requester_reply(
         [help_request.assigned_to]
         if help_request.assigned_to is not None
         and permissions.can_work_on(help_request.assigned_to, help_request)
-        else selectors.team_of(help_request)
+        else permissions.team_of(help_request)
     )
     emails.tell_team_reply(help_request, people)
     return reply
@@ -430,7 +430,7 @@ def warn_about_due_requests(*, now: datetime | None = None) -> int:
                 if assignee is not None and permissions.can_work_on(assignee, help_request):
                     recipients = [assignee]
                 else:
-                    recipients = list(selectors.team_of(help_request))
+                    recipients = list(permissions.team_of(help_request))
                 for person in recipients:
                     people[person.pk] = person
                     to_warn[person.pk][which].append(help_request)

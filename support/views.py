@@ -276,7 +276,7 @@ def _team_page(request, help_request: HelpRequest, *, status: int = 200, **forms
         "call_form": forms.get("call_form") or CallForm(auto_id=CALL_IDS),
         "assign_form": forms.get("assign_form")
         or AssignForm(
-            people=selectors.team_of(help_request),
+            people=permissions.team_of(help_request),
             initial={"assignee": help_request.assigned_to_id},
             auto_id=ASSIGN_IDS,
         ),
@@ -396,7 +396,7 @@ def team_assign(request, pk: int):
         anchor="attribution",
         form_name="assign_form",
         make_form=lambda help_request, data: AssignForm(
-            data, people=selectors.team_of(help_request), auto_id=ASSIGN_IDS
+            data, people=permissions.team_of(help_request), auto_id=ASSIGN_IDS
         ),
         act=act,
     )
