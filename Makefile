@@ -11,7 +11,7 @@ BOOT_PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test e2e lint check-deploy audit messages clean
+.PHONY: run test e2e lint check-deploy audit load messages clean
 
 $(PY):
 	$(BOOT_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python 3.12 or newer is needed (see .python-version)")'
@@ -89,7 +89,22 @@ audit: $(VENV)/.audit-installed
 	"dependencies NOT audited" >&2; exit 1; }
 	$(VENV)/bin/pip-audit --strict --progress-spinner off --vulnerability-service pypi \
 		--no-deps --disable-pip \
-		-r requirements/base.txt -r requirements/test.txt -r requirements/audit.txt
+		-r requirements/base.txt -r requirements/test.txt -r requirements/audit.txt \
+		-r requirements/load.txt
+
+# make load, apart from make test: the load test of bench/load.py (locust,
+# 200 simulated people for 60 s against gunicorn, PostgreSQL and Redis over
+# `seed_demo --scale 49`), Markdown report on stdout. The database must be
+# named *bench*; the first run seeds it (minutes), later runs reuse it.
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/conseils_load_bench
+LOAD_REDIS_URL ?= redis://127.0.0.1:6379/5
+
+$(VENV)/.load-installed: requirements/base.txt requirements/test.txt requirements/load.txt | $(PY)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/load.txt
+	touch $@
+
+load: $(VENV)/.load-installed
+	DATABASE_URL=$(LOAD_DATABASE_URL) REDIS_URL=$(LOAD_REDIS_URL) $(PY) bench/load.py $(LOAD_ARGS)
 
 ## make messages: refresh the French catalogue after changing strings
 messages: $(VENV)/.base-installed
