@@ -18,6 +18,15 @@ def axe_violations(page) -> list[str]:
     ]
 
 
+def menu(page):
+    """The page, its header menus opened first where they are folded behind
+    the "Menu" button (the tests' phone-sized screen)."""
+    toggle = page.locator(".menu-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+    return page
+
+
 def log_in(page, live_server, user) -> None:
     page.goto(f"{live_server.url}/compte/login/")
     page.get_by_label("Courriel").fill(user.email)

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from tests.e2e.browser import axe_violations
+from tests.e2e.browser import axe_violations, menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ PASSWORD = "Conseil-du-Centre-2026"
 
 def test_sign_up_verify_andlog_in(page, live_server):
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="S’inscrire").first.click()
+    menu(page).get_by_role("link", name="S’inscrire").first.click()
     page.get_by_label("Courriel").fill(EMAIL)
     page.get_by_label("Nom affiché").fill("Karim B.")
     page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
@@ -34,8 +34,8 @@ def test_sign_up_verify_andlog_in(page, live_server):
     page.wait_for_url(re.compile(r"/profil/"))
     assert User.objects.get(email=EMAIL).emailaddress_set.get().verified
 
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.get_by_role("link", name="Se connecter").first.click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("link", name="Se connecter").first.click()
     page.get_by_label("Courriel").fill(EMAIL)
     page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()

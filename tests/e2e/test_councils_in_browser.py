@@ -8,7 +8,7 @@ import pytest
 from councils.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
-from tests.e2e.browser import axe_violations, log_in
+from tests.e2e.browser import axe_violations, log_in, menu
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,7 +22,7 @@ def test_resident_finds_a_council_asks_to_join_and_is_accepted(page, live_server
     resident = UserFactory(display_name="Amina")
 
     log_in(page, live_server, resident)
-    page.get_by_role("link", name="Les conseils").click()
+    menu(page).get_by_role("link", name="Les conseils").click()
     page.get_by_label("Nom ou quartier").fill("alma")
     page.get_by_role("search", name="Chercher parmi les conseils").get_by_role("button").click()
     page.get_by_role("link", name="Conseil citoyen de l'Alma").click()
@@ -33,9 +33,9 @@ def test_resident_finds_a_council_asks_to_join_and_is_accepted(page, live_server
     page.get_by_role("button", name="Envoyer ma demande").click()
     assert "Votre demande a été envoyée." in page.content()
 
-    page.get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
     log_in(page, live_server, coordinator)
-    page.get_by_role("link", name="Mes conseils").click()
+    menu(page).get_by_role("link", name="Mes conseils").click()
     page.get_by_role("link", name="Conseil citoyen de l'Alma").last.click()
     assert "J'habite rue de l'Alma depuis dix ans." in page.content()
     page.get_by_role("button", name="Accepter").click()

@@ -21,7 +21,7 @@ from forums.models import Post, Report, Topic
 from support.models import HelpMessage, HelpRequest
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.councils.factories import coordinator_of, council_create, department, referent_of
-from tests.e2e.browser import log_in
+from tests.e2e.browser import log_in, menu
 from tests.forums.factories import national_forum, reply_in, topic_in
 from tests.news.factories import animator, article_create
 from tests.support.factories import help_request_submit
@@ -106,7 +106,7 @@ def test_a_citizen_finds_a_council_near_them_and_reads_its_news(page, live_serve
     expect(page.get_by_role("link", name="Conseil citoyen de l'Alma")).to_be_visible()
 
     # Another way in: the directory, by department.
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
+    menu(page).get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Les conseils"
     ).click()
     page.get_by_label("Département").select_option(label="69 – Rhône")
@@ -139,7 +139,7 @@ def test_a_newcomer_signs_up_joins_a_council_and_works_in_its_private_space(
 
     # Finds the council and signs up from its page.
     page.goto(f"{live_server.url}/")
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
+    menu(page).get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Les conseils"
     ).click()
     page.get_by_label("Nom ou quartier").fill("alma")
@@ -178,7 +178,7 @@ def test_a_newcomer_signs_up_joins_a_council_and_works_in_its_private_space(
     # The coordinator, on their own phone, accepts.
     coordinator_page = other_page
     log_in(coordinator_page, live_server, coordinator)
-    coordinator_page.get_by_role("link", name="Mes conseils").click()
+    menu(coordinator_page).get_by_role("link", name="Mes conseils").click()
     coordinator_page.get_by_role("link", name=re.compile("^Gérer les membres")).click()
     expect(coordinator_page.locator("blockquote")).to_contain_text(
         "je voudrais aider pour le jardin"
@@ -194,7 +194,8 @@ def test_a_newcomer_signs_up_joins_a_council_and_works_in_its_private_space(
 
     # The newcomer learns it from their notifications and enters the space.
     page.reload()
-    page.get_by_role("link", name=re.compile(r"^Notifications 1")).click()
+    expect(page.get_by_role("button", name="Menu 1 notification non lue")).to_be_visible()
+    menu(page).get_by_role("link", name=re.compile(r"^Notifications 1")).click()
     step(page, "notifications")
     # (The link wraps on three lines: tap its first line, as a thumb would.)
     page.get_by_role("link", name=re.compile(r"rejoindre .* est acceptée")).click(
@@ -218,7 +219,7 @@ def test_a_newcomer_signs_up_joins_a_council_and_works_in_its_private_space(
     assert topic.posts.get().status == Post.Status.PUBLISHED
 
     # Adds a file.
-    page.get_by_role("link", name="Mes conseils").click()
+    menu(page).get_by_role("link", name="Mes conseils").click()
     page.get_by_role("heading", name="Conseil citoyen de l'Alma").get_by_role("link").click()
     page.wait_for_url(re.compile(r"/espace/$"))
     page.get_by_role("link", name="Les fichiers du conseil").click()
@@ -274,7 +275,8 @@ def test_the_animator_resolves_a_report_and_answers_a_help_request(page, live_se
 
     # A member reports the message.
     log_in(page, live_server, reporter)
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Forums").click()
+    main_menu = menu(page).get_by_role("navigation", name="Menu principal")
+    main_menu.get_by_role("link", name="Forums").click()
     page.get_by_role("link", name="Faire vivre son conseil").click()
     page.get_by_role("link", name="Comment faire venir les jeunes ?").click()
     page.locator(f"#message-{offending.pk}").get_by_role("link", name="Signaler").click()
@@ -292,9 +294,10 @@ def test_the_animator_resolves_a_report_and_answers_a_help_request(page, live_se
     )
 
     # The animator hides the message from the moderation queue, then closes the report.
-    page.get_by_role("button", name="Se déconnecter").click()
+    menu(page).get_by_role("button", name="Se déconnecter").click()
     log_in(page, live_server, team)
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Forums").click()
+    main_menu = menu(page).get_by_role("navigation", name="Menu principal")
+    main_menu.get_by_role("link", name="Forums").click()
     page.get_by_role("link", name="Modération").click()
     queue = page.locator("section", has=page.get_by_role("heading", name="Signalements à examiner"))
     expect(queue.get_by_text("Propos méprisants envers les jeunes.")).to_be_visible()
@@ -305,7 +308,8 @@ def test_the_animator_resolves_a_report_and_answers_a_help_request(page, live_se
     page.get_by_role("button", name="Masquer le message").click()
     expect(page.locator(".messages")).to_contain_text("Le message est masqué")
     step(page, "message hidden")
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Forums").click()
+    main_menu = menu(page).get_by_role("navigation", name="Menu principal")
+    main_menu.get_by_role("link", name="Forums").click()
     page.get_by_role("link", name="Modération").click()
     page.get_by_role("button", name="Marquer comme traité").click()
     expect(page.locator(".messages")).to_be_visible()
@@ -318,7 +322,7 @@ def test_the_animator_resolves_a_report_and_answers_a_help_request(page, live_se
     assert offending.hidden_reason == "Propos méprisants : contraire à la charte des forums."
 
     # The animator answers the help request: queue, request, answer.
-    page.get_by_role("link", name="Demandes d’aide").first.click()
+    menu(page).get_by_role("link", name="Demandes d’aide").first.click()
     page.get_by_role("link", name="Notre conseil ne se réunit plus").click()
     expect(page.get_by_text("Plus aucune réunion depuis septembre.")).to_be_visible()
     step(page, "help request")
@@ -353,7 +357,7 @@ def test_a_referent_creates_a_council_and_appoints_its_coordinator(
     future = established(display_name="Fatou Diallo", email="fatou.diallo@exemple.test")
 
     log_in(page, live_server, referent)
-    page.get_by_role("navigation", name="Menu principal").get_by_role(
+    menu(page).get_by_role("navigation", name="Menu principal").get_by_role(
         "link", name="Les conseils"
     ).click()
     page.get_by_role("link", name="Créer un conseil").click()

@@ -10,7 +10,7 @@ import pytest
 
 from support import emails
 from support.models import HelpMessage, HelpRequest
-from tests.e2e.browser import axe_violations, log_in
+from tests.e2e.browser import axe_violations, log_in, menu
 from tests.news.factories import animator
 
 pytestmark = [
@@ -42,7 +42,7 @@ def test_a_visitor_asks_for_help_follows_it_and_the_animator_answers(page, live_
 
     team = animator()
     log_in(page, live_server, team)
-    page.get_by_role("link", name="Demandes d’aide").first.click()
+    menu(page).get_by_role("link", name="Demandes d’aide").first.click()
     page.get_by_role("link", name="Notre conseil ne se réunit plus").click()
     assert axe_violations(page) == []
     # Each label reaches its own field: a note never lands in the answer.
