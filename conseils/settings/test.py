@@ -3,6 +3,8 @@
 DATABASE_URL and REDIS_URL are honoured, so CI runs on PostgreSQL and Redis.
 """
 
+from urllib.parse import urlsplit
+
 from .base import *
 
 DEBUG = False
@@ -17,10 +19,13 @@ STORAGES = {
 LOGGING["root"]["level"] = "WARNING"
 
 if REDIS_URL:
-    # One Redis database per pytest-xdist worker, so that clearing the cache
-    # between tests never touches another worker's keys.
+    # One Redis database per pytest-xdist worker, counted from the one after
+    # REDIS_URL's, so that clearing the cache between tests never touches
+    # another worker's keys, nor those of a run given another REDIS_URL.
+    _redis = urlsplit(REDIS_URL)
     _worker = env.str("PYTEST_XDIST_WORKER", default="gw0").removeprefix("gw")
-    CACHES["default"]["LOCATION"] = f"{REDIS_URL.rsplit('/', 1)[0]}/{1 + int(_worker or 0)}"
+    _database = int(_redis.path.strip("/") or 0) + 1 + int(_worker or 0)
+    CACHES["default"]["LOCATION"] = _redis._replace(path=f"/{_database}").geturl()
 
 # Static files straight from the apps' folders, for the live server of the
 # browser tests; no collectstatic needed.
