@@ -16,7 +16,7 @@ from django.db.models.lookups import Contains
 from django.utils.safestring import SafeString
 
 from . import text
-from .indexes import CONFIG, Field, search_vector, text_of
+from .indexes import CONFIG, Field, text_of, vector_for
 from .sources import SearchSource, value_at
 
 SNIPPET_WORDS = 35
@@ -54,8 +54,8 @@ class PostgresBackend:
         self.words = text.words(query)
 
     def _matching(self, model, fields: tuple[Field, ...]) -> QuerySet:
-        return model.objects.alias(search_vector=search_vector(fields)).filter(
-            search_vector=self.query
+        return model.objects.alias(matched_vector=vector_for(model, fields)).filter(
+            matched_vector=self.query
         )
 
     def filter(self, source: SearchSource, rows: QuerySet) -> QuerySet:
@@ -63,7 +63,9 @@ class PostgresBackend:
         own = source.own_fields()
         if not related:
             # The condition on the outer table itself: its GIN index serves it.
-            return rows.alias(search_vector=search_vector(own)).filter(search_vector=self.query)
+            return rows.alias(matched_vector=vector_for(rows.model, own)).filter(
+                matched_vector=self.query
+            )
         # Each table's match goes through its own index, then the rows are
         # picked by key.
         conditions = [Q(pk__in=self._matching(rows.model, own).values("pk"))] if own else []
@@ -86,9 +88,9 @@ class PostgresBackend:
         if count > RANK_WINDOW:
             recent = rows.order_by(f"-{source.date}", "-pk").values("pk")[:RANK_WINDOW]
             rows = readable.filter(pk__in=Subquery(recent))
-        return rows.annotate(rank=SearchRank(search_vector(source.fields), self.query)).order_by(
-            "-rank", f"-{source.date}", "-pk"
-        )
+        return rows.annotate(
+            rank=SearchRank(vector_for(rows.model, source.fields), self.query)
+        ).order_by("-rank", f"-{source.date}", "-pk")
 
     def display(self, source: SearchSource, objects: list) -> dict[int, Display]:
         if not objects:

@@ -1,76 +1,78 @@
 """The PostgreSQL text search vector of a set of fields, for the queries and
 for their GIN indexes alike: the planner uses an expression index only when
 the query repeats its expression exactly, so both are built here.
+
+The long texts (forum posts, page revisions) keep their vector in a stored
+column (``search_vector``, a generated column: ``StoredSearchVector``), so
+that neither the match on a common word nor the ranking parses their text
+again; ``vector_for`` reads that column wherever a table has it.
 """
 
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass
 from functools import reduce
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
-from django.db.models import F, Func, TextField, Value
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import F
+from django.db.models.expressions import CombinedExpression
 
-# Created by search/migrations/0001: French stemming, accents ignored.
-CONFIG = "french_unaccent"
+from common.search_vector import (
+    CONFIG,
+    Field,
+    StoredSearchVector,
+    add_search_index,
+    remove_search_index,
+    search_index,
+    search_vector,
+    stored_fields,
+    text_of,
+)
 
-
-@dataclass(frozen=True)
-class Field:
-    """A searched text field. ``path`` may cross a relation (``topic__title``)."""
-
-    path: str
-    weight: str = "C"
-    # File names: dots, dashes and underscores read as spaces, so that
-    # "compte-rendu_juin.pdf" is found by "juin" (PostgreSQL's parser reads
-    # "juin.pdf" as one host name).
-    file_name: bool = False
-
-    @property
-    def relation(self) -> str:
-        """The relation the field is reached through ("" on the model's own table)."""
-        return self.path.rpartition("__")[0]
-
-    def relative_to(self, relation: str) -> Field:
-        return Field(self.path.removeprefix(f"{relation}__"), self.weight, self.file_name)
-
-
-def text_of(field: Field):
-    """The expression whose text is searched."""
-    expression = F(field.path)
-    if field.file_name:
-        expression = Func(
-            expression,
-            Value("._-"),
-            Value("   "),
-            function="translate",
-            output_field=TextField(),
-        )
-    return expression
+__all__ = [
+    "CONFIG",
+    "Field",
+    "add_search_index",
+    "remove_search_index",
+    "search_index",
+    "search_vector",
+    "text_of",
+    "vector_for",
+]
 
 
-def search_vector(fields: tuple[Field, ...]) -> SearchVector:
-    """``setweight(to_tsvector('french_unaccent', coalesce(f, '')), w) || …``"""
+def _stored_fields(model) -> tuple[Field, ...] | None:
+    """The fields whose vector ``model`` stores in its ``search_vector``
+    column, if it has one (a generated column, ``StoredSearchVector``)."""
+    try:
+        column = model._meta.get_field("search_vector")
+    except FieldDoesNotExist:
+        return None
+    expression = getattr(column, "expression", None)
+    return stored_fields(expression.specs) if isinstance(expression, StoredSearchVector) else None
+
+
+def _model_at(model, relation: str):
+    for name in filter(None, relation.split("__")):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def vector_for(model, fields: tuple[Field, ...]):
+    """The vector of ``fields`` (which may cross relations) as seen from
+    ``model``: each table's stored column where it has one, the vector
+    computed from the text elsewhere."""
+    groups: dict[str, list[Field]] = {}
+    for field in fields:
+        groups.setdefault(field.relation, []).append(field)
+    parts = []
+    for relation, group in groups.items():
+        own = tuple(field.relative_to(relation) if relation else field for field in group)
+        if _stored_fields(_model_at(model, relation)) == own:
+            parts.append(F(f"{relation}__search_vector" if relation else "search_vector"))
+        else:
+            parts.append(search_vector(tuple(group)))
     return reduce(
-        operator.add,
-        [SearchVector(text_of(field), weight=field.weight, config=CONFIG) for field in fields],
-    )
-
-
-def search_index(name: str, fields: tuple[Field, ...]) -> GinIndex:
-    return GinIndex(search_vector(fields), name=name)
-
-
-def add_search_index(schema_editor, model, name: str, fields: tuple[Field, ...]) -> None:
-    """Create the GIN index without locking writes (call outside a transaction)."""
-    schema_editor.execute(
-        search_index(name, fields).create_sql(model, schema_editor, concurrently=True)
-    )
-
-
-def remove_search_index(schema_editor, model, name: str, fields: tuple[Field, ...]) -> None:
-    schema_editor.execute(
-        search_index(name, fields).remove_sql(model, schema_editor, concurrently=True)
+        lambda left, right: CombinedExpression(left, "||", right, output_field=SearchVectorField()),
+        parts,
     )

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.humanize",
+    # SearchVectorField (the stored search vectors); inert on SQLite.
+    "django.contrib.postgres",
     "django.forms",
     "allauth",
     "allauth.account",

@@ -1,14 +1,24 @@
 """On PostgreSQL, every searched table's condition goes through its GIN
-index: the queries repeat the indexed expression exactly."""
+index: the queries repeat the indexed expression exactly, or read the stored
+vector column of the long texts (posts, page revisions)."""
 
 from __future__ import annotations
 
-import pytest
-from django.db import connection
+from datetime import timedelta
 
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.utils import timezone
+
+from documents import services as document_services
+from forums import services as forum_services
 from search.backends import PostgresBackend
+from search.services import site_search
 from search.sources import all_sources
+from tests.accounts.factories import UserFactory
 from tests.councils.factories import council_create, member_of
+from tests.forums.factories import topic_in
 
 from .conftest import postgresql_only
 
@@ -16,9 +26,9 @@ pytestmark = [pytest.mark.django_db, postgresql_only]
 
 INDEXES = {
     "councils": {"search_council_vector"},
-    "discussions": {"search_post_vector", "search_topic_vector"},
+    "discussions": {"forums_post_search_vector_gin", "search_topic_vector"},
     "documents": {"search_document_vector"},
-    "pages": {"search_page_vector", "search_pagerevision_vector"},
+    "pages": {"search_page_vector", "documents_pagerevision_search_vector_gin"},
     "resources": {"search_resource_vector"},
     "news": {"search_article_vector"},
     "events": {"search_event_vector"},
@@ -66,3 +76,53 @@ def test_sources_across_tables_use_both_indexes_in_the_full_query(key):
     plan = _plan(PostgresBackend("réunion").filter(source, source.queryset(user)))
     for index in INDEXES[key]:
         assert index in plan, plan
+
+
+# The stored vectors of the long texts (posts, page revisions).
+
+
+def _counts(user, query: str) -> dict[str, int]:
+    return {source.key: n for source, n in site_search(user=user, query=query).counts}
+
+
+def test_a_post_s_stored_vector_follows_its_text():
+    council = council_create()
+    author = member_of(council, UserFactory(date_joined=timezone.now() - timedelta(days=90)))
+    topic = topic_in(council.forum, author, title="Compte rendu", body="On prépare la kermesse.")
+    assert _counts(author, "kermesse")["discussions"] == 1
+
+    forum_services.post_edit(
+        editor=author, post=topic.posts.get(), body="Finalement, une brocante."
+    )
+    assert _counts(author, "kermesse")["discussions"] == 0
+    assert _counts(author, "brocantes")["discussions"] == 1  # stemmed, as before
+
+
+def test_a_page_s_new_revision_is_found_and_the_old_text_no_longer(settings):
+    council = council_create()
+    member = member_of(council)
+    page = document_services.page_create(
+        user=member, council=council, title="Notes", body="Le trésorier présente le budget."
+    )
+    assert _counts(member, "budget")["pages"] == 1
+    document_services.page_save(
+        user=member, page=page, body="Le trésorier présente la subvention.", based_on=1
+    )
+    assert _counts(member, "budget")["pages"] == 0
+    assert _counts(member, "subvention")["pages"] == 1
+
+
+@pytest.mark.parametrize("key", ["discussions", "pages"])
+def test_matching_and_ranking_read_the_stored_vector_not_the_text(key):
+    """Neither the match nor the rank parses a post's or a revision's text:
+    both read its ``search_vector`` column."""
+    source = next(source for source in all_sources() if source.key == key)
+    backend = PostgresBackend("quartier")
+    rows = source.queryset(AnonymousUser())
+    matched = backend.filter(source, rows)
+    ranked = backend.order(source, matched, count=1, readable=rows)
+    sql = str(ranked.query)
+    table = {"discussions": "forums_post", "pages": "documents_pagerevision"}[key]
+    assert f'"{table}"."search_vector"' in sql
+    assert f'COALESCE("{table}"."body"' not in sql
+    assert "to_tsvector(" in sql  # the titles, short, are still parsed
