@@ -33,7 +33,11 @@ Adding a source (news articles, events, editable site pages…) takes three step
    weights as ``fields`` (fields across a relation, such as
    ``topic__title``, are indexed on their own table, see ``0001``). Depend
    on the app's latest migration, and add the index to
-   ``tests/search/test_indexes.py``.
+   ``tests/search/test_indexes.py``. A table of long texts (many rows of
+   a few KB) should rather store its vector, as ``forums.Post`` does: a
+   ``search_vector`` generated column (``common.search_vector.
+   StoredSearchVector`` over the same fields and weights) with a GIN index
+   on it; ``search.indexes.vector_for`` then reads the column.
 3. Add the source to the leak test in ``tests/search/test_access.py`` and
    to its ``predicates`` (every hit must pass the app's own object check).
 """
