@@ -206,7 +206,9 @@ def build_plan(member_count: int) -> dict:
     from django.urls import reverse
 
     from councils.models import Council, Department
+    from councils.views._access import DIRECTORY_PAGE_SIZE
     from forums.models import Forum, Topic
+    from forums.selectors import POSTS_PER_PAGE
     from news.models import Article
 
     active = Council.objects.filter(status=Council.Status.ACTIVE)
@@ -245,7 +247,7 @@ def build_plan(member_count: int) -> dict:
                         "title": html.escape(topic.title),
                         "url": reverse("forums:topic", kwargs={"pk": topic.pk}),
                         "reply_url": reverse("forums:reply", kwargs={"pk": topic.pk}),
-                        "pages": -(-topic.posts.count() // 20),
+                        "pages": -(-topic.posts.count() // POSTS_PER_PAGE),
                     }
                     for topic in (long_topic, short_topic)
                 ],
@@ -280,7 +282,7 @@ def build_plan(member_count: int) -> dict:
                 {"name": html.escape(council.name), "url": council.get_absolute_url()}
                 for council in public_councils
             ],
-            "directory_pages": -(-active.count() // 24),
+            "directory_pages": -(-active.count() // DIRECTORY_PAGE_SIZE),
             "departments": sorted(
                 Department.objects.filter(councils__isnull=False)
                 .values_list("code", flat=True)
