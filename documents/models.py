@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase
 
-from common.search_vector import StoredSearchVector
+from common.search_vector import StoredSearchVectorField
 from councils.models import Council
 
 NAME_MAX_LENGTH = 150
@@ -195,13 +194,9 @@ class PageRevision(models.Model):
     number = models.PositiveIntegerField()
     body = models.TextField(max_length=50_000)
     body_html = models.TextField()
-    # The site search's vector of the text, kept by PostgreSQL (GIN-indexed by
-    # migration 0007). NULL on SQLite.
-    search_vector = models.GeneratedField(
-        expression=StoredSearchVector("body:C"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # The site search's vector of the text, kept by PostgreSQL (trigger and GIN
+    # index of migration 0007). NULL on SQLite.
+    search_vector = StoredSearchVectorField(specs=("body:C",))
     summary = models.CharField(_("summary of the change"), max_length=200, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

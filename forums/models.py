@@ -9,13 +9,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.search_vector import StoredSearchVector
+from common.search_vector import StoredSearchVectorField
 from councils.models import Council
 
 TITLE_MAX_LENGTH = 150
@@ -148,14 +147,10 @@ class Post(models.Model):
     hidden_reason = models.CharField(_("reason"), max_length=REASON_MAX_LENGTH, blank=True)
     # The key a double-submitted form carries twice: one post, not two.
     submission_key = models.CharField(max_length=64, blank=True, editable=False)
-    # The site search's vector of the text, kept by PostgreSQL (GIN-indexed by
-    # migration 0004): a common word is matched and ranked without parsing
-    # thousands of posts again. NULL on SQLite.
-    search_vector = models.GeneratedField(
-        expression=StoredSearchVector("body:C"),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    # The site search's vector of the text, kept by PostgreSQL (trigger and GIN
+    # index of migration 0004): a common word is matched and ranked without
+    # parsing thousands of posts again. NULL on SQLite.
+    search_vector = StoredSearchVectorField(specs=("body:C",))
 
     class Meta:
         verbose_name = _("message")

@@ -3,7 +3,7 @@ for their GIN indexes alike: the planner uses an expression index only when
 the query repeats its expression exactly, so both are built here.
 
 The long texts (forum posts, page revisions) keep their vector in a stored
-column (``search_vector``, a generated column: ``StoredSearchVector``), so
+column (``search_vector``, kept by a trigger: ``StoredSearchVectorField``), so
 that neither the match on a common word nor the ranking parses their text
 again; ``vector_for`` reads that column wherever a table has it.
 """
@@ -20,7 +20,7 @@ from django.db.models.expressions import CombinedExpression
 from common.search_vector import (
     CONFIG,
     Field,
-    StoredSearchVector,
+    StoredSearchVectorField,
     add_search_index,
     remove_search_index,
     search_index,
@@ -43,13 +43,12 @@ __all__ = [
 
 def _stored_fields(model) -> tuple[Field, ...] | None:
     """The fields whose vector ``model`` stores in its ``search_vector``
-    column, if it has one (a generated column, ``StoredSearchVector``)."""
+    column, if it has one (``StoredSearchVectorField``)."""
     try:
         column = model._meta.get_field("search_vector")
     except FieldDoesNotExist:
         return None
-    expression = getattr(column, "expression", None)
-    return stored_fields(expression.specs) if isinstance(expression, StoredSearchVector) else None
+    return stored_fields(column.specs) if isinstance(column, StoredSearchVectorField) else None
 
 
 def _model_at(model, relation: str):

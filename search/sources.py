@@ -35,9 +35,10 @@ Adding a source (news articles, events, editable site pages…) takes three step
    on the app's latest migration, and add the index to
    ``tests/search/test_indexes.py``. A table of long texts (many rows of
    a few KB) should rather store its vector, as ``forums.Post`` does: a
-   ``search_vector`` generated column (``common.search_vector.
-   StoredSearchVector`` over the same fields and weights) with a GIN index
-   on it; ``search.indexes.vector_for`` then reads the column.
+   ``search_vector`` column (``common.search_vector.
+   StoredSearchVectorField`` over the same fields and weights), whose
+   migration calls ``create_vector_trigger`` (trigger and GIN index);
+   ``search.indexes.vector_for`` then reads the column.
 3. Add the source to the leak test in ``tests/search/test_access.py`` and
    to its ``predicates`` (every hit must pass the app's own object check).
 """

@@ -1,36 +1,40 @@
-"""The search vector of each page revision, stored (a generated column) and
-indexed, as forums/migrations/0004 does for posts: a common word is no
-longer matched and ranked by parsing every revision's text again. The GIN
-index of the column replaces the expression index of search/migrations/0001.
-NULL and nothing else on SQLite; not atomic (indexes built concurrently).
+"""The search vector of each page revision, stored and indexed, as
+forums/migrations/0004 does for posts: a common word is no longer matched
+and ranked by parsing every revision's text again. A trigger keeps the
+column; its GIN index replaces the expression index of
+search/migrations/0001. NULL and nothing else on SQLite; not atomic (indexes
+built concurrently).
 """
 
-import django.contrib.postgres.search
-from django.db import migrations, models
+from django.db import migrations
 
 import common.search_vector
-from common.search_vector import Field, add_search_index, remove_search_index
+from common.search_vector import (
+    Field,
+    add_search_index,
+    create_vector_trigger,
+    drop_vector_trigger,
+    remove_search_index,
+)
 
 OLD_INDEX = ("search_pagerevision_vector", (Field("body", "C"),))
 INDEX = "documents_pagerevision_search_vector_gin"
 
 
-def index_the_column(apps, schema_editor):
+def keep_the_vector(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    revision = apps.get_model("documents", "PageRevision")
-    schema_editor.execute(
-        f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{INDEX}" ON "{revision._meta.db_table}" '
-        'USING gin ("search_vector")'
-    )
-    remove_search_index(schema_editor, revision, *OLD_INDEX)
+    model = apps.get_model("documents", "PageRevision")
+    create_vector_trigger(schema_editor, model, INDEX)
+    remove_search_index(schema_editor, model, *OLD_INDEX)
 
 
 def index_the_expression(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    add_search_index(schema_editor, apps.get_model("documents", "PageRevision"), *OLD_INDEX)
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{INDEX}"')
+    model = apps.get_model("documents", "PageRevision")
+    add_search_index(schema_editor, model, *OLD_INDEX)
+    drop_vector_trigger(schema_editor, model, INDEX)
 
 
 class Migration(migrations.Migration):
@@ -45,11 +49,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="pagerevision",
             name="search_vector",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=common.search_vector.StoredSearchVector("body:C"),
-                output_field=django.contrib.postgres.search.SearchVectorField(),
-            ),
+            field=common.search_vector.StoredSearchVectorField(specs=("body:C",)),
         ),
-        migrations.RunPython(index_the_column, index_the_expression, elidable=False),
+        migrations.RunPython(keep_the_vector, index_the_expression, elidable=False),
     ]

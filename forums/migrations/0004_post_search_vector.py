@@ -1,44 +1,46 @@
-"""The search vector of each post, stored (a generated column) and indexed.
+"""The search vector of each post, stored and indexed.
 
 Searching a common word used to parse the text of thousands of posts twice,
 to match then to rank them, and the planner, which prices ``to_tsvector``
 far below its cost, could prefer that to the expression index
-(bench/README.md, search.py). PostgreSQL now keeps the vector in
-``search_vector`` as the text changes; its GIN index replaces the expression
-index of search/migrations/0001. The column uses the text search
-configuration that migration creates. On SQLite the column is NULL and
-nothing else happens.
+(bench/README.md, search.py). On PostgreSQL a trigger now keeps the vector
+in ``search_vector`` as the text changes, and fills it for the posts already
+there; its GIN index replaces the expression index of search/migrations/0001.
+The trigger uses the text search configuration that migration creates. On
+SQLite the column stays NULL and nothing else happens.
 
-Adding a stored generated column rewrites the table; the indexes are built
-and dropped concurrently (the migration is not atomic).
+Not atomic: the indexes are built and dropped concurrently.
 """
 
-import django.contrib.postgres.search
-from django.db import migrations, models
+from django.db import migrations
 
 import common.search_vector
-from common.search_vector import Field, add_search_index, remove_search_index
+from common.search_vector import (
+    Field,
+    add_search_index,
+    create_vector_trigger,
+    drop_vector_trigger,
+    remove_search_index,
+)
 
 OLD_INDEX = ("search_post_vector", (Field("body", "C"),))
 INDEX = "forums_post_search_vector_gin"
 
 
-def index_the_column(apps, schema_editor):
+def keep_the_vector(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    post = apps.get_model("forums", "Post")
-    schema_editor.execute(
-        f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{INDEX}" ON "{post._meta.db_table}" '
-        'USING gin ("search_vector")'
-    )
-    remove_search_index(schema_editor, post, *OLD_INDEX)
+    model = apps.get_model("forums", "Post")
+    create_vector_trigger(schema_editor, model, INDEX)
+    remove_search_index(schema_editor, model, *OLD_INDEX)
 
 
 def index_the_expression(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    add_search_index(schema_editor, apps.get_model("forums", "Post"), *OLD_INDEX)
-    schema_editor.execute(f'DROP INDEX CONCURRENTLY IF EXISTS "{INDEX}"')
+    model = apps.get_model("forums", "Post")
+    add_search_index(schema_editor, model, *OLD_INDEX)
+    drop_vector_trigger(schema_editor, model, INDEX)
 
 
 class Migration(migrations.Migration):
@@ -53,11 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="post",
             name="search_vector",
-            field=models.GeneratedField(
-                db_persist=True,
-                expression=common.search_vector.StoredSearchVector("body:C"),
-                output_field=django.contrib.postgres.search.SearchVectorField(),
-            ),
+            field=common.search_vector.StoredSearchVectorField(specs=("body:C",)),
         ),
-        migrations.RunPython(index_the_column, index_the_expression, elidable=False),
+        migrations.RunPython(keep_the_vector, index_the_expression, elidable=False),
     ]
