@@ -16,7 +16,8 @@ from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italics*, lists with -, > to quote, links [text](https://…). "
     "The preview appears below as you type; drop an image on the text to add it. "
-    "Write @ followed by someone's name to tell them."
+    "Write @ and someone's name to tell them (the first name is enough when "
+    "no one else here has it)."
 )
 
 

@@ -9,6 +9,8 @@ Markdown is rendered and sanitised here, once, when text is saved.
 from __future__ import annotations
 
 import html
+import re
+from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -230,11 +232,17 @@ def post_reply(*, author: User, topic: Topic, body: str, submission_key: str = "
 
 
 MAX_MENTIONS = 20
+# The word written after an @ (not one inside an e-mail address): "@Fatou,"
+# gives "fatou", "@Jean-Pierre" "jean-pierre".
+MENTIONED_WORD = re.compile(r"(?<![\w.])@([^\W\d_][\w'’-]*)")
 
 
 def _mentioned_users(post: Post) -> list[User]:
-    """People named ``@Display Name`` in the post among those who take part:
-    the topic's authors and, in a council's forum, the council's members."""
+    """People named in the post among those who take part (the topic's
+    authors and, in a council's forum, the council's members): ``@`` and
+    their whole name, or only their first name when nobody else taking part
+    has it (``@Fatou`` for Fatou Diallo; ``@Awa`` for no one when two Awa
+    take part)."""
     from accounts.models import User
 
     text = post.body.lower()
@@ -245,11 +253,15 @@ def _mentioned_users(post: Post) -> list[User]:
     taking_part = Q(forum_posts__topic=topic)
     if topic.forum.council_id:
         taking_part |= Q(council_memberships__council_id=topic.forum.council_id)
-    mentioned = [
-        user
-        for user in candidates.filter(taking_part).distinct()
-        if user.display_name and f"@{user.display_name.lower()}" in text
-    ]
+    people = [user for user in candidates.filter(taking_part).distinct() if user.display_name]
+    words_after_at = {match.group(1) for match in MENTIONED_WORD.finditer(text)}
+    first_names = Counter(user.display_name.lower().split()[0] for user in people)
+    mentioned = []
+    for user in people:
+        name = user.display_name.lower()
+        first_name = name.split()[0]
+        if f"@{name}" in text or (first_name in words_after_at and first_names[first_name] == 1):
+            mentioned.append(user)
     return mentioned[:MAX_MENTIONS]
 
 

@@ -296,6 +296,41 @@ def test_mentions_reach_readers_once_and_never_outsiders(django_capture_on_commi
     ]
 
 
+def _mentioned(council, author, body: str) -> set[str]:
+    reply_in(topic_in(council.forum, author), author, body=body)
+    return {
+        notification.recipient.display_name
+        for notification in Notification.objects.filter(kind="forums.mention")
+    }
+
+
+def test_a_first_name_is_enough_when_nobody_else_taking_part_has_it():
+    council = council_create()
+    author = member_of(council, UserFactory(display_name="Julien L."))
+    member_of(council, UserFactory(display_name="Fatou Diallo"))
+    member_of(council, UserFactory(display_name="Jean-Pierre M."))
+    UserFactory(display_name="Samira H.")  # takes no part
+    assert _mentioned(
+        council, author, "Merci @fatou, et @Jean-Pierre ! @Samira aussi ; @Fatoumata non."
+    ) == {"Fatou Diallo", "Jean-Pierre M."}
+
+
+def test_a_first_name_two_people_share_names_nobody_the_whole_name_does():
+    council = council_create()
+    author = member_of(council, UserFactory(display_name="Julien L."))
+    member_of(council, UserFactory(display_name="Awa Diop"))
+    member_of(council, UserFactory(display_name="Awa K."))
+    assert _mentioned(council, author, "@Awa, tu peux venir ?") == set()
+    assert _mentioned(council, author, "@Awa Diop, tu peux venir ?") == {"Awa Diop"}
+
+
+def test_an_e_mail_address_is_no_mention():
+    council = council_create()
+    author = member_of(council, UserFactory(display_name="Julien L."))
+    member_of(council, UserFactory(display_name="Mairie Annexe"))
+    assert _mentioned(council, author, "Écrire à contact@mairie.fr") == set()
+
+
 def test_my_data_exports_my_messages_and_deletion_keeps_them_unsigned():
     from accounts.services import account_delete, personal_data_export
 
