@@ -121,3 +121,15 @@ def test_account_delete_page_is_refused_without_a_fresh_password(client):
     response = client.post(reverse("accounts:account_delete"), {"confirmation": "SUPPRIMER"})
     assert response.status_code == 302
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_the_log_in_and_sign_up_pages_speak_the_site_s_french(client):
+    """allauth's pages take the site's words (accounts/allauth_wording.py),
+    not "Courriel" nor "merci de vous enregistrer au préalable"."""
+    login = client.get(reverse("account_login")).content.decode()
+    signup = client.get(reverse("account_signup")).content.decode()
+    for page in (login, signup):
+        assert "Adresse e-mail" in page and "Courriel" not in page
+    assert f'Pas encore de compte\u00a0? <a href="{reverse("account_signup")}' in login
+    assert "au préalable" not in login
+    assert "Vous avez déjà un compte\u00a0?" in signup and "donc" not in signup

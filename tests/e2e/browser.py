@@ -29,7 +29,7 @@ def menu(page):
 
 def log_in(page, live_server, user) -> None:
     page.goto(f"{live_server.url}/compte/login/")
-    page.get_by_label("Courriel").fill(user.email)
+    page.get_by_label("Adresse e-mail").fill(user.email)
     page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(re.compile(r"/profil/"))

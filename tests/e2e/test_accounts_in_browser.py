@@ -19,7 +19,7 @@ PASSWORD = "Conseil-du-Centre-2026"
 def test_sign_up_verify_andlog_in(page, live_server):
     page.goto(f"{live_server.url}/")
     menu(page).get_by_role("link", name="S’inscrire").first.click()
-    page.get_by_label("Courriel").fill(EMAIL)
+    page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Nom affiché").fill("Karim B.")
     page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
@@ -36,7 +36,7 @@ def test_sign_up_verify_andlog_in(page, live_server):
 
     menu(page).get_by_role("button", name="Se déconnecter").click()
     menu(page).get_by_role("link", name="Se connecter").first.click()
-    page.get_by_label("Courriel").fill(EMAIL)
+    page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
     page.wait_for_url(re.compile(r"/profil/"))
@@ -52,7 +52,7 @@ def test_pages_have_no_accessibility_violation(page, live_server, path):
 
 def test_signup_errors_are_announced_and_accessible(page, live_server):
     page.goto(f"{live_server.url}/compte/signup/")
-    page.get_by_label("Courriel").fill("pas-une-adresse")
+    page.get_by_label("Adresse e-mail").fill("pas-une-adresse")
     page.get_by_label("Nom affiché").fill("Test")
     page.get_by_label("Mot de passe *", exact=True).fill("court")
     page.get_by_label("Mot de passe (confirmation)").fill("different")
