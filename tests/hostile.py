@@ -234,3 +234,9 @@ def active_content(html: str) -> list[str]:
     scanner.feed(html)
     scanner.close()
     return scanner.problems
+
+
+def tampered(secret: str) -> str:
+    """``secret`` (a signed token, a key) with its last character changed:
+    never the same string, whatever that character was."""
+    return secret[:-1] + ("A" if secret[-1] != "A" else "B")
