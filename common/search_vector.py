@@ -64,7 +64,8 @@ class StoredSearchVectorField(SearchVectorField):
     """A ``tsvector`` column that PostgreSQL keeps equal to the vector of the
     model's own fields, given as ``"path:weight"`` (``"body:C"``): a trigger,
     made by the migration that adds the column (``create_vector_trigger``),
-    computes it on every insert and update, whatever the ORM writes there.
+    computes it on every insert and on every update that writes one of those
+    fields (a full ``save()`` does), whatever the ORM writes in the column.
     NULL on SQLite, whose simple search never reads it.
 
     Not a ``GeneratedField``: its system checks ask the database server for
@@ -117,13 +118,19 @@ def create_vector_trigger(schema_editor, model, index_name: str) -> None:
         END $$
         """
     )
+    # Only when a searched text may change: not when a council's last
+    # activity is touched, nor a post's status.
+    columns = [model._meta.get_field(field.path).column for field in fields]
+    listed = ", ".join(f'"{column}"' for column in columns)
     schema_editor.execute(
-        f'CREATE OR REPLACE TRIGGER "{name}" BEFORE INSERT OR UPDATE ON "{table}" '
-        f'FOR EACH ROW EXECUTE FUNCTION "{name}"()'
+        f'CREATE OR REPLACE TRIGGER "{name}" BEFORE INSERT OR UPDATE OF {listed} '
+        f'ON "{table}" FOR EACH ROW EXECUTE FUNCTION "{name}"()'
     )
-    # The vectors of the rows already there: any update fires the trigger.
-    # (Table names come from the models, never from input.)
-    schema_editor.execute(f'UPDATE "{table}" SET "search_vector" = NULL')  # noqa: S608  # nosec B608
+    # The vectors of the rows already there: an update of a text fires it.
+    # (Names come from the models, never from input.)
+    schema_editor.execute(
+        f'UPDATE "{table}" SET "{columns[0]}" = "{columns[0]}"'  # noqa: S608  # nosec B608
+    )
     schema_editor.execute(
         f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{index_name}" ON "{table}" '
         'USING gin ("search_vector")'

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from common.search_vector import StoredSearchVectorField
+
 NAME_MAX_LENGTH = 120
 PRESENTATION_MAX_LENGTH = 10_000
 JOIN_MESSAGE_MAX_LENGTH = 1_000
@@ -97,6 +99,12 @@ class Council(models.Model):
     )
     # Rendered from ``presentation`` and sanitised when saved (services).
     presentation_html = models.TextField(editable=False, blank=True)
+    # The site search's vector of the council's texts, kept by PostgreSQL
+    # (trigger and GIN index of migration 0006): "conseil" is in every one
+    # of them, and is matched and ranked without parsing them all again.
+    search_vector = StoredSearchVectorField(
+        specs=("name:A", "town:B", "neighbourhood_name:B", "presentation:C")
+    )
     logo = models.ImageField(_("logo"), upload_to=council_logo_upload_to, blank=True)
     founded_on = models.DateField(_("date of creation"), default=timezone.localdate)
     status = models.CharField(

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
 
+from councils import services as council_services
 from documents import services as document_services
 from forums import services as forum_services
 from search.backends import PostgresBackend
@@ -25,7 +26,7 @@ from .conftest import postgresql_only
 pytestmark = [pytest.mark.django_db, postgresql_only]
 
 INDEXES = {
-    "councils": {"search_council_vector"},
+    "councils": {"councils_council_search_vector_gin"},
     "discussions": {"forums_post_search_vector_gin", "search_topic_vector"},
     "documents": {"search_document_vector"},
     "pages": {"search_page_vector", "documents_pagerevision_search_vector_gin"},
@@ -78,7 +79,7 @@ def test_sources_across_tables_use_both_indexes_in_the_full_query(key):
         assert index in plan, plan
 
 
-# The stored vectors of the long texts (posts, page revisions).
+# The stored vectors (councils, posts, page revisions).
 
 
 def _counts(user, query: str) -> dict[str, int]:
@@ -112,17 +113,34 @@ def test_a_page_s_new_revision_is_found_and_the_old_text_no_longer(settings):
     assert _counts(member, "subvention")["pages"] == 1
 
 
-@pytest.mark.parametrize("key", ["discussions", "pages"])
+def test_a_council_s_stored_vector_follows_its_texts():
+    council = council_create(name="Conseil citoyen des Tilleuls", presentation="Un potager.")
+    anyone = AnonymousUser()
+    assert _counts(anyone, "potager")["councils"] == 1
+    council.presentation = "Une ludothèque."
+    council.save()  # as council_update does
+    assert _counts(anyone, "potager")["councils"] == 0
+    assert _counts(anyone, "ludothèque")["councils"] == 1
+    assert _counts(anyone, "tilleuls")["councils"] == 1
+    # Touching another column (the last activity, on every post) keeps it.
+    council_services.council_touch(council=council)
+    assert _counts(anyone, "ludothèque")["councils"] == 1
+
+
+@pytest.mark.parametrize("key", ["councils", "discussions", "pages"])
 def test_matching_and_ranking_read_the_stored_vector_not_the_text(key):
-    """Neither the match nor the rank parses a post's or a revision's text:
-    both read its ``search_vector`` column."""
+    """Neither the match nor the rank parses a council's, a post's or a
+    revision's text: both read its ``search_vector`` column."""
     source = next(source for source in all_sources() if source.key == key)
     backend = PostgresBackend("quartier")
     rows = source.queryset(AnonymousUser())
     matched = backend.filter(source, rows)
     ranked = backend.order(source, matched, count=1, readable=rows)
     sql = str(ranked.query)
-    table = {"discussions": "forums_post", "pages": "documents_pagerevision"}[key]
+    table, text = {
+        "councils": ("councils_council", "presentation"),
+        "discussions": ("forums_post", "body"),
+        "pages": ("documents_pagerevision", "body"),
+    }[key]
     assert f'"{table}"."search_vector"' in sql
-    assert f'COALESCE("{table}"."body"' not in sql
-    assert "to_tsvector(" in sql  # the titles, short, are still parsed
+    assert f'COALESCE("{table}"."{text}"' not in sql
