@@ -164,3 +164,30 @@ def remove_search_index(schema_editor, model, name: str, fields: tuple[Field, ..
     schema_editor.execute(
         search_index(name, fields).remove_sql(model, schema_editor, concurrently=True)
     )
+
+
+def store_search_vector(
+    app_label: str, model_name: str, index_name: str, old_index: tuple[str, tuple[Field, ...]]
+):
+    """The operation that follows the ``AddField`` of a ``StoredSearchVectorField``:
+    on PostgreSQL, the trigger, the vectors of the rows already there and the
+    column's GIN index (``create_vector_trigger``), then the old expression
+    index ``old_index`` (name, fields) dropped; backwards, the other way
+    round. Nothing on SQLite. Its migration must not be atomic."""
+    from django.db import migrations
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        create_vector_trigger(schema_editor, model, index_name)
+        remove_search_index(schema_editor, model, *old_index)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        model = apps.get_model(app_label, model_name)
+        add_search_index(schema_editor, model, *old_index)
+        drop_vector_trigger(schema_editor, model, index_name)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -10,13 +10,7 @@ SQLite; not atomic (indexes built concurrently).
 from django.db import migrations
 
 import common.search_vector
-from common.search_vector import (
-    Field,
-    add_search_index,
-    create_vector_trigger,
-    drop_vector_trigger,
-    remove_search_index,
-)
+from common.search_vector import Field, store_search_vector
 
 OLD_INDEX = (
     "search_council_vector",
@@ -27,23 +21,6 @@ OLD_INDEX = (
         Field("presentation", "C"),
     ),
 )
-INDEX = "councils_council_search_vector_gin"
-
-
-def keep_the_vector(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    model = apps.get_model("councils", "Council")
-    create_vector_trigger(schema_editor, model, INDEX)
-    remove_search_index(schema_editor, model, *OLD_INDEX)
-
-
-def index_the_expression(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    model = apps.get_model("councils", "Council")
-    add_search_index(schema_editor, model, *OLD_INDEX)
-    drop_vector_trigger(schema_editor, model, INDEX)
 
 
 class Migration(migrations.Migration):
@@ -62,5 +39,5 @@ class Migration(migrations.Migration):
                 specs=("name:A", "town:B", "neighbourhood_name:B", "presentation:C")
             ),
         ),
-        migrations.RunPython(keep_the_vector, index_the_expression, elidable=False),
+        store_search_vector("councils", "Council", "councils_council_search_vector_gin", OLD_INDEX),
     ]

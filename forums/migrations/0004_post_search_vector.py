@@ -15,32 +15,9 @@ Not atomic: the indexes are built and dropped concurrently.
 from django.db import migrations
 
 import common.search_vector
-from common.search_vector import (
-    Field,
-    add_search_index,
-    create_vector_trigger,
-    drop_vector_trigger,
-    remove_search_index,
-)
+from common.search_vector import Field, store_search_vector
 
 OLD_INDEX = ("search_post_vector", (Field("body", "C"),))
-INDEX = "forums_post_search_vector_gin"
-
-
-def keep_the_vector(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    model = apps.get_model("forums", "Post")
-    create_vector_trigger(schema_editor, model, INDEX)
-    remove_search_index(schema_editor, model, *OLD_INDEX)
-
-
-def index_the_expression(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    model = apps.get_model("forums", "Post")
-    add_search_index(schema_editor, model, *OLD_INDEX)
-    drop_vector_trigger(schema_editor, model, INDEX)
 
 
 class Migration(migrations.Migration):
@@ -57,5 +34,5 @@ class Migration(migrations.Migration):
             name="search_vector",
             field=common.search_vector.StoredSearchVectorField(specs=("body:C",)),
         ),
-        migrations.RunPython(keep_the_vector, index_the_expression, elidable=False),
+        store_search_vector("forums", "Post", "forums_post_search_vector_gin", OLD_INDEX),
     ]
