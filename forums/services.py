@@ -440,6 +440,9 @@ def _moderate(actor: User, kind: str, topic: Topic | None, post: Post | None, re
     """Log a moderation action and tell the author of the post (or topic)
     through ``forums.moderation``, whose target is always the topic."""
     forum_id = (topic or post.topic).forum_id
+    # The optional reasons come straight from a button's form: no NUL, which
+    # PostgreSQL refuses in text.
+    reason = reason.replace("\x00", "")
     action = ModerationAction.objects.create(
         forum_id=forum_id, topic=topic, post=post, kind=kind, actor=actor, reason=reason[:500]
     )

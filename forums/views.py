@@ -377,7 +377,7 @@ def topic_moderate(request, pk: int, action: str):
             moderator=request.user,
             topic=topic,
             locked=action == "verrouiller",
-            reason=request.POST.get("reason", "").replace("\x00", ""),
+            reason=request.POST.get("reason", ""),
         )
         done = _("The topic is locked.") if topic.is_locked else _("The topic is open again.")
     else:
@@ -428,9 +428,7 @@ def post_unhide(request, pk: int):
     post = access_post(request, pk)
     if not permissions.can_moderate(request.user, post.topic.forum):
         deny(request)
-    services.post_unhide(
-        moderator=request.user, post=post, reason=request.POST.get("reason", "").replace("\x00", "")
-    )
+    services.post_unhide(moderator=request.user, post=post, reason=request.POST.get("reason", ""))
     messages.success(request, _("The message is visible again."))
     return redirect(_topic_page_url(post, request.user))
 
