@@ -16,7 +16,7 @@ from django.db.models.lookups import Contains
 from django.utils.safestring import SafeString
 
 from . import text
-from .indexes import CONFIG, Field, text_of, vector_for
+from .indexes import CONFIG, Field, related_model, text_of, vector_for
 from .sources import SearchSource, value_at
 
 SNIPPET_WORDS = 35
@@ -33,12 +33,6 @@ class Display:
     title: SafeString
     snippet: SafeString
     rank: float
-
-
-def _related_model(model, relation: str):
-    for name in relation.split("__"):
-        model = model._meta.get_field(name).related_model
-    return model
 
 
 def _any_of(conditions: list) -> Q:
@@ -71,7 +65,7 @@ class PostgresBackend:
         conditions = [Q(pk__in=self._matching(rows.model, own).values("pk"))] if own else []
         for relation, fields in related.items():
             matching = self._matching(
-                _related_model(rows.model, relation),
+                related_model(rows.model, relation),
                 tuple(field.relative_to(relation) for field in fields),
             )
             conditions.append(source.match_related(relation, matching))
@@ -171,7 +165,7 @@ class SimpleBackend:
         for word in self.words:
             conditions = [self._contains(own, word)] if own else []
             for relation, fields in source.related_fields().items():
-                related = _related_model(rows.model, relation).objects.filter(
+                related = related_model(rows.model, relation).objects.filter(
                     self._contains([field.relative_to(relation).path for field in fields], word)
                 )
                 conditions.append(source.match_related(relation, related))

@@ -33,6 +33,7 @@ __all__ = [
     "CONFIG",
     "Field",
     "add_search_index",
+    "related_model",
     "remove_search_index",
     "search_index",
     "search_vector",
@@ -51,7 +52,8 @@ def _stored_fields(model) -> tuple[Field, ...] | None:
     return stored_fields(column.specs) if isinstance(column, StoredSearchVectorField) else None
 
 
-def _model_at(model, relation: str):
+def related_model(model, relation: str):
+    """The model reached from ``model`` through ``relation`` ("" for itself)."""
     for name in filter(None, relation.split("__")):
         model = model._meta.get_field(name).related_model
     return model
@@ -67,7 +69,7 @@ def vector_for(model, fields: tuple[Field, ...]):
     parts = []
     for relation, group in groups.items():
         own = tuple(field.relative_to(relation) if relation else field for field in group)
-        if _stored_fields(_model_at(model, relation)) == own:
+        if _stored_fields(related_model(model, relation)) == own:
             parts.append(F(f"{relation}__search_vector" if relation else "search_vector"))
         else:
             parts.append(search_vector(tuple(group)))
