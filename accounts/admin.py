@@ -1,8 +1,18 @@
-from django.contrib import admin
+"""The technical admin for accounts.
+
+Groups are not edited here: each council's members and coordinators are
+groups, and ticking one would let the operator into a council's space with
+nobody's consent. The national animation is appointed by the actions below,
+which refuse to appoint the operator who runs them.
+"""
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import roles
 from .models import User
 
 
@@ -26,7 +36,8 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["email", "display_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups"]
     search_fields = ["email", "display_name"]
-    readonly_fields = ["date_joined", "last_login"]
+    readonly_fields = ["date_joined", "last_login", "groups"]
+    actions = ["appoint_animators", "withdraw_animators"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["display_name", "avatar", "bio", "town"]}),
@@ -45,3 +56,33 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+    def _others(self, request, queryset):
+        """The selected accounts but the operator's own: nobody appoints
+        themselves."""
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(request, roles.ERROR_OWN_APPOINTMENT, messages.ERROR)
+        return queryset.exclude(pk=request.user.pk)
+
+    @admin.action(description=_("Appoint to the national animation"))
+    def appoint_animators(self, request, queryset):
+        others = list(self._others(request, queryset))
+        for user in others:
+            roles.animator_appoint(actor=request.user, user=user)
+        if others:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d account appointed to the national animation.",
+                    "%(count)d accounts appointed to the national animation.",
+                    len(others),
+                )
+                % {"count": len(others)},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Withdraw from the national animation"))
+    def withdraw_animators(self, request, queryset):
+        for user in queryset:
+            roles.animator_withdraw(user=user)
+        self.message_user(request, _("Done."), messages.SUCCESS)

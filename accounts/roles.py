@@ -12,7 +12,9 @@ import contextlib
 from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser, Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from .models import User
 
@@ -46,8 +48,16 @@ def has_staff_role(user: User | AnonymousUser) -> bool:
     return any(check(user) for check in _staff_role_checks)
 
 
+ERROR_OWN_APPOINTMENT = gettext_lazy("You cannot appoint yourself: another operator does it.")
+
+
 @transaction.atomic
-def animator_appoint(*, user: User) -> None:
+def animator_appoint(*, user: User, actor: User | None = None) -> None:
+    """Make ``user`` a member of the national animation. ``actor`` is the
+    operator (None: the site itself, for demo data); nobody appoints
+    themselves."""
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(ERROR_OWN_APPOINTMENT, code="self_appointment")
     group, _created = Group.objects.get_or_create(name=ANIMATION_GROUP_NAME)
     user.groups.add(group)
     _forget_animator(user)

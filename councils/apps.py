@@ -14,7 +14,12 @@ class CouncilsConfig(AppConfig):
         from . import permissions, registry
         from .activity import MEMBERSHIP_ACTIVITY
         from .personal_data_sections import COUNCILS_SECTION
-        from .services import INVITATION_KIND, JOIN_DECISION_KIND, JOIN_REQUEST_KIND
+        from .services import (
+            INVITATION_KIND,
+            JOIN_DECISION_KIND,
+            JOIN_REQUEST_KIND,
+            OUTSIDE_CHANGE_KIND,
+        )
 
         register_staff_role(permissions.is_referent)
         personal_data.register(COUNCILS_SECTION)
@@ -48,6 +53,18 @@ class CouncilsConfig(AppConfig):
                     "A council invites the address of your account. The invitation "
                     "itself, with its link, always comes by e-mail too."
                 ),
+            ),
+            notification_kinds.Kind(
+                key=OUTSIDE_CHANGE_KIND,
+                label=_("Changes made from outside the councils I coordinate"),
+                default=notification_kinds.IMMEDIATE,
+                visible=permissions.visible_outside_change_ids,
+                order=70,
+                help_text=_(
+                    "A referent or the national animation changes who belongs to a council "
+                    "you coordinate, or a referent is appointed for its department."
+                ),
+                mandatory=True,
             ),
         ):
             notification_kinds.register_kind(kind)

@@ -336,6 +336,8 @@ class MembershipEvent(models.Model):
         CREATED = "created", _("council created")
         ARCHIVED = "archived", _("council archived")
         REACTIVATED = "reactivated", _("council reactivated")
+        REFERENT_APPOINTED = "referent_appointed", _("referent appointed for the department")
+        REFERENT_WITHDRAWN = "referent_withdrawn", _("referent withdrawn for the department")
 
     council = models.ForeignKey(
         Council, on_delete=models.CASCADE, related_name="events", verbose_name=_("council")
@@ -360,6 +362,10 @@ class MembershipEvent(models.Model):
     # Done by the site itself (demo data, commands), not by a person whose
     # account may since have been deleted.
     by_system = models.BooleanField(default=False, verbose_name=_("done by the site"))
+    # Done by someone who is not a coordinator of the council (a referent, the
+    # national animation): shown at once to its coordinators and kept in the
+    # transparency log that its members read.
+    from_outside = models.BooleanField(default=False, verbose_name=_("done from outside"))
     created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("date"))
 
     class Meta:

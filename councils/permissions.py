@@ -30,6 +30,8 @@ from .models import (
     CouncilUserObjectPermission,
     Invitation,
     JoinRequest,
+    Membership,
+    MembershipEvent,
     ReferentAssignment,
 )
 
@@ -169,9 +171,10 @@ def can_read_membership_log(user, council: Council) -> bool:
     return can_manage_members(user, council)
 
 
-def can_read_access_log(user, council: Council) -> bool:
-    """The transparency log is for the council's own coordinators."""
-    return is_coordinator(user, council)
+def can_read_transparency_log(user, council: Council) -> bool:
+    """The transparency log (changes made from outside, visits by
+    non-members) is the council's own: every member reads it."""
+    return can_view_space(user, council)
 
 
 def is_referent_for(user, council: Council) -> bool:
@@ -186,6 +189,92 @@ def can_override_last_coordinator(user, council: Council) -> bool:
 
 def can_archive_council(user, council: Council) -> bool:
     return is_referent_for(user, council)
+
+
+# Managing is never a way in.
+#
+# Nobody admits themselves, and the people who manage councils from outside
+# (referents, the national animation, the technical operators) enter one only
+# with the consent of one of its coordinators. The services ask these before
+# any change of membership or role; the views ask them to decide what to offer.
+
+
+def manages_from_outside(user) -> bool:
+    """Holds a power over councils that does not come from membership: the
+    national animation, the technical operators, and referents of any
+    department (not only the council's own: two referents must not admit each
+    other)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or is_animator(user) or is_referent(user)
+
+
+def managers_from_outside_among(user_ids: Iterable[int]) -> set[int]:
+    """Which of ``user_ids`` manage councils from outside, in one query
+    (for a page listing requests to join)."""
+    from accounts.roles import ANIMATION_GROUP_NAME
+
+    return set(
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids))
+        .filter(
+            Q(is_superuser=True)
+            | Q(groups__name=ANIMATION_GROUP_NAME)
+            | Q(referent_assignments__isnull=False)
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def is_self_admission(actor, user) -> bool:
+    return actor is not None and user is not None and actor.pk == user.pk
+
+
+def _installed_by(coordinator, manager, council: Council) -> bool:
+    """Did ``manager`` admit ``coordinator`` to ``council`` or make them
+    coordinator (accepted their request, invited them, granted or changed
+    their role)? Such a coordinator's consent is the manager's own."""
+    if MembershipEvent.objects.filter(
+        council=council,
+        actor_id=manager.pk,
+        subject_id=coordinator.pk,
+        action__in=[
+            MembershipEvent.Action.ACCEPTED,
+            MembershipEvent.Action.JOINED,
+            MembershipEvent.Action.ROLE_CHANGED,
+        ],
+    ).exists():
+        return True
+    return Invitation.objects.filter(
+        council=council, invited_by_id=manager.pk, accepted_by_id=coordinator.pk
+    ).exists()
+
+
+def can_consent_to_admit(actor, council: Council, user) -> bool:
+    """May ``actor``'s decision let ``user`` into ``council`` (or raise their
+    role)? Anyone who manages the council may admit a resident; someone who
+    manages councils from outside needs one of its coordinators: a member
+    with the coordinator role, who is not that person, and whom that person
+    did not install."""
+    if actor is None:
+        # The site itself: demo data and commands run by the operators.
+        return True
+    if is_self_admission(actor, user):
+        return False
+    if not manages_from_outside(user):
+        return can_manage_members(actor, council)
+    return is_coordinator(actor, council) and not _installed_by(actor, user, council)
+
+
+def has_coordinator(council: Council) -> bool:
+    return Membership.objects.filter(council=council, role=Membership.Role.COORDINATOR).exists()
+
+
+def is_outside_change(actor, council: Council) -> bool:
+    """A change made by someone who is not a coordinator of the council
+    (a referent, the animation): its coordinators are told at once."""
+    return actor is not None and not is_coordinator(actor, council)
 
 
 # Joining.
@@ -334,6 +423,26 @@ def can_create_council_in(user, department) -> bool:
 
 def can_appoint_referents(user) -> bool:
     return is_animator(user)
+
+
+def can_appoint_referent(actor, user) -> bool:
+    """The animation appoints referents, never itself."""
+    return can_appoint_referents(actor) and not is_self_admission(actor, user)
+
+
+def visible_outside_change_ids(user, ids: Iterable[int]) -> set[int]:
+    """Among ``ids`` (membership log lines), those of the councils ``user``
+    coordinates now."""
+    if not _is_signed_in(user):
+        return set()
+    coordinated = CouncilGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=MANAGE_MEMBERS
+    ).values("content_object_id")
+    return set(
+        MembershipEvent.objects.filter(pk__in=list(ids), council_id__in=coordinated).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def can_view_animation_dashboard(user) -> bool:

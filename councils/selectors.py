@@ -107,6 +107,11 @@ def membership_log(council: Council) -> QuerySet[MembershipEvent]:
     return council.events.select_related("actor", "subject")
 
 
+def outside_changes(council: Council) -> QuerySet[MembershipEvent]:
+    """The changes made to ``council`` by people who are not its coordinators."""
+    return membership_log(council).filter(from_outside=True)
+
+
 def recent_events(council: Council, limit: int = 10) -> list[MembershipEvent]:
     return list(
         membership_log(council).filter(

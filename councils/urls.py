@@ -16,6 +16,7 @@ urlpatterns = [
     path("conseils/<slug:slug>/archiver/", views.archive, name="archive"),
     path("conseils/<slug:slug>/espace/", views.space, name="space"),
     path("conseils/<slug:slug>/espace/membres/", views.members, name="members"),
+    path("conseils/<slug:slug>/espace/transparence/", views.transparency, name="transparency"),
     path("conseils/<slug:slug>/gestion/", views.manage, name="manage"),
     path("conseils/<slug:slug>/gestion/inviter/", views.invite, name="invite"),
     path(
@@ -42,7 +43,6 @@ urlpatterns = [
         name="member_remove",
     ),
     path("conseils/<slug:slug>/gestion/journal/", views.log, name="log"),
-    path("conseils/<slug:slug>/gestion/acces/", views.access_log, name="access_log"),
     path("mes-conseils/", views.mine, name="mine"),
     path("mes-conseils/demandes/<int:pk>/retirer/", views.join_withdraw, name="join_withdraw"),
     path("animation/conseils/", views.animation, name="animation"),

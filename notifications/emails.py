@@ -37,8 +37,10 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
         return None
     kind = data.get("k")
-    if kind != DIGEST_TOKEN_KIND and registry.kind(kind) is None:
-        return None
+    if kind != DIGEST_TOKEN_KIND:
+        found = registry.kind(kind)
+        if found is None or found.mandatory:
+            return None
     return data["u"], kind
 
 
@@ -48,7 +50,11 @@ def unsubscribe_url(user, kind: str) -> str:
     )
 
 
-def _message(template: str, context: dict, *, to: str, stop_url: str) -> EmailMultiAlternatives:
+def _message(
+    template: str, context: dict, *, to: str, stop_url: str | None
+) -> EmailMultiAlternatives:
+    """One e-mail; without ``stop_url`` (a mandatory kind) no unsubscribe
+    link nor header."""
     context = {
         **context,
         "unsubscribe_url": stop_url,
@@ -62,10 +68,14 @@ def _message(template: str, context: dict, *, to: str, stop_url: str) -> EmailMu
         subject=subject,
         body=body,
         to=[to],
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=(
+            {
+                "List-Unsubscribe": f"<{stop_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            if stop_url
+            else {}
+        ),
     )
     message.attach_alternative(html, "text/html")
     return message
@@ -79,6 +89,7 @@ def send_one(notification) -> None:
         "recipient": recipient,
         "kind_label": found.label if found else "",
         "url": absolute_url(notification.url),
+        "mandatory": bool(found and found.mandatory),
     }
     send_after_commit(
         [
@@ -86,7 +97,9 @@ def send_one(notification) -> None:
                 "notification",
                 context,
                 to=recipient.email,
-                stop_url=unsubscribe_url(recipient, notification.kind),
+                stop_url=None
+                if context["mandatory"]
+                else unsubscribe_url(recipient, notification.kind),
             )
         ]
     )

@@ -15,7 +15,7 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, current: dict[str, str], **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        for kind in registry.kinds():
+        for kind in registry.optional_kinds():
             self.fields[kind.key] = forms.ChoiceField(
                 label=kind.label,
                 help_text=kind.help_text,

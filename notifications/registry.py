@@ -29,6 +29,10 @@ class Kind:
     visible: Callable[[object, Iterable[int]], set[int]]
     order: int = 100
     help_text: str = ""
+    # Always e-mailed at once, whatever the person chose: what a council must
+    # know about changes made to it from outside. Not on the preferences page,
+    # and its e-mails carry no unsubscribe link.
+    mandatory: bool = False
 
 
 _kinds: dict[str, Kind] = {}
@@ -37,6 +41,8 @@ _kinds: dict[str, Kind] = {}
 def register_kind(kind: Kind) -> None:
     if kind.default not in (IMMEDIATE, DIGEST, SITE):
         raise ValueError(f"Unknown delivery {kind.default!r} for {kind.key!r}.")
+    if kind.mandatory and kind.default != IMMEDIATE:
+        raise ValueError(f"A mandatory kind is delivered at once: {kind.key!r}.")
     existing = _kinds.get(kind.key)
     if existing is not None and existing != kind:
         raise ValueError(f"A notification kind named {kind.key!r} is already registered.")
@@ -49,3 +55,12 @@ def kind(key: str) -> Kind | None:
 
 def kinds() -> list[Kind]:
     return sorted(_kinds.values(), key=lambda k: (k.order, k.key))
+
+
+def optional_kinds() -> list[Kind]:
+    """The kinds a person may choose how to receive."""
+    return [found for found in kinds() if not found.mandatory]
+
+
+def mandatory_kinds() -> list[Kind]:
+    return [found for found in kinds() if found.mandatory]

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.mail import is_muted
 
@@ -30,6 +31,11 @@ logger = logging.getLogger(__name__)
 # no single task runs against its time limit and several workers can help.
 DIGEST_BATCH = 500
 
+ERROR_MANDATORY_KIND = gettext_lazy(
+    "These notifications cannot be turned off: they tell a council what people "
+    "from outside changed in it."
+)
+
 
 def _kind(key: str) -> registry.Kind:
     found = registry.kind(key)
@@ -39,8 +45,11 @@ def _kind(key: str) -> registry.Kind:
 
 
 def deliveries_for(users: Iterable, kind: registry.Kind) -> dict[int, str]:
-    """Each user's chosen delivery of ``kind`` (the default without a choice)."""
+    """Each user's chosen delivery of ``kind`` (the default without a choice;
+    always at once for a mandatory kind)."""
     pks = [user.pk for user in users]
+    if kind.mandatory:
+        return dict.fromkeys(pks, registry.IMMEDIATE)
     chosen = dict(
         Preference.objects.filter(user_id__in=pks, kind=kind.key).values_list("user_id", "delivery")
     )
@@ -186,13 +195,16 @@ def mark_all_read(*, user) -> int:
 
 
 def preferences_of(user) -> dict[str, str]:
+    """The delivery of each kind a person may choose (mandatory ones aside)."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "delivery"))
-    return {kind.key: chosen.get(kind.key, kind.default) for kind in registry.kinds()}
+    return {kind.key: chosen.get(kind.key, kind.default) for kind in registry.optional_kinds()}
 
 
 @transaction.atomic
 def preference_set(*, user, kind: str, delivery: str) -> None:
     found = _kind(kind)
+    if found.mandatory:
+        raise ValidationError(ERROR_MANDATORY_KIND)
     if delivery not in Notification.Delivery.values:
         raise ValidationError(_("Choose how to receive these notifications."))
     Preference.objects.update_or_create(user=user, kind=found.key, defaults={"delivery": delivery})
@@ -218,7 +230,8 @@ def unsubscribe(*, user, kind: str) -> list[str]:
             key for key, delivery in preferences_of(user).items() if delivery == registry.DIGEST
         ]
     else:
-        keys = [_kind(kind).key]
+        found = _kind(kind)
+        keys = [] if found.mandatory else [found.key]
     for key in keys:
         preference_set(user=user, kind=key, delivery=registry.SITE)
     return keys

@@ -74,7 +74,7 @@ def preferences(request):
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "kinds": registry.kinds()},
+        {"form": form, "mandatory_kinds": registry.mandatory_kinds()},
         status=400 if form.is_bound and form.errors else 200,
     )
 

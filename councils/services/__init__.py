@@ -12,6 +12,8 @@ from ._shared import (
     COORDINATOR_PERMISSIONS,
     ERROR_ALREADY_MEMBER,
     ERROR_ALREADY_REFERENT,
+    ERROR_CONSENT_NEEDED,
+    ERROR_CONSENT_NEEDED_INVITATION,
     ERROR_COUNCIL_ARCHIVED,
     ERROR_DUPLICATE_COUNCIL,
     ERROR_INVITATION_ARCHIVED,
@@ -20,16 +22,26 @@ from ._shared import (
     ERROR_INVITATION_USED,
     ERROR_INVITEE_ALREADY_MEMBER,
     ERROR_LAST_COORDINATOR,
+    ERROR_NO_COORDINATOR,
+    ERROR_NO_COORDINATOR_TO_ASK,
     ERROR_NOT_REFERENT_THERE,
+    ERROR_OWN_ADDRESS,
+    ERROR_OWN_APPOINTMENT,
+    ERROR_OWN_INVITATION,
+    ERROR_OWN_REQUEST,
+    ERROR_OWN_ROLE,
     ERROR_REQUEST_ANSWERED,
     ERROR_REQUEST_PENDING,
+    ERROR_SELF_ADMISSION,
     ERROR_STALE_EDIT,
+    ERROR_TOO_MANY_INVITATIONS,
     ERROR_UNKNOWN_ROLE,
     INVITATION_KIND,
     INVITATION_SALT,
     JOIN_DECISION_KIND,
     JOIN_REQUEST_KIND,
     MEMBER_PERMISSIONS,
+    OUTSIDE_CHANGE_KIND,
     REFERENT_PERMISSIONS,
 )
 from .councils import (
@@ -51,6 +63,7 @@ from .invitations import (
 )
 from .memberships import (
     _membership_grant,  # tests add members directly
+    check_admission,
     join_request_accept,
     join_request_refuse,
     join_request_withdraw,
@@ -59,6 +72,9 @@ from .memberships import (
     membership_remove,
     membership_request,
     membership_role_change,
+)
+from .oversight import (
+    membership_change_record,
 )
 from .referents import (
     referent_appoint,

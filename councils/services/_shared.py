@@ -30,6 +30,7 @@ INVITATION_SALT = "councils.invitation"
 JOIN_REQUEST_KIND = "councils.join_request"
 JOIN_DECISION_KIND = "councils.join_decision"
 INVITATION_KIND = "councils.invitation"
+OUTSIDE_CHANGE_KIND = "councils.outside_change"
 
 ERROR_ALREADY_MEMBER = _("You are already a member of this council.")
 ERROR_REQUEST_PENDING = _(
@@ -61,6 +62,54 @@ ERROR_INVITATION_ARCHIVED = _(
     "This council has been archived since the invitation was sent: it no longer takes new members."
 )
 ERROR_NOT_REFERENT_THERE = _("You are not a referent of this department.")
+
+# Managing is never a way in.
+ERROR_TOO_MANY_INVITATIONS = _(
+    "You have sent many invitations in a short time. Wait a little (at most an hour) "
+    "before sending more; the invitations already sent are on their way."
+)
+ERROR_SELF_ADMISSION = _(
+    "You cannot admit yourself to a council: one of its coordinators decides it."
+)
+ERROR_OWN_REQUEST = _(
+    "You cannot accept your own request to join: one of the council's coordinators answers it."
+)
+ERROR_OWN_ADDRESS = _(
+    "You cannot invite your own address: ask to join the council from its page, "
+    "and one of its coordinators will answer."
+)
+ERROR_OWN_ROLE = _(
+    "You cannot make yourself coordinator: another coordinator of the council decides it."
+)
+ERROR_OWN_APPOINTMENT = _(
+    "You cannot appoint yourself: another member of the national animation does it."
+)
+ERROR_OWN_INVITATION = _(
+    "You sent this invitation yourself: you cannot accept it. Ask to join the "
+    "council from its page; one of its coordinators will answer."
+)
+ERROR_CONSENT_NEEDED = _(
+    "This person manages councils (referent, national animation or technical team): "
+    "they become a member only with the consent of one of the council's coordinators, "
+    "given on this site. A coordinator of the council must answer their request."
+)
+ERROR_CONSENT_NEEDED_INVITATION = _(
+    "You manage councils (referent, national animation or technical team): you become a "
+    "member of a council only with the consent of one of its coordinators. This invitation "
+    "does not come from one of them. Ask to join the council from its page: a coordinator "
+    "will answer."
+)
+ERROR_NO_COORDINATOR = _(
+    "This council has no coordinator yet, so nobody can give its consent: a person who "
+    "manages councils cannot join it for now. Invite a resident of the neighbourhood as its "
+    "first coordinator; they can then answer the request."
+)
+ERROR_NO_COORDINATOR_TO_ASK = _(
+    "This council has no coordinator yet, so nobody can give its consent to your arrival: "
+    "you manage councils (referent, national animation or technical team), and you become a "
+    "member only with the consent of one of its coordinators. Once a resident of the "
+    "neighbourhood has become its coordinator, ask again."
+)
 ERROR_ALREADY_REFERENT = _("This person is already referent of this department.")
 
 
@@ -74,6 +123,7 @@ def _record(
     actor: User | None,
     subject: User | None = None,
     detail: str = "",
+    from_outside: bool = False,
 ) -> MembershipEvent:
     return MembershipEvent.objects.create(
         council=council,
@@ -82,6 +132,7 @@ def _record(
         subject=subject,
         detail=detail[:200],
         by_system=actor is None,
+        from_outside=from_outside,
     )
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from common import ratelimit
 from notifications import services as notifications
 
 from .. import emails, permissions
@@ -32,12 +33,17 @@ from ..models import (
     MembershipEvent,
 )
 from ._shared import (
+    ERROR_CONSENT_NEEDED_INVITATION,
     ERROR_COUNCIL_ARCHIVED,
     ERROR_INVITATION_ARCHIVED,
     ERROR_INVITATION_INVALID,
     ERROR_INVITATION_OTHER_ADDRESS,
     ERROR_INVITATION_USED,
     ERROR_INVITEE_ALREADY_MEMBER,
+    ERROR_NO_COORDINATOR,
+    ERROR_OWN_ADDRESS,
+    ERROR_OWN_INVITATION,
+    ERROR_TOO_MANY_INVITATIONS,
     ERROR_UNKNOWN_ROLE,
     INVITATION_KIND,
     INVITATION_SALT,
@@ -48,6 +54,7 @@ from ._shared import (
 if TYPE_CHECKING:
     from accounts.models import User
 from .memberships import _membership_grant, _set_role
+from .oversight import membership_change_record
 
 # Invitations.
 
@@ -82,6 +89,8 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
     if role not in Membership.Role.values:
         raise ValidationError(ERROR_UNKNOWN_ROLE, code="role")
     email = email.strip().lower()
+    if _is_address_of(actor, email):
+        raise ValidationError(ERROR_OWN_ADDRESS, code="own_address")
     if Membership.objects.filter(council=council, user__email__iexact=email).exists():
         raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
     just_sent = Invitation.objects.filter(
@@ -95,6 +104,7 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
     if just_sent is not None:
         # A double-submitted form: the e-mail has left already.
         return just_sent
+    _check_invitation_rate(actor, council)
     Invitation.objects.filter(
         council=council, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
@@ -116,6 +126,22 @@ def invitation_send(*, actor: User, council: Council, email: str, role: str) -> 
     )
     _notify_invitation(invitation, accept_path=accept_path)
     return invitation
+
+
+# Invitations go to any address: a sender, or a council, sends only so many.
+INVITATION_LIMITS = (
+    # (counter, how many, in how many seconds)
+    ("invitation-sender-minute:{sender}", 10, 60),
+    ("invitation-sender-hour:{sender}", 30, 3600),
+    ("invitation-council:{council}", 50, 3600),
+)
+
+
+def _check_invitation_rate(actor: User, council: Council) -> None:
+    for key, limit, seconds in INVITATION_LIMITS:
+        counter = key.format(sender=actor.pk, council=council.pk)
+        if not ratelimit.hit(counter, limit=limit, period_seconds=seconds):
+            raise ValidationError(ERROR_TOO_MANY_INVITATIONS, code="rate_limited")
 
 
 def _notify_invitation(invitation: Invitation, *, accept_path: str) -> None:
@@ -155,6 +181,13 @@ def _notify_invitation(invitation: Invitation, *, accept_path: str) -> None:
         )
 
 
+def _is_address_of(user: User, email: str) -> bool:
+    """Is ``email`` one of ``user``'s addresses (verified or not)?"""
+    return (user.email or "").lower() == email or EmailAddress.objects.filter(
+        user=user, email__iexact=email
+    ).exists()
+
+
 def invitation_is_for(invitation: Invitation, user: User) -> bool:
     """An invitation is a link to one mailbox: only an account that has proved
     it holds that address (a verified e-mail address) may accept it."""
@@ -175,27 +208,33 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     council = invitation.council
     if not council.is_active:
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    inviter = invitation.invited_by
+    _check_invitation_consent(inviter, council, user)
+    from_outside = inviter is not None and permissions.is_outside_change(inviter, council)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     membership = Membership.objects.filter(council=council, user=user).first()
     if membership is None:
         membership = _membership_grant(council, user, invitation.role)
-        _record(
-            council,
-            MembershipEvent.Action.JOINED,
+        membership_change_record(
+            council=council,
+            action=MembershipEvent.Action.JOINED,
             actor=user,
             subject=user,
             detail=invitation.email,
+            from_outside=from_outside,
+            invited_by=inviter,
         )
     elif invitation.role == Membership.Role.COORDINATOR and not membership.is_coordinator:
         _set_role(membership, Membership.Role.COORDINATOR)
-        _record(
-            council,
-            MembershipEvent.Action.ROLE_CHANGED,
-            actor=invitation.invited_by,
+        membership_change_record(
+            council=council,
+            action=MembershipEvent.Action.ROLE_CHANGED,
+            actor=inviter,
             subject=user,
             detail=str(Membership.Role.COORDINATOR.label),
+            from_outside=from_outside,
         )
     # The person who was asked does not need to ask any more.
     JoinRequest.objects.filter(
@@ -206,6 +245,24 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
         decided_by=invitation.invited_by,
     )
     return membership
+
+
+def _check_invitation_consent(inviter: User | None, council: Council, user: User) -> None:
+    """An invitation is its sender's decision: accepting it asks what
+    ``check_admission`` asks of that person, now (they may have lost their
+    role since). Nobody accepts their own invitation, sent to a second
+    address."""
+    if inviter is not None and inviter.pk == user.pk:
+        raise ValidationError(ERROR_OWN_INVITATION, code="self_admission")
+    if inviter is not None and permissions.can_consent_to_admit(inviter, council, user):
+        return
+    if not permissions.manages_from_outside(user):
+        # A resident invited by someone who has since lost their role: the
+        # link reached their mailbox, which is what the invitation promised.
+        return
+    if not permissions.has_coordinator(council):
+        raise ValidationError(ERROR_NO_COORDINATOR, code="no_coordinator")
+    raise ValidationError(ERROR_CONSENT_NEEDED_INVITATION, code="consent_needed")
 
 
 @transaction.atomic

@@ -30,17 +30,24 @@ from ..models import (
 )
 from ._shared import (
     ERROR_ALREADY_MEMBER,
+    ERROR_CONSENT_NEEDED,
     ERROR_COUNCIL_ARCHIVED,
     ERROR_INVITEE_ALREADY_MEMBER,
     ERROR_LAST_COORDINATOR,
+    ERROR_NO_COORDINATOR,
+    ERROR_NO_COORDINATOR_TO_ASK,
+    ERROR_OWN_REQUEST,
+    ERROR_OWN_ROLE,
     ERROR_REQUEST_ANSWERED,
     ERROR_REQUEST_PENDING,
+    ERROR_SELF_ADMISSION,
     ERROR_UNKNOWN_ROLE,
     JOIN_DECISION_KIND,
     JOIN_REQUEST_KIND,
     _council_place,
     _record,
 )
+from .oversight import membership_change_record
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -55,6 +62,9 @@ def membership_request(*, user: User, council: Council, message: str) -> JoinReq
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
     if permissions.can_view_space(user, council):
         raise ValidationError(ERROR_ALREADY_MEMBER, code="already_member")
+    if permissions.manages_from_outside(user) and not permissions.has_coordinator(council):
+        # Nobody could consent: say so now rather than leave a request no one may answer.
+        raise ValidationError(ERROR_NO_COORDINATOR_TO_ASK, code="no_coordinator")
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(council=council, user=user, message=message)
@@ -164,15 +174,44 @@ def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership
     council = join_request.council
     if not council.is_active:
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
+    check_admission(
+        actor=actor, council=council, user=join_request.user, self_error=ERROR_OWN_REQUEST
+    )
     _answer(join_request, JoinRequest.Status.ACCEPTED, actor)
     membership = Membership.objects.filter(council=council, user=join_request.user).first()
     if membership is not None:
         # Added meanwhile (by a referent): the request is simply settled.
         return membership
+    from_outside = permissions.is_outside_change(actor, council)
     membership = _membership_grant(council, join_request.user, Membership.Role.MEMBER)
-    _record(council, MembershipEvent.Action.ACCEPTED, actor=actor, subject=join_request.user)
+    membership_change_record(
+        council=council,
+        action=MembershipEvent.Action.ACCEPTED,
+        actor=actor,
+        subject=join_request.user,
+        from_outside=from_outside,
+    )
     _notify_join_decision(join_request, actor=actor)
     return membership
+
+
+def check_admission(
+    *, actor: User | None, council: Council, user: User, self_error=ERROR_SELF_ADMISSION
+) -> None:
+    """Refuse, with the reason, to let ``actor`` admit ``user`` to ``council``
+    or raise their role: nobody admits themselves, and someone who manages
+    councils from outside needs the consent of one of its coordinators.
+
+    Call while holding the row lock of what is being decided (the request, the
+    invitation or the council), so that the answer still holds when written.
+    """
+    if permissions.is_self_admission(actor, user):
+        raise ValidationError(self_error, code="self_admission")
+    if permissions.can_consent_to_admit(actor, council, user):
+        return
+    if permissions.manages_from_outside(user) and not permissions.has_coordinator(council):
+        raise ValidationError(ERROR_NO_COORDINATOR, code="no_coordinator")
+    raise ValidationError(ERROR_CONSENT_NEEDED, code="consent_needed")
 
 
 @transaction.atomic
@@ -210,12 +249,21 @@ def membership_grant(
     """
     if actor is not None and not permissions.is_referent_for(actor, council):
         raise PermissionDenied
+    Council.objects.select_for_update().filter(pk=council.pk).first()
     if not council.is_active:
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
     if Membership.objects.filter(council=council, user=user).exists():
         raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
+    check_admission(actor=actor, council=council, user=user)
+    from_outside = permissions.is_outside_change(actor, council)
     membership = _membership_grant(council, user, role)
-    _record(council, MembershipEvent.Action.JOINED, actor=actor, subject=user)
+    membership_change_record(
+        council=council,
+        action=MembershipEvent.Action.JOINED,
+        actor=actor,
+        subject=user,
+        from_outside=from_outside,
+    )
     return membership
 
 
@@ -280,10 +328,17 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         raise PermissionDenied
     membership = _lock(membership)
     _check_keeps_a_coordinator(actor, membership)
+    council = membership.council
+    from_outside = permissions.is_outside_change(actor, council)
     _membership_end(membership)
     permissions.forget_council_grants(actor)
-    council = membership.council
-    _record(council, MembershipEvent.Action.REMOVED, actor=actor, subject=membership.user)
+    membership_change_record(
+        council=council,
+        action=MembershipEvent.Action.REMOVED,
+        actor=actor,
+        subject=membership.user,
+        from_outside=from_outside,
+    )
     emails.send_to_each(
         template="membership_removed",
         recipients=[membership.user.email],
@@ -298,6 +353,9 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
 def membership_role_change(*, actor: User, membership: Membership, role: str) -> Membership:
     if not permissions.can_manage_members(actor, membership.council):
         raise PermissionDenied
+    if role != Membership.Role.MEMBER and permissions.is_self_admission(actor, membership.user):
+        # Stepping down is one's own choice; stepping up never is.
+        raise ValidationError(ERROR_OWN_ROLE, code="own_role")
     membership = _lock(membership)
     if membership.role == role:
         return membership
@@ -305,6 +363,9 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
         raise ValidationError(ERROR_UNKNOWN_ROLE, code="role")
     if role == Membership.Role.MEMBER:
         _check_keeps_a_coordinator(actor, membership)
+    else:
+        check_admission(actor=actor, council=membership.council, user=membership.user)
+    from_outside = permissions.is_outside_change(actor, membership.council)
     _set_role(membership, role)
     # The actor may be the person whose role changed (another Python object).
     permissions.forget_council_grants(actor)
@@ -314,12 +375,13 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
         notifications.recheck(user=membership.user)
     if membership.user_id != actor.pk:
         _send_role_changed(membership)
-    _record(
-        membership.council,
-        MembershipEvent.Action.ROLE_CHANGED,
+    membership_change_record(
+        council=membership.council,
+        action=MembershipEvent.Action.ROLE_CHANGED,
         actor=actor,
         subject=membership.user,
         detail=str(Membership.Role(role).label),
+        from_outside=from_outside,
     )
     return membership
 

@@ -16,12 +16,15 @@ from ..models import (
     Council,
     CouncilUserObjectPermission,
     Department,
+    MembershipEvent,
     ReferentAssignment,
 )
 from ._shared import (
     ERROR_ALREADY_REFERENT,
+    ERROR_OWN_APPOINTMENT,
     REFERENT_PERMISSIONS,
 )
+from .oversight import membership_change_record
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,9 +42,12 @@ def _grant_referent(user: User, council: Council) -> None:
 def referent_appoint(
     *, actor: User | None, user: User, departments: list[Department]
 ) -> list[ReferentAssignment]:
-    """Make ``user`` referent of ``departments`` and grant them the councils there."""
+    """Make ``user`` referent of ``departments`` and grant them the councils
+    there. The coordinators of those councils are told at once."""
     if actor is not None and not permissions.can_appoint_referents(actor):
         raise PermissionDenied
+    if permissions.is_self_admission(actor, user):
+        raise ValidationError(ERROR_OWN_APPOINTMENT, code="self_appointment")
     created = []
     for department in departments:
         assignment, was_created = ReferentAssignment.objects.get_or_create(
@@ -52,6 +58,8 @@ def referent_appoint(
         created.append(assignment)
         for council in Council.objects.filter(department=department):
             _grant_referent(user, council)
+            if actor is not None:
+                _tell_council(council, MembershipEvent.Action.REFERENT_APPOINTED, actor, user)
         if actor is not None:
             emails.send_to_each(
                 template="referent_appointed",
@@ -67,10 +75,25 @@ def referent_appoint(
     return created
 
 
+def _tell_council(council: Council, action: str, actor: User, referent: User) -> None:
+    """A referent manages the council's memberships: its log says who, and
+    its coordinators hear of it at once (unless they appointed them)."""
+    membership_change_record(
+        council=council,
+        action=action,
+        actor=actor,
+        subject=referent,
+        detail=str(council.department),
+        from_outside=permissions.is_outside_change(actor, council),
+    )
+
+
 @transaction.atomic
 def referent_withdraw(*, actor: User, assignment: ReferentAssignment) -> None:
     if not permissions.can_appoint_referents(actor):
         raise PermissionDenied
+    for council in Council.objects.filter(department=assignment.department):
+        _tell_council(council, MembershipEvent.Action.REFERENT_WITHDRAWN, actor, assignment.user)
     CouncilUserObjectPermission.objects.filter(
         user=assignment.user, content_object__department=assignment.department
     ).delete()

@@ -4,7 +4,6 @@ management, animation. ``urls`` names them through this package."""
 from .animation import animation, referent_withdraw
 from .joining import invitation, join, join_withdraw, leave, mine
 from .management import (
-    access_log,
     archive,
     create,
     edit,
@@ -18,10 +17,9 @@ from .management import (
     request_refuse,
 )
 from .public import contact, detail, directory
-from .space import members, space
+from .space import members, space, transparency
 
 __all__ = [
-    "access_log",
     "animation",
     "archive",
     "contact",
@@ -45,4 +43,5 @@ __all__ = [
     "request_answer",
     "request_refuse",
     "space",
+    "transparency",
 ]

@@ -35,7 +35,7 @@ def animation(request):
                 departments=[form.cleaned_data["department"]],
             )
         except ValidationError as error:
-            form.add_error("department", error)
+            form.add_error("email" if error.code == "self_appointment" else "department", error)
         else:
             messages.success(
                 request,

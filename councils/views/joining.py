@@ -53,7 +53,13 @@ def join(request, slug: str):
             ),
         )
         return redirect(council)
-    return render(request, "councils/join.html", {"council": council, "form": form})
+    context = {
+        "council": council,
+        "form": form,
+        "manages_from_outside": permissions.manages_from_outside(request.user),
+        "has_coordinator": permissions.has_coordinator(council),
+    }
+    return render(request, "councils/join.html", context)
 
 
 @login_required

@@ -39,28 +39,43 @@ from ._access import (
 @login_or
 def manage(request, slug: str):
     council = access_management(request, slug)
-    has_coordinator = (
-        selectors.coordinators_of(council).exists()
+    has_coordinator = permissions.has_coordinator(council)
+    coordinator_expected = (
+        has_coordinator
         or selectors.open_invitations(council).filter(role=Membership.Role.COORDINATOR).exists()
     )
+    # The oldest first, a screenful at a time: answering them brings the next.
+    requests = list(selectors.pending_requests(council)[:PENDING_SHOWN])
+    managers = permissions.managers_from_outside_among(r.user_id for r in requests)
+    for join_request in requests:
+        # Someone who manages councils needs a coordinator's consent (rare:
+        # asked one by one).
+        join_request.needs_consent = join_request.user_id in managers
+        join_request.is_own = join_request.user_id == request.user.pk
+        join_request.may_accept = not join_request.is_own and (
+            not join_request.needs_consent
+            or permissions.can_consent_to_admit(request.user, council, join_request.user)
+        )
     context = {
         "council": council,
         "is_member": permissions.can_view_space(request.user, council),
-        # The oldest first, a screenful at a time: answering them brings the next.
-        "requests": selectors.pending_requests(council)[:PENDING_SHOWN],
+        "requests": requests,
         "request_count": selectors.pending_requests(council).count(),
         "invitations": selectors.open_invitations(council)[:PENDING_SHOWN],
         "page": _page(request, selectors.memberships_of_council(council), MEMBERS_PAGE_SIZE),
         # A council without coordinator most likely invites its first one.
         "invitation_form": InvitationForm(
             initial={
-                "role": Membership.Role.MEMBER if has_coordinator else Membership.Role.COORDINATOR
+                "role": Membership.Role.MEMBER
+                if coordinator_expected
+                else Membership.Role.COORDINATOR
             }
         ),
         "role_choices": Membership.Role.choices,
+        "has_coordinator": has_coordinator,
         "is_referent": permissions.is_referent_for(request.user, council),
         "can_edit": permissions.can_edit_council(request.user, council),
-        "can_read_access_log": permissions.can_read_access_log(request.user, council),
+        "can_read_transparency_log": permissions.can_read_transparency_log(request.user, council),
     }
     return render(request, "councils/manage.html", context)
 
@@ -203,16 +218,6 @@ def log(request, slug: str):
         "page": _page(request, selectors.membership_log(council), LOG_PAGE_SIZE),
     }
     return render(request, "councils/log.html", context)
-
-
-@login_or
-def access_log(request, slug: str):
-    council = _access(request, slug, permissions.can_read_access_log)
-    context = {
-        "council": council,
-        "page": _page(request, council.space_accesses.all(), LOG_PAGE_SIZE),
-    }
-    return render(request, "councils/access_log.html", context)
 
 
 @login_or

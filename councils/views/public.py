@@ -14,6 +14,7 @@ from ..forms import (
     DirectoryFilterForm,
 )
 from ._access import (
+    CONTACT_LIMIT_PER_COUNCIL_PER_HOUR,
     CONTACT_LIMIT_PER_HOUR,
     DIRECTORY_PAGE_SIZE,
     _council,
@@ -75,6 +76,19 @@ def detail(request, slug: str):
     return render(request, "councils/detail.html", context)
 
 
+def _contact_allowed(request, council, sender_email: str) -> bool:
+    """Per address of the visitor, per sender's e-mail and per council: one
+    person cannot flood a council, nor many councils."""
+    return all(
+        ratelimit.hit(key, limit=limit, period_seconds=3600)
+        for key, limit in (
+            (f"council-contact:{ratelimit.client_ip(request)}", CONTACT_LIMIT_PER_HOUR),
+            (f"council-contact-sender:{sender_email.lower()}", CONTACT_LIMIT_PER_HOUR),
+            (f"council-contact-council:{council.pk}", CONTACT_LIMIT_PER_COUNCIL_PER_HOUR),
+        )
+    )
+
+
 def contact(request, slug: str):
     council = _council(slug)
     if request.method != "POST":
@@ -86,11 +100,7 @@ def contact(request, slug: str):
             # Answer as if sent: a robot learns nothing; nothing is sent.
             messages.success(request, _("Your message has been sent to the council."))
             return redirect(council)
-        if not ratelimit.hit(
-            f"council-contact:{ratelimit.client_ip(request)}",
-            limit=CONTACT_LIMIT_PER_HOUR,
-            period_seconds=3600,
-        ):
+        if not _contact_allowed(request, council, form.cleaned_data["email"]):
             form.add_error(
                 None,
                 _("You have sent several messages in a short time. Try again in an hour."),

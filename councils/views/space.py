@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from common.access import login_or
 
 from .. import permissions, registry, selectors
 from ._access import (
+    LOG_PAGE_SIZE,
     MEMBERS_PAGE_SIZE,
+    _access,
     _page,
     access_space,
 )
@@ -46,3 +49,21 @@ def members(request, slug: str):
         "can_manage": permissions.can_manage_members(request.user, council),
     }
     return render(request, "councils/members.html", context)
+
+
+@login_or
+def transparency(request, slug: str):
+    """What people outside the council did to it: changes of membership
+    made by referents or the animation, and visits to its space."""
+    council = _access(request, slug, permissions.can_read_transparency_log)
+    context = {
+        "council": council,
+        "is_coordinator": permissions.is_coordinator(request.user, council),
+        "changes": Paginator(selectors.outside_changes(council), LOG_PAGE_SIZE).get_page(
+            request.GET.get("changements")
+        ),
+        "accesses": Paginator(council.space_accesses.all(), LOG_PAGE_SIZE).get_page(
+            request.GET.get("acces")
+        ),
+    }
+    return render(request, "councils/transparency.html", context)

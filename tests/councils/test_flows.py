@@ -372,7 +372,7 @@ def test_superuser_in_the_admin_leaves_a_line_in_the_transparency_log(client, co
     assert access.user == superuser
 
     client.force_login(coordinator)
-    page = client.get(reverse("councils:access_log", args=[council.slug])).content.decode()
+    page = client.get(reverse("councils:transparency", args=[council.slug])).content.decode()
     assert "Opérateur" in page
     assert "L’équipe technique a consulté" in html.unescape(page)
 

@@ -76,7 +76,7 @@ COUNCIL_PREDICATES = {
     "can_manage_members": {"coordinator", "referent_here"},
     "can_edit_council": {"coordinator", "referent_here"},
     "can_read_membership_log": {"coordinator", "referent_here"},
-    "can_read_access_log": {"coordinator"},
+    "can_read_transparency_log": {"member", "coordinator"},
     "is_referent_for": {"referent_here"},
     "can_override_last_coordinator": {"referent_here"},
     "can_archive_council": {"referent_here"},
@@ -213,7 +213,7 @@ def test_superuser_status_gives_nothing_even_though_guardian_would_say_yes():
     assert not permissions.can_view_space(superuser, council)
     assert not permissions.can_manage_members(superuser, council)
     assert not permissions.can_edit_council(superuser, council)
-    assert not permissions.can_read_access_log(superuser, council)
+    assert not permissions.can_read_transparency_log(superuser, council)
     assert not permissions.can_archive_council(superuser, council)
     assert not permissions.can_create_council(superuser)
     assert not permissions.can_appoint_referents(superuser)
@@ -226,7 +226,7 @@ def test_a_referent_who_is_a_plain_member_is_not_a_coordinator():
     member_of(council, user)
 
     assert not permissions.is_coordinator(user, council)
-    assert not permissions.can_read_access_log(user, council)
+    assert permissions.can_read_transparency_log(user, council)
     assert permissions.can_view_space(user, council)
     assert permissions.can_contribute(user, council)
     assert permissions.can_manage_members(user, council)

@@ -562,10 +562,14 @@ def test_accepting_a_request_makes_a_member_and_tells_them(who, django_capture_o
     assert list(user.groups.all()) == [council.members_group]
     answer = Notification.objects.get(kind=services.JOIN_DECISION_KIND)
     assert (answer.recipient, answer.target_id, answer.actor) == (user, join_request.pk, actor)
-    assert _recipients() == ["demande@exemple.test"]
-    assert f"/conseils/{council.slug}/espace/" in mail.outbox[0].body
+    by_referent = who == "referent_here"
+    # A referent is not a coordinator: the coordinators hear of it at once.
+    assert _recipients() == sorted(["demande@exemple.test"] + [coordinator.email] * by_referent)
+    answer_mail = next(m for m in mail.outbox if m.to == ["demande@exemple.test"])
+    assert f"/conseils/{council.slug}/espace/" in answer_mail.body
     event = _last_event(council)
     assert (event.action, event.actor, event.subject) == (Action.ACCEPTED, actor, user)
+    assert event.from_outside is by_referent
 
 
 def test_refusing_a_request_tells_the_requester(django_capture_on_commit_callbacks):
@@ -1392,9 +1396,10 @@ def test_the_export_holds_memberships_requests_invitations_and_departments():
     user = UserFactory(email="lina@exemple.test")
     coordinator_of(council, user)
     referent_of("59", user)
+    other_coordinator = coordinator_of(other)
     services.membership_request(user=user, council=other, message="Bonjour")
     services.invitation_send(
-        actor=coordinator_of(other), council=other, email="LINA@exemple.test", role=MEMBER
+        actor=other_coordinator, council=other, email="LINA@exemple.test", role=MEMBER
     )
 
     data = json.loads(personal_data_export(user=user).content)["councils"]

@@ -103,7 +103,12 @@ MATRIX = {
         "coordinator": OK,
         "referent": OK,
     },
-    "councils:access_log": {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN, "coordinator": OK},
+    "councils:transparency": {
+        **dict.fromkeys(ROLES, HIDDEN),
+        "anonymous": LOGIN,
+        "member": OK,
+        "coordinator": OK,
+    },
     "councils:edit": {
         **dict.fromkeys(ROLES, HIDDEN),
         "anonymous": LOGIN,
