@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from common.mail import absolute_url, render_email, send_after_commit
+from common.mail_headers import verbatim_headers
 
 from . import registry
 
@@ -62,10 +63,12 @@ def _message(template: str, context: dict, *, to: str, stop_url: str) -> EmailMu
         subject=subject,
         body=body,
         to=[to],
-        headers={
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=verbatim_headers(
+            {
+                "List-Unsubscribe": f"<{stop_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+        ),
     )
     message.attach_alternative(html, "text/html")
     return message
