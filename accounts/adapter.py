@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 
 
@@ -28,3 +29,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if stashed and typed and stashed.lower() != typed:
             return None
         return stashed
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """An account with two-factor authentication confirms it is its owner
+        with that second factor (an authenticator app's code or a recovery
+        code): a code e-mailed, or the password alone, would let whoever reads
+        the mailbox turn two-factor off or delete the account. allauth's
+        reauthentication views and redirects all ask this list."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and is_mfa_enabled(user):
+            methods = [method for method in methods if method["id"].startswith("mfa_")]
+        return methods
