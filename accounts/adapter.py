@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 
@@ -18,6 +19,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def populate_username(self, request, user) -> None:
         # Accounts have no username; the e-mail address is the identifier.
         return None
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The key of the ``key`` rate of ``ACCOUNT_RATE_LIMITS["login_failed"]``:
+        the client's address and the account together, so that wrong passwords
+        typed from one address lock that address out of that account, never
+        the owner logging in from elsewhere. The ``ip`` rates still bound each
+        address over every account. (allauth asks this method both before
+        checking a password and when a password reset clears the failures.)"""
+        return f"{get_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
 
     def unstash_verified_email(self, request) -> str | None:
         """An address proved elsewhere (an invitation link opened from its

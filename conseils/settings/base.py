@@ -208,6 +208,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",  # nosec B105
     "signup": "20/m/ip",
     "login": "30/m/ip",
+    # "key" is the client's address and the account together
+    # (accounts.adapter): wrong passwords typed elsewhere never lock the owner
+    # out; "ip" bounds one address over every account.
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }

@@ -27,15 +27,48 @@ def test_admin_login_goes_through_the_site_login(client):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_failed_logins_are_rate_limited(client):
+TOO_MANY = "Trop de tentatives de connexion échouées. Veuillez réessayer ultérieurement."
+
+
+def _log_in(address: str, email: str, password: str):
+    from django.test import Client
+
+    client = Client(REMOTE_ADDR=address)
+    response = client.post(reverse("account_login"), {"login": email, "password": password})
+    return client, response
+
+
+def test_failed_logins_are_limited_per_address_and_account_not_for_everyone():
+    """Five wrong passwords from one address stop that address for that
+    account; the owner, elsewhere, still logs in."""
     user = UserFactory()
+    attacker = "203.0.113.9"
     for _ in range(5):
-        response = client.post(reverse("account_login"), {"login": user.email, "password": "faux"})
+        _, response = _log_in(attacker, user.email, "faux-mot-de-passe")
         assert response.status_code == 200
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    # Even the right password is refused for a while after too many failures.
-    assert response.status_code in (200, 429)
+        assert TOO_MANY not in response.content.decode()
+    # Even the right password is refused from that address for a while.
+    client, response = _log_in(attacker, user.email, PASSWORD)
+    assert response.status_code == 200
+    assert TOO_MANY in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+    client, response = _log_in("198.51.100.20", user.email, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_one_address_cannot_try_many_accounts_fast():
+    address = "203.0.113.10"
+    for _ in range(10):
+        _, response = _log_in(address, UserFactory().email, "faux-mot-de-passe")
+        assert TOO_MANY not in response.content.decode()
+    user = UserFactory()
+    client, response = _log_in(address, user.email, PASSWORD)
+    assert TOO_MANY in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    client, response = _log_in("198.51.100.21", user.email, PASSWORD)
+    assert client.session["_auth_user_id"] == str(user.pk)
 
 
 def test_unverified_account_cannot_log_in(client):
