@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 
 
@@ -18,6 +20,15 @@ class AccountAdapter(DefaultAccountAdapter):
         # Accounts have no username; the e-mail address is the identifier.
         return None
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The key of the ``key`` rate of ``ACCOUNT_RATE_LIMITS["login_failed"]``:
+        the client's address and the account together, so that wrong passwords
+        typed from one address lock that address out of that account, never
+        the owner logging in from elsewhere. The ``ip`` rates still bound each
+        address over every account. (allauth asks this method both before
+        checking a password and when a password reset clears the failures.)"""
+        return f"{get_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+
     def unstash_verified_email(self, request) -> str | None:
         """An address proved elsewhere (an invitation link opened from its
         mailbox) counts as verified only for an account created with that
@@ -28,3 +39,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if stashed and typed and stashed.lower() != typed:
             return None
         return stashed
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """An account with two-factor authentication confirms it is its owner
+        with that second factor (an authenticator app's code or a recovery
+        code): a code e-mailed, or the password alone, would let whoever reads
+        the mailbox turn two-factor off or delete the account. allauth's
+        reauthentication views and redirects all ask this list."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and is_mfa_enabled(user):
+            methods = [method for method in methods if method["id"].startswith("mfa_")]
+        return methods

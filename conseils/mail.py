@@ -17,6 +17,8 @@ from typing import Any
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 
+from common.mail_headers import verbatim_headers
+
 
 def message_to_payload(message: EmailMessage) -> dict[str, Any]:
     """Serialise a message to JSON-safe data (attachments base64-encoded)."""
@@ -54,7 +56,7 @@ def payload_to_message(payload: dict[str, Any]) -> EmailMultiAlternatives:
         cc=payload["cc"],
         bcc=payload["bcc"],
         reply_to=payload["reply_to"],
-        headers=payload["headers"],
+        headers=verbatim_headers(payload["headers"]),
     )
     message.content_subtype = payload["content_subtype"]
     for content, mimetype in payload["alternatives"]:

@@ -23,8 +23,10 @@ from .models import (
     Region,
     SpaceAccess,
 )
+from .services.transparency import space_access_title
 
-ADMIN_REASON = _("The technical team opened “%(what)s” in the administration")
+# %(what)s names the object: "le message 12 du sujet « … »" (``space_label``).
+ADMIN_REASON = _("The technical team opened %(what)s in the administration")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -69,11 +71,20 @@ class SpaceAccessLoggingAdmin(ReadOnlyAdmin):
             queryset = queryset.filter(**{f"{self.council_path}__isnull": True})
         return queryset
 
+    def space_label(self, obj) -> str:
+        """What was opened, as the council's transparency log names it; each
+        admin names its objects ("le sujet « … »"), with titles cut by
+        ``space_access_title``."""
+        return str(_("%(kind)s number %(number)s")) % {
+            "kind": obj._meta.verbose_name,
+            "number": obj.pk,
+        }
+
     def _record_visit(self, request, object_id) -> None:
         obj = self.get_object(request, object_id)
         council = self.council_of(obj) if obj is not None else None
         if council is not None and not permissions.can_view_space(request.user, council):
-            reason = str(ADMIN_REASON) % {"what": obj._meta.verbose_name}
+            reason = str(ADMIN_REASON) % {"what": self.space_label(obj)}
             services.space_access_record(
                 council=council, user=request.user, reason=reason, path=request.path
             )
@@ -128,6 +139,11 @@ class CouncilAdmin(SpaceAccessLoggingAdmin):
     def council_of(self, obj) -> Council:
         return obj
 
+    def space_label(self, obj) -> str:
+        return str(_("the page of the council “%(name)s” and its member list")) % {
+            "name": space_access_title(obj.name)
+        }
+
 
 @admin.register(Membership)
 class MembershipAdmin(SpaceAccessLoggingAdmin):
@@ -138,6 +154,10 @@ class MembershipAdmin(SpaceAccessLoggingAdmin):
     search_fields = ["user__email", "council__name"]
     raw_id_fields = ["user", "council"]
     list_select_related = ["user", "council"]
+
+    def space_label(self, obj) -> str:
+        person = obj.user.display_name or obj.user.email
+        return str(_("the membership of %(person)s")) % {"person": space_access_title(person)}
 
 
 @admin.register(JoinRequest)

@@ -31,6 +31,7 @@ from common.uploads import check_upload, clean_filename, name_for_kind
 from councils import permissions as council_permissions
 from councils import services as council_services
 from councils.models import Council
+from councils.services.transparency import space_access_title
 from notifications import services as notifications
 
 from . import permissions
@@ -548,12 +549,46 @@ def shared_with(council: Council):
     )
 
 
-def guest_visit(*, request, council: Council, what: str) -> None:
-    """Write the visit of a shared folder's reader in the owner's transparency log."""
+GUEST_OPENED = _("Opened through a shared folder: %(what)s")
+GUEST_DOWNLOADED = _("Downloaded through a shared folder: %(what)s")
+GUEST_THUMBNAIL_SEEN = _("Thumbnail seen through a shared folder: %(what)s")
+
+
+def guest_read_label(item: Folder | Document, *, version: int | None = None) -> str:
+    """What a guest read, named for the owner's coordinators: "le fichier
+    « compte-rendu.pdf » du dossier « Réunions »" (names cut to fit)."""
+    if isinstance(item, Folder):
+        return str(_("the folder “%(folder)s”")) % {"folder": space_access_title(item.name)}
+    names = {"file": space_access_title(item.name), "number": version}
+    if item.folder is None:
+        label = (
+            _("version %(number)s of the file “%(file)s”") if version else _("the file “%(file)s”")
+        )
+    else:
+        names["folder"] = space_access_title(item.folder.name)
+        label = (
+            _("version %(number)s of the file “%(file)s” in the folder “%(folder)s”")
+            if version
+            else _("the file “%(file)s” in the folder “%(folder)s”")
+        )
+    return str(label) % names
+
+
+def guest_visit(
+    *,
+    request,
+    council: Council,
+    item: Folder | Document,
+    reading=GUEST_OPENED,
+    version: int | None = None,
+) -> None:
+    """Write a shared folder's reader's visit in the owner's transparency log:
+    each page, download (``version`` when one was asked for) and thumbnail
+    (``reading`` says which), naming the folder or file."""
     council_services.space_access_record(
         council=council,
         user=request.user,
-        reason=str(_("Opened through a shared folder: %(what)s")) % {"what": what},
+        reason=str(reading) % {"what": guest_read_label(item, version=version)},
         path=request.path,
     )
 

@@ -69,7 +69,7 @@ def folder(request, slug: str, pk: int | None = None):
         )
         council, guest = access_shared(request, slug, current)
     if guest:
-        services.guest_visit(request=request, council=council, what=current.name)
+        services.guest_visit(request=request, council=council, item=current)
     folders, documents = selectors.folder_contents(council, current)
     can_share = current is not None and permissions.can_share(request.user, current)
     context = {
@@ -165,23 +165,23 @@ def folder_create(request, slug: str):
     return redirect(_here(council, parent))
 
 
-def _shared_document(
-    request, slug: str, pk: int, *, log: bool = True
-) -> tuple[Council, Document, bool]:
+def _shared_document(request, slug: str, pk: int) -> tuple[Council, Document, bool]:
+    """The document, its council, and whether the user reads it as a guest
+    (the caller logs that read once it knows what is sent)."""
     doc = get_object_or_404(
         Document.objects.live().select_related("council", "current_version", "folder"),
         pk=pk,
         council__slug=slug,
     )
     council, guest = access_shared(request, slug, doc.folder)
-    if guest and log:
-        services.guest_visit(request=request, council=council, what=doc.name)
     return council, doc, guest
 
 
 @login_or
 def document(request, slug: str, pk: int):
     council, doc, guest = _shared_document(request, slug, pk)
+    if guest:
+        services.guest_visit(request=request, council=council, item=doc)
     context = {
         "council": council,
         "guest": guest,
@@ -201,7 +201,7 @@ def document(request, slug: str, pk: int):
 @login_or
 def download(request, slug: str, pk: int):
     """Send a version after the permission check, as an attachment."""
-    _council, doc, _guest = _shared_document(request, slug, pk)
+    council, doc, guest = _shared_document(request, slug, pk)
     number = request.GET.get("version", "")
     if number and not (number.isascii() and number.isdigit() and len(number) < 10):
         raise Http404
@@ -209,6 +209,14 @@ def download(request, slug: str, pk: int):
     version = versions.filter(number=number).first() if number else doc.current_version
     if version is None:
         raise Http404
+    if guest:
+        services.guest_visit(
+            request=request,
+            council=council,
+            item=doc,
+            reading=services.GUEST_DOWNLOADED,
+            version=version.number if number else None,
+        )
     services.download_count(document=doc)
     return send_file(version.file, filename=doc.name, content_type=version.content_type)
 
@@ -346,12 +354,16 @@ def share(request, slug: str, pk: int):
 
 @login_or
 def thumbnail(request, slug: str, pk: int):
-    """A document's thumbnail, for whoever may read the document."""
-    # The folder's visit is logged already; its thumbnails are not new reads.
-    _council, doc, _guest = _shared_document(request, slug, pk, log=False)
+    """A document's thumbnail, for whoever may read the document; a guest's
+    look is logged like a download: the picture shows the file's content."""
+    council, doc, guest = _shared_document(request, slug, pk)
     version = doc.current_version
     if version is None or not version.thumbnail:
         raise Http404
+    if guest:
+        services.guest_visit(
+            request=request, council=council, item=doc, reading=services.GUEST_THUMBNAIL_SEEN
+        )
     return send_file(
         version.thumbnail, filename="miniature.webp", content_type="image/webp", inline=True
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from common.mail import absolute_url, render_email, send_after_commit
+from common.mail_headers import verbatim_headers
 
 from . import registry
 
@@ -69,10 +70,12 @@ def _message(
         body=body,
         to=[to],
         headers=(
-            {
-                "List-Unsubscribe": f"<{stop_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            }
+            verbatim_headers(
+                {
+                    "List-Unsubscribe": f"<{stop_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+            )
             if stop_url
             else {}
         ),

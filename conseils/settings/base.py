@@ -196,8 +196,9 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Conseils citoyens] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 # allauth's defaults, written out so that nobody turns them off by accident.
-# Behind nginx (docker-compose.yml sets 1), the client's address is the last
-# one nginx adds to X-Forwarded-For; rate limits key on it, not on nginx's.
+# How many proxies of ours append to X-Forwarded-For before Django: none for
+# `make run`; production (nginx) defaults to 1, and 2 behind a TLS terminator
+# (docs/production.md, "Client addresses"). Rate limits key on that address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
     # Rates, not passwords (bandit reads "password" in the keys).
@@ -208,6 +209,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",  # nosec B105
     "signup": "20/m/ip",
     "login": "30/m/ip",
+    # "key" is the client's address and the account together
+    # (accounts.adapter): wrong passwords typed elsewhere never lock the owner
+    # out; "ip" bounds one address over every account.
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }

@@ -25,6 +25,10 @@ if not REDIS_URL:
 SITE_URL = env.str("SITE_URL", default=f"https://{ALLOWED_HOSTS[0]}")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+# Production runs behind nginx, which appends the address it was reached from
+# to X-Forwarded-For: the client is the last entry. Set 2 behind a TLS
+# terminator that appends too (docs/production.md, "Client addresses").
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 
 # HTTPS
 # https://docs.djangoproject.com/en/6.1/ref/middleware/#http-strict-transport-security

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.text import Truncator
+
 from ..models import (
     Council,
     SpaceAccess,
@@ -14,6 +16,17 @@ if TYPE_CHECKING:
 
 
 # Transparency.
+
+# A line names what was read ("le fichier « … » du dossier « … »"): each name
+# or title in it is cut so that two of them and the words around fit the line.
+TITLE_MAX_CHARS = 50
+
+
+def space_access_title(text: str) -> str:
+    """A name or title as a transparency line quotes it: on one line, at most
+    ``TITLE_MAX_CHARS`` characters, an ellipsis where it was cut. Plain text:
+    the page that shows the line escapes it."""
+    return Truncator(" ".join(str(text).split())).chars(TITLE_MAX_CHARS)
 
 
 def space_access_record(*, council: Council, user: User, reason: str, path: str) -> SpaceAccess:

@@ -56,6 +56,34 @@ def test_payload_round_trip_is_json_safe():
     assert rebuilt.attachments[0].content == "1. Budget\n2. Fête de quartier"
 
 
+def test_list_unsubscribe_crosses_the_queue_unfolded_and_unencoded():
+    """The JSON payload keeps only strings: the worker writes the RFC 2369
+    headers as given all the same, however long the link."""
+    import email
+    import email.policy
+    import json
+
+    url = "https://conseils-citoyens.test/notifications/desabonnement/" + "x" * 120 + "/"
+    message = _message()
+    message.extra_headers["List-Unsubscribe"] = f"<{url}>"
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    rebuilt = payload_to_message(json.loads(json.dumps(message_to_payload(message))))
+    raw = rebuilt.message(policy=email.policy.SMTP).as_bytes()
+    assert f"\r\nList-Unsubscribe: <{url}>\r\n".encode() in raw
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    parsed = email.message_from_bytes(raw, policy=email.policy.compat32)
+    assert parsed["List-Unsubscribe"] == f"<{url}>"
+
+
+def test_a_list_unsubscribe_header_that_would_break_the_message_is_refused():
+    import json
+
+    message = _message()
+    message.extra_headers["List-Unsubscribe"] = "<https://x.test/>\r\nBcc: victim@x.test"
+    with pytest.raises(ValueError, match="List-Unsubscribe"):
+        payload_to_message(json.loads(json.dumps(message_to_payload(message))))
+
+
 def test_smtp_errors_are_retried_with_backoff(monkeypatch):
     attempts = []
 

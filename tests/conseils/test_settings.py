@@ -74,6 +74,22 @@ def test_production_refuses_sqlite_and_a_missing_redis():
     assert "Set REDIS_URL" in load_production_settings(REDIS_URL=None).stderr
 
 
+def test_production_reads_the_client_address_behind_nginx_by_default():
+    """Production runs behind nginx (docs/production.md): without the variable,
+    the client is the last address nginx adds to X-Forwarded-For, not nginx."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ALLAUTH_")}
+    env.update(SAFE_ENV)
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1"]
+
+
 def test_embedded_defaults_need_no_variable():
     env = {
         key: value

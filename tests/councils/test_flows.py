@@ -377,6 +377,34 @@ def test_superuser_in_the_admin_leaves_a_line_in_the_transparency_log(client, co
     assert "L’équipe technique a consulté" in html.unescape(page)
 
 
+def test_an_admin_visit_names_the_council_or_the_membership_it_opened(client, council):
+    from councils.services.transparency import space_access_title
+    from tests.hostile import active_content
+
+    coordinator = coordinator_of(council)
+    member = member_of(council)
+    membership = Membership.objects.get(council=council, user=member)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.get(reverse("admin:councils_council_change", args=[council.pk]))
+    client.get(reverse("admin:councils_membership_change", args=[membership.pk]))
+    reasons = [
+        reason.replace("\xa0", " ")
+        for reason in SpaceAccess.objects.filter(council=council)
+        .order_by("pk")
+        .values_list("reason", flat=True)
+    ]
+    assert reasons == [
+        f"L’équipe technique a consulté la fiche du conseil « {space_access_title(council.name)} »"
+        " et la liste de ses membres dans l’administration",
+        f"L’équipe technique a consulté l’adhésion de {space_access_title(member.display_name)}"
+        " dans l’administration",
+    ]
+    client.force_login(coordinator)
+    page = client.get(reverse("councils:transparency", args=[council.slug])).content.decode()
+    assert active_content(page) == []
+    assert html.escape(space_access_title(member.display_name)) in page
+
+
 def test_the_space_shows_who_joined_recently(client, council):
     coordinator = coordinator_of(council)
     resident = UserFactory(display_name="Inès")

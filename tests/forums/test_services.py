@@ -402,6 +402,48 @@ def test_the_admin_lists_no_council_forum_content_and_logs_each_visit(client, mo
     assert SpaceAccess.objects.filter(council=council).count() == 2
 
 
+@pytest.mark.parametrize("model", ["moderationaction", "report", "post", "topic"])
+def test_the_transparency_line_of_an_admin_visit_names_the_object(client, model):
+    """The coordinators read which message the technical team opened, not just
+    "message"; hostile titles stay text on their page."""
+    import html
+
+    from django.urls import reverse
+
+    from councils.models import SpaceAccess
+    from councils.services.transparency import space_access_title
+    from tests.hostile import active_content
+
+    council = council_create()
+    coordinator = coordinator_of(council)
+    topic = topic_in(council.forum, member_of(council))  # a hostile title
+    post = reply_in(topic, member_of(council))
+    services.report_create(reporter=coordinator, post=post, reason="Propos blessants")
+    services.post_hide(moderator=coordinator, post=post, reason="Masqué")
+    title = space_access_title(topic.title)
+    obj, what = {
+        "topic": (topic, f"le sujet « {title} »"),
+        "post": (post, f"le message {post.pk} du sujet « {title} »"),
+        "report": (
+            Report.objects.get(),
+            f"le signalement du message {post.pk} du sujet « {title} »",
+        ),
+        "moderationaction": (
+            ModerationAction.objects.get(),
+            f"la ligne de modération « masqué » du sujet « {title} »",
+        ),
+    }[model]
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.get(f"/admin/forums/{model}/{obj.pk}/change/")
+    reason = SpaceAccess.objects.get(council=council).reason.replace("\xa0", " ")
+    assert reason == f"L’équipe technique a consulté {what} dans l’administration"
+
+    client.force_login(coordinator)
+    page = client.get(reverse("councils:transparency", args=[council.slug])).content.decode()
+    assert active_content(page) == []
+    assert html.escape(what) in page.replace("\xa0", " ")
+
+
 def test_deleting_the_last_reply_leaves_no_stale_new_marker():
     forum = national_forum()
     author, replier = UserFactory(), UserFactory()

@@ -8,6 +8,10 @@ event and its e-mail is one line."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+from urllib.parse import urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -85,6 +89,38 @@ def test_an_immediate_notification_is_e_mailed_in_french_text_and_html_with_unsu
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     notification = Notification.objects.get()
     assert notification.delivered_at is not None
+
+
+def test_list_unsubscribe_reaches_mail_programs_as_a_plain_url_that_stops_in_one_click(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """RFC 2369 wants ``<url>`` as is and RFC 8058 a POST to it: a header
+    folded into RFC 2047 encoded words is a button mail programs never show."""
+    reader = UserFactory()
+    _readable_by(reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify([reader])
+    (message,) = mailoutbox
+    url = emails.unsubscribe_url(reader, kinds.SAMPLE.key)
+    assert len(f"List-Unsubscribe: <{url}>") > 78  # too long for one folded line
+    for policy in (email.policy.default, email.policy.SMTP):
+        raw = message.message(policy=policy).as_bytes()
+        assert f"\nList-Unsubscribe: <{url}>{policy.linesep}".encode() in raw
+        assert b"=?" not in raw.split(b"List-Unsubscribe: ", 1)[1].split(b"\n", 1)[0]
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert parsed["List-Unsubscribe"] == f"<{url}>"
+        assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        # Undecoded, as a mail program that knows no RFC 2047 reads it.
+        undecoded = email.message_from_bytes(raw, policy=email.policy.compat32)
+        assert undecoded["List-Unsubscribe"] == f"<{url}>"
+
+    from django.test import Client
+
+    one_click = Client(enforce_csrf_checks=True).post(
+        urlsplit(url).path, {"List-Unsubscribe": "One-Click"}
+    )
+    assert one_click.status_code == 200
+    assert services.preferences_of(reader)[kinds.SAMPLE.key] == registry.SITE
 
 
 def test_the_preference_decides_how_each_person_is_told(
