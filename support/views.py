@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from common import ratelimit
 from common.access import deny, login_or
+from common.caching import no_store
 from councils import permissions as council_permissions
 from councils.models import Council, Department
 
@@ -200,6 +201,7 @@ def request_page(request, pk: int):
     )
 
 
+@no_store
 def follow(request, token: str):
     help_request = emails.request_from_token(token)
     if help_request is None:
