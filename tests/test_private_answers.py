@@ -11,6 +11,7 @@ Anonymous public pages stay cacheable as before.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -214,3 +215,84 @@ def test_downloads_keep_their_own_caching_headers(site):
     assert response["Content-Disposition"].startswith("attachment")
     export = client.post(reverse("accounts:my_data_export"))
     assert export["Cache-Control"] == "no-store"
+
+
+# Private or missing: the same answer to an anonymous visitor.
+
+MISSING = 999_999
+
+
+def _private_and_missing(s) -> dict[str, tuple[str, str]]:
+    """For each kind of private address: one that exists, one that does not."""
+    slug = s.council.slug
+
+    def pair(name: str, pk: int, *, in_council: bool = True) -> tuple[str, str]:
+        before = [slug] if in_council else []
+        return reverse(name, args=[*before, pk]), reverse(name, args=[*before, MISSING])
+
+    def by_slug(name: str, existing: str = slug) -> tuple[str, str]:
+        return reverse(name, args=[existing]), reverse(name, args=["nulle-part"])
+
+    post = s.topic.posts.get()
+    return {
+        "event": pair("events:event", s.private_event.pk),
+        "event calendar": pair("events:event_feed", s.private_event.pk),
+        "event edit": pair("events:event_edit", s.private_event.pk),
+        "event of an unknown council": (
+            s.private_event.get_absolute_url(),
+            reverse("events:event", args=["nulle-part", s.private_event.pk]),
+        ),
+        "topic": pair("forums:topic", s.topic.pk, in_council=False),
+        "topic, first unread": pair("forums:first_unread", s.topic.pk, in_council=False),
+        "post": pair("forums:post", post.pk, in_council=False),
+        "post history": pair("forums:post_history", post.pk, in_council=False),
+        "post edit": pair("forums:post_edit", post.pk, in_council=False),
+        "council forum": by_slug("forums:forum", s.council.forum.slug),
+        "council forum by council": by_slug("forums:council_forum"),
+        "folder": pair("documents:folder", s.folder.pk),
+        "file": pair("documents:document", s.document.pk),
+        "file download": pair("documents:download", s.document.pk),
+        "thumbnail": pair("documents:thumbnail", s.document.pk),
+        "page": pair("documents:page", s.page.pk),
+        "page history": pair("documents:page_history", s.page.pk),
+        "page edit": pair("documents:page_edit", s.page.pk),
+        "files": by_slug("documents:root"),
+        "pages": by_slug("documents:pages"),
+        "space": by_slug("councils:space"),
+        "members": by_slug("councils:members"),
+        "agenda": by_slug("events:council_agenda"),
+        "management": by_slug("councils:manage"),
+        "membership log": by_slug("councils:log"),
+        "access log": by_slug("councils:access_log"),
+        "news draft": pair("news:article", s.draft.pk, in_council=False),
+        "news draft edit": pair("news:edit", s.draft.pk, in_council=False),
+        "help request": pair("support:request", s.help_request.pk, in_council=False),
+        "help request, team page": pair(
+            "support:team_request", s.help_request.pk, in_council=False
+        ),
+    }
+
+
+def _anonymous_answer(url: str) -> tuple[int, str]:
+    """The status, and where it sends: the asked address itself replaced, so
+    that two addresses sent to the same place compare equal."""
+    response = Client().get(url)
+    location = response.get("Location", "")
+    parts = urlsplit(location)
+    query = [
+        (name, "<asked>" if value == url else value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return response.status_code, f"{parts.path}?{urlencode(query)}"
+
+
+def test_anonymous_visitors_cannot_tell_a_private_thing_from_a_missing_one(site):
+    problems = []
+    for kind, (existing, missing) in _private_and_missing(site).items():
+        answers = _anonymous_answer(existing), _anonymous_answer(missing)
+        if answers[0] != answers[1]:
+            problems.append(f"{kind}: {existing} -> {answers[0]}, {missing} -> {answers[1]}")
+        elif answers[0] not in ((404, "?"), (302, f"{reverse('account_login')}?next=%3Casked%3E")):
+            # Not found, or, where logging in could help, sent to log in and back.
+            problems.append(f"{kind}: {existing} -> {answers[0]}")
+    assert not problems, "\n".join(problems)
