@@ -51,6 +51,7 @@ class ProfileForm(forms.ModelForm):
             "display_name",
             "bio",
             "town",
+            "publish_profile",
             "publish_avatar",
             "publish_bio",
             "publish_town",

@@ -54,6 +54,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     bio = models.TextField(_("short presentation"), max_length=BIO_MAX_LENGTH, blank=True)
     town = models.CharField(_("town"), max_length=TOWN_MAX_LENGTH, blank=True)
+    # Off by default: nobody's name is listed under /membres/<n>/ without consent.
+    publish_profile = models.BooleanField(
+        _("make my profile public"),
+        default=False,
+        help_text=_(
+            "Anyone can then open your profile page from your name. Otherwise only you see "
+            "it, and your name next to your messages is not a link."
+        ),
+    )
     publish_avatar = models.BooleanField(_("show my avatar on my public profile"), default=False)
     publish_bio = models.BooleanField(_("show my presentation on my public profile"), default=False)
     publish_town = models.BooleanField(_("show my town on my public profile"), default=False)

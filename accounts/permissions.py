@@ -6,9 +6,14 @@ from .models import User
 
 
 def can_view_public_profile(viewer, profile_user: User) -> bool:
-    """Anyone may see the public profile of an active account; it shows only
-    the display name and the fields the owner chose to publish."""
-    return profile_user.is_active
+    """The public profile of an active account, if its owner published it
+    (staff roles included: none is published without its owner's choice);
+    its owner always sees it. It shows only the display name and the fields
+    the owner chose to publish. Reads only the row: no query, for lists."""
+    if not profile_user.is_active:
+        return False
+    is_owner = viewer is not None and viewer.is_authenticated and viewer.pk == profile_user.pk
+    return profile_user.publish_profile or is_owner
 
 
 def public_profile_fields(viewer, profile_user: User) -> dict[str, object]:

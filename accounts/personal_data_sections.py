@@ -23,6 +23,7 @@ def export_account(user: User) -> ExportPart:
             "bio": user.bio,
             "town": user.town,
             "published_on_public_profile": {
+                "profile": user.publish_profile,
                 "avatar": user.publish_avatar,
                 "bio": user.publish_bio,
                 "town": user.publish_town,

@@ -32,6 +32,7 @@ def profile_update(
     publish_town: bool,
     new_avatar: ContentFile | None = None,
     remove_avatar: bool = False,
+    publish_profile: bool = False,
 ) -> User:
     """Save the profile.
 
@@ -43,6 +44,7 @@ def profile_update(
     user.display_name = display_name
     user.bio = bio
     user.town = town
+    user.publish_profile = publish_profile
     user.publish_avatar = publish_avatar
     user.publish_bio = publish_bio
     user.publish_town = publish_town

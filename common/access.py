@@ -2,7 +2,9 @@
 anonymous visitors are sent to log in first where logging in could help.
 
 A view wrapped in ``login_or`` raises ``LoginRequired`` from its access
-helpers; the wrapper turns it into the redirect to the login page.
+helpers; the wrapper turns it into the redirect to the login page. For an
+anonymous visitor it turns a 404 into the same redirect: sending them to log
+in only for the private things that exist would tell which exist.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ def login_or(view):
         try:
             return view(request, *args, **kwargs)
         except LoginRequired:
+            return redirect_to_login(request.get_full_path())
+        except Http404:
+            if request.user.is_authenticated:
+                raise
             return redirect_to_login(request.get_full_path())
 
     return wrapped

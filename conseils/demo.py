@@ -36,6 +36,7 @@ DEMO_ACCOUNTS = [
     ("membre-b", "Samira Haddad", "Tourcoing", "member"),
     ("habitant", "Lucas Moreau", "Marseille", "registered"),
 ]
+STAFF_DEMO_ROLES = {"superuser", "animator", "referent"}
 
 FIRST_NAMES = [
     "Aïcha",
@@ -206,6 +207,8 @@ def _seed_demo_accounts() -> int:
                 "display_name": display_name,
                 "town": town,
                 "publish_town": True,
+                # The staff roles keep their profile unpublished, as the site's default.
+                "publish_profile": role not in STAFF_DEMO_ROLES,
                 "date_joined": joined,
                 "is_staff": role == "superuser",
                 "is_superuser": role == "superuser",
@@ -248,6 +251,9 @@ def _seed_population(total: int) -> int:
             publish_bio=bool(bio) and rng.random() < 0.5,
             date_joined=now - timedelta(days=days),
         )
+        # Those who show their presentation publish their profile: no new
+        # draw, so the same seed still makes the same people.
+        user.publish_profile = user.publish_bio
         # Residents log in only through a password reset: no shared password.
         user.set_unusable_password()
         new_users.append(user)

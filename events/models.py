@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.markdown import render_markdown
-from councils.models import Council
+from councils.models import Council, Membership
 
 TITLE_MAX_LENGTH = 200
 PLACE_MAX_LENGTH = 300
@@ -144,14 +144,17 @@ class CalendarToken(models.Model):
     """The secret of one member's private feed of one council's agenda.
 
     Only a digest is stored: the link is shown once, when made; a new link
-    revokes the old one. The feed asks again at each request whether the
-    holder is still a member.
+    revokes the old one. The link belongs to one membership and goes with
+    it: leaving the council deletes it, and a member who rejoins starts a new
+    membership without a link. The feed still asks at each request whether
+    the holder may read the agenda (an archived council, a closed account).
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
     )
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)

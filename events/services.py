@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from councils import services as council_services
+from councils.models import Membership
 
 from . import permissions
 from .models import Attendance, CalendarToken, Event
@@ -129,12 +130,19 @@ def token_digest(token: str) -> str:
 @transaction.atomic
 def calendar_token_create(*, actor: User, council: Council) -> str:
     """A new secret link to the council's whole agenda for ``actor``; the old
-    one stops working. Returns the secret, which is stored only as a digest."""
+    one stops working. Returns the secret, which is stored only as a digest.
+
+    The link hangs on ``actor``'s current membership, and is deleted with it."""
     if not permissions.can_have_private_feed(actor, council):
+        raise PermissionDenied
+    membership = Membership.objects.filter(user=actor, council=council).first()
+    if membership is None:
         raise PermissionDenied
     token = secrets.token_urlsafe(32)
     CalendarToken.objects.filter(user=actor, council=council).delete()
-    CalendarToken.objects.create(user=actor, council=council, digest=token_digest(token))
+    CalendarToken.objects.create(
+        user=actor, council=council, membership=membership, digest=token_digest(token)
+    )
     return token
 
 

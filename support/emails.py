@@ -1,9 +1,13 @@
 """The help desk's e-mails, in French, sent after commit: a confirmation with
 the link to follow the request, each answer to a requester without an account
-(those with one are told through the notifications), and to the team new
-requests, replies and the clock's warnings."""
+(those with one are told through the notifications), a fresh link when an
+old one expired, and to the team new requests, replies and the clock's
+warnings."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.core import signing
 from django.core.mail import EmailMessage
@@ -20,22 +24,35 @@ FOLDER = "support/email"
 def follow_token(help_request: HelpRequest) -> str:
     """The secret of the link that lets a requester follow a request without
     an account. Signed with the site's key: it cannot be forged, and opens
-    that request only."""
+    that request only. It carries the time it was made, which decides how
+    long it works once the request is closed (``permissions.follow_link_works``)."""
     return signing.dumps(help_request.pk, salt=FOLLOW_SALT, compress=True)
 
 
-def request_from_token(token: str) -> HelpRequest | None:
+@dataclass(frozen=True)
+class FollowLink:
+    help_request: HelpRequest
+    made_at: datetime
+
+
+def follow_link_from_token(token: str) -> FollowLink | None:
+    """The request a link opens, and when the link was made; None for a link
+    that was changed or whose request is gone."""
     try:
         pk = signing.loads(token, salt=FOLLOW_SALT)
     except signing.BadSignature:
         return None
     if not isinstance(pk, int):
         return None
-    return (
+    # The signature holds: the timestamp before it is the one the site wrote.
+    _payload, timestamp, _signature = token.rsplit(":", 2)
+    made_at = datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
+    help_request = (
         HelpRequest.objects.select_related("council", "department", "assigned_to")
         .filter(pk=pk)
         .first()
     )
+    return None if help_request is None else FollowLink(help_request, made_at)
 
 
 def follow_url(help_request: HelpRequest) -> str:
@@ -69,6 +86,11 @@ def tell_call_missed(help_request: HelpRequest, call: HelpMessage) -> None:
 
 def tell_closed(help_request: HelpRequest) -> None:
     _to_requester("closed", help_request)
+
+
+def send_fresh_link(help_request: HelpRequest) -> None:
+    """A new link to a request whose old link expired, to its address only."""
+    _to_requester("fresh_link", help_request)
 
 
 def _to_team(template: str, people, context: dict) -> None:

@@ -126,6 +126,17 @@ class ReplyForm(forms.Form):
     seen_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
+class FreshLinkForm(forms.Form):
+    """An expired follow link: the requester asks for a new one."""
+
+    label_suffix = ""
+    email = forms.EmailField(
+        label=_("The e-mail address you wrote from"),
+        help_text=_("If it is the request's address, we send a new link to it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
 class NoteForm(forms.Form):
     label_suffix = ""
     body = forms.CharField(

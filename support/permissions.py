@@ -3,7 +3,9 @@
 - The national animation sees and answers every request.
 - A local referent sees and answers the requests of their departments.
 - A requester follows their own requests: signed in, through "Mes demandes";
-  signed out, through the signed link of their confirmation e-mail.
+  signed out, through the signed link of their confirmation e-mail, until
+  90 days after the request was closed (or after the link was sent, for a
+  fresh link asked for then).
 - Nobody else, whatever their councils: a request can tell private things.
 - Internal notes and assignments are for the team only; statistics for the
   national animation.
@@ -12,9 +14,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.roles import ANIMATION_GROUP_NAME, is_animator
 from councils import permissions as council_permissions
@@ -69,6 +73,26 @@ def is_requester(user, help_request: HelpRequest) -> bool:
         and help_request.requester_id is not None
         and help_request.requester_id == user.pk
     )
+
+
+# How long a requester's link keeps working once the request is closed.
+FOLLOW_LINK_LIFETIME = timedelta(days=90)
+
+
+def follow_link_expires_at(help_request: HelpRequest, made_at: datetime) -> datetime | None:
+    """When a link made at ``made_at`` stops working: 90 days after the later
+    of the closing and the link's sending. None while the request is not
+    closed: a request reopened (by the team, or by its requester writing
+    again) makes its links work again, as the exchange is current again."""
+    if help_request.status != HelpRequest.Status.CLOSED:
+        return None
+    closed_at = help_request.closed_at or help_request.created_at
+    return max(closed_at, made_at) + FOLLOW_LINK_LIFETIME
+
+
+def follow_link_works(help_request: HelpRequest, made_at: datetime, now=None) -> bool:
+    expires_at = follow_link_expires_at(help_request, made_at)
+    return expires_at is None or (now or timezone.now()) < expires_at
 
 
 def requests_of(user) -> QuerySet[HelpRequest]:

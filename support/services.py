@@ -393,6 +393,17 @@ def requester_reply(
     return reply
 
 
+def follow_link_send(*, help_request: HelpRequest, email: str) -> bool:
+    """E-mail a fresh follow link to the request's address, if ``email`` is
+    that address. Whoever asks learns nothing either way: the caller answers
+    the same whether it was sent (the return value is for tests and logs)."""
+    address = help_request.email.strip().lower()
+    if not address or email.strip().lower() != address:
+        return False
+    emails.send_fresh_link(help_request)
+    return True
+
+
 def warn_about_due_requests(*, now: datetime | None = None) -> int:
     """E-mail the team about requests 4 hours from their deadline and about
     overdue ones, each clock once: the assigned person, or the whole team of

@@ -11,6 +11,7 @@ urlpatterns = [
     path("aide/mes-demandes/", views.mine, name="mine"),
     path("aide/demandes/<int:pk>/", views.request_page, name="request"),
     path("aide/suivi/<str:token>/", views.follow, name="follow"),
+    path("aide/suivi/<str:token>/nouveau-lien/", views.follow_renew, name="follow_renew"),
     path(team, views.queue, name="queue"),
     path(f"{team}statistiques/", views.statistics, name="statistics"),
     path(f"{team}<int:pk>/", views.team_request, name="team_request"),

@@ -11,9 +11,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from common import ratelimit
 from common.access import deny, login_or
+from common.caching import no_store
 from councils import permissions as council_permissions
 from councils.models import Council, Department
 
@@ -22,6 +24,7 @@ from . import statistics as help_desk_statistics
 from .forms import (
     AssignForm,
     CallForm,
+    FreshLinkForm,
     HelpRequestForm,
     NoteForm,
     QueueFilterForm,
@@ -37,6 +40,9 @@ MINE_PER_PAGE = 20
 # New requests an address or an account may send in an hour.
 SIGNED_OUT_PER_HOUR = 5
 SIGNED_IN_PER_HOUR = 10
+# Fresh follow links asked from one address, and for one request.
+FRESH_LINKS_PER_ADDRESS_PER_HOUR = 10
+FRESH_LINKS_PER_REQUEST_PER_DAY = 3
 
 
 def _preselected_council(request) -> Council | None:
@@ -148,7 +154,9 @@ def mine(request):
 # The requester's page, signed in or through their link.
 
 
-def _requester_page(request, help_request: HelpRequest, *, page_url: str, via_link: bool):
+def _requester_page(
+    request, help_request: HelpRequest, *, page_url: str, via_link: bool, link_expires_at=None
+):
     form = ReplyForm()
     status = 200
     if request.method == "POST":
@@ -182,6 +190,7 @@ def _requester_page(request, help_request: HelpRequest, *, page_url: str, via_li
         "form": form,
         "page_url": page_url,
         "is_requester_account": permissions.is_requester(request.user, help_request),
+        "link_expires_at": link_expires_at,
     }
     return render(request, "support/request.html", context, status=status)
 
@@ -200,16 +209,63 @@ def request_page(request, pk: int):
     )
 
 
+@no_store
 def follow(request, token: str):
-    help_request = emails.request_from_token(token)
-    if help_request is None:
+    link = emails.follow_link_from_token(token)
+    if link is None:
         return render(request, "support/follow_invalid.html", status=404)
+    if not permissions.follow_link_works(link.help_request, link.made_at):
+        return _expired(request, token, FreshLinkForm())
     return _requester_page(
         request,
-        help_request,
+        link.help_request,
         page_url=reverse("support:follow", kwargs={"token": token}),
         via_link=True,
+        link_expires_at=permissions.follow_link_expires_at(link.help_request, link.made_at),
     )
+
+
+def _expired(request, token: str, form, *, status: int = 410):
+    """Says the link expired, never what it opened, and offers a fresh one."""
+    context = {"form": form, "action": reverse("support:follow_renew", kwargs={"token": token})}
+    return render(request, "support/follow_expired.html", context, status=status)
+
+
+def _fresh_link_within_rate(request, help_request: HelpRequest) -> bool:
+    return ratelimit.hit(
+        f"fresh-link:ip:{ratelimit.client_ip(request)}",
+        limit=FRESH_LINKS_PER_ADDRESS_PER_HOUR,
+        period_seconds=3600,
+    ) and ratelimit.hit(
+        f"fresh-link:request:{help_request.pk}",
+        limit=FRESH_LINKS_PER_REQUEST_PER_DAY,
+        period_seconds=24 * 3600,
+    )
+
+
+@no_store
+@require_POST
+def follow_renew(request, token: str):
+    """Send a fresh link to the request's address. The answer is the same
+    whatever address was typed: it never tells the request's."""
+    link = emails.follow_link_from_token(token)
+    if link is None:
+        return render(request, "support/follow_invalid.html", status=404)
+    form = FreshLinkForm(request.POST)
+    if not form.is_valid():
+        return _expired(request, token, form, status=400)
+    if not _fresh_link_within_rate(request, link.help_request):
+        form.add_error(None, _("Too many requests for a new link. Try again tomorrow."))
+        return _expired(request, token, form, status=429)
+    services.follow_link_send(help_request=link.help_request, email=form.cleaned_data["email"])
+    messages.success(
+        request,
+        _(
+            "If this address is the request's, we have just sent a new link to it. "
+            "Look in your mailbox, and in your spam folder, in a few minutes."
+        ),
+    )
+    return redirect("support:follow", token=token)
 
 
 # The team's pages.

@@ -1,7 +1,11 @@
-"""How templates name a user: their display name, or "compte supprimé"."""
+"""How templates name a user: their display name, or "compte supprimé", and a
+link to their profile only where the reader may open it."""
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from accounts import permissions
 
 register = template.Library()
 
@@ -12,3 +16,17 @@ def author_name(user) -> str:
     if user is None or not getattr(user, "pk", None):
         return _("deleted account")
     return user.display_name or _("deleted account")
+
+
+@register.simple_tag(takes_context=True)
+def profile_link(context, person) -> str:
+    """``person``'s name, as a link to their profile if the reader may open it
+    (a published profile, or their own); plain text otherwise. Reads only the
+    row already loaded: no query per name on list pages."""
+    name = author_name(person)
+    if person is None or not person.pk:
+        return name
+    viewer = getattr(context.get("request"), "user", None)
+    if not permissions.can_view_public_profile(viewer, person):
+        return name
+    return format_html('<a href="{}">{}</a>', person.get_absolute_url(), name)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.access import login_or
+from common.caching import no_store
 
 from .. import permissions, selectors, services
 from ..forms import (
@@ -93,6 +94,7 @@ def leave(request, slug: str):
     return render(request, "councils/leave.html", context)
 
 
+@no_store
 def invitation(request, token: str):
     try:
         invitation = services.invitation_from_token(token)

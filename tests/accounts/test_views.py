@@ -76,6 +76,7 @@ def test_public_profile_shows_only_published_fields(client):
     user = UserFactory(
         bio="Présentation secrète",
         town="Ville publiée",
+        publish_profile=True,
         publish_bio=False,
         publish_town=True,
     )
@@ -86,7 +87,7 @@ def test_public_profile_shows_only_published_fields(client):
 
 
 def test_public_profile_escapes_user_text(client):
-    user = UserFactory(publish_bio=True, publish_town=True)
+    user = UserFactory(publish_profile=True, publish_bio=True, publish_town=True)
     page = client.get(user.get_absolute_url()).content.decode()
     assert XSS not in page
     assert "&lt;script&gt;" in page
@@ -99,7 +100,7 @@ def test_public_profile_of_an_inactive_or_missing_account_is_not_found(client):
 
 
 def test_another_user_sees_only_the_public_fields(client):
-    owner = UserFactory(bio="Privée", publish_bio=False)
+    owner = UserFactory(bio="Privée", publish_profile=True, publish_bio=False)
     client.force_login(UserFactory())
     page = client.get(owner.get_absolute_url()).content.decode()
     assert "Privée" not in page

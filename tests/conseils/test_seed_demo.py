@@ -35,6 +35,20 @@ def test_seed_demo_is_idempotent(client):
     assert client.get("/profil/").status_code == 200
 
 
+def test_seed_demo_publishes_no_staff_profile(client):
+    """The staff's names are not listed by number; some residents chose to be."""
+    call_command("seed_demo", verbosity=0)
+    for local_part, display_name, _town, role in demo.DEMO_ACCOUNTS:
+        user = User.objects.get(email=f"{local_part}@demo.conseils.test")
+        response = client.get(user.get_absolute_url())
+        if role in ("superuser", "animator", "referent"):
+            assert response.status_code == 404, local_part
+        else:
+            assert display_name in response.content.decode(), local_part
+    residents = User.objects.filter(email__endswith="@habitants.demo.conseils.test")
+    assert 0 < residents.filter(publish_profile=True).count() < residents.count()
+
+
 def test_seed_demo_scale_adds_more(client):
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", scale=1, verbosity=0)

@@ -219,8 +219,14 @@ def test_anonymous_management_posts_go_to_login(client, world):
     assert not world.council.invitations.exists()
 
 
-def test_a_missing_council_is_404_for_everyone(client, world):
+def test_a_missing_councils_space_answers_like_a_private_one(client, world):
+    """404 to the signed in; to anonymous visitors, the login page, as for a
+    council that exists: the answer never tells which councils exist."""
     client.force_login(world.people["member"])
     assert client.get(reverse("councils:space", args=["nexiste-pas"])).status_code == 404
     client.logout()
-    assert client.get(reverse("councils:space", args=["nexiste-pas"])).status_code == 404
+    missing = client.get(reverse("councils:space", args=["nexiste-pas"]))
+    existing = client.get(reverse("councils:space", args=[world.council.slug]))
+    assert missing.status_code == existing.status_code == 302
+    assert missing.url == f"{reverse('account_login')}?next=/conseils/nexiste-pas/espace/"
+    assert existing.url == f"{reverse('account_login')}?next={world.council.get_space_url()}"

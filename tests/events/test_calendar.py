@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from councils import services as council_services
 from councils.models import Membership
-from events import services
+from events import selectors, services
 from tests.councils.factories import council_create, member_of
 from tests.events.factories import EventFactory
 from tests.hostile import tampered
@@ -127,10 +127,28 @@ def test_a_private_feed_stops_with_the_link_or_the_membership(client, agenda):
     assert client.get(url).status_code == 404
     url = _private_url(council, renewed)
     assert client.get(url).status_code == 200
-    # A former member's link answers 404 at once, though the row is still there.
+    # A former member's link answers 404 at once.
     council_services.membership_leave(user=member, council=council)
     assert not Membership.objects.filter(user=member, council=council).exists()
     assert client.get(url).status_code == 404
+
+
+def test_a_private_link_stays_dead_after_its_holder_rejoins(client, agenda):
+    """The link belongs to one membership: leaving ends it for good, and the
+    new membership of a rejoining member starts without a link."""
+    council = agenda["council"]
+    member = member_of(council)
+    token = services.calendar_token_create(actor=member, council=council)
+    old_url = _private_url(council, token)
+    assert "Réunion privée" in _vevents(client.get(old_url))
+    council_services.membership_leave(user=member, council=council)
+    assert client.get(old_url).status_code == 404
+    member_of(council, member)
+    assert client.get(old_url).status_code == 404
+    assert not selectors.has_private_link(member, council)
+    new_url = _private_url(council, services.calendar_token_create(actor=member, council=council))
+    assert "Réunion privée" in _vevents(client.get(new_url))
+    assert client.get(old_url).status_code == 404
 
 
 def test_a_deactivated_accounts_private_feed_is_gone(client, agenda):
