@@ -1,14 +1,23 @@
 """The technical admin for accounts.
 
-Groups are not edited here: each council's members and coordinators are
-groups, and ticking one would let the operator into a council's space with
-nobody's consent. The national animation is appointed by the actions below,
-which refuse to appoint the operator who runs them.
+Nothing here lets the operator into a council's space (DESIGN: managing is
+never a way in):
+- groups are not edited here: each council's members and coordinators are
+  groups, and ticking one would open a space with nobody's consent. The
+  national animation is appointed by the actions below, which refuse to
+  appoint the operator who runs them;
+- nobody's password is set here (the operator would then log in as that
+  person): a person who lost theirs asks for a reset link;
+- e-mail addresses are read-only: marking an address verified would let the
+  operator accept an invitation sent to someone else.
 """
 
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -26,6 +35,13 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "password" in self.fields:
+            self.fields["password"].help_text = _(
+                "Passwords are not set here: the person asks for a reset link on the log-in page."
+            )
 
 
 @admin.register(User)
@@ -57,6 +73,9 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied
+
     def _others(self, request, queryset):
         """The selected accounts but the operator's own: nobody appoints
         themselves."""
@@ -86,3 +105,22 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset:
             roles.animator_withdraw(user=user)
         self.message_user(request, _("Done."), messages.SUCCESS)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(BaseEmailAddressAdmin):
+    """Read-only: an address is verified by its owner, from its mailbox."""
+
+    actions = []
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -769,3 +769,29 @@ def test_every_self_admission_route_is_closed_to_every_manager(client, council, 
     assert not Membership.objects.filter(council=council, user=manager).exists()
     assert not ReferentAssignment.objects.filter(user=manager, department__code="75").exists()
     assert client.get(council.get_space_url()).status_code == 404
+
+
+def test_the_admin_cannot_take_over_someone_elses_account(client, council):
+    """Setting a coordinator's password, or verifying an invited address on
+    one's own account, would be other ways in."""
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    coordinator = coordinator_of(council)
+    password_before = coordinator.password
+    client.force_login(operator)
+
+    password_url = reverse("admin:auth_user_password_change", args=[coordinator.pk])
+    response = client.post(
+        password_url, {"password1": "pris-par-ops-2026", "password2": "pris-par-ops-2026"}
+    )
+    assert response.status_code == 403
+    coordinator.refresh_from_db()
+    assert coordinator.password == password_before
+
+    address = EmailAddress.objects.get(user=coordinator)
+    assert client.get(reverse("admin:account_emailaddress_add")).status_code == 403
+    client.post(
+        reverse("admin:account_emailaddress_change", args=[address.pk]),
+        {"user": operator.pk, "email": address.email, "verified": "on", "primary": "on"},
+    )
+    address.refresh_from_db()
+    assert address.user == coordinator
