@@ -3,16 +3,18 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import ControlCharactersMixin
+
 from .models import User
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(ControlCharactersMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("email", "display_name")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(ControlCharactersMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"

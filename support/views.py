@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from common import ratelimit
 from common.access import deny, login_or
+from common.text import one_line
 from councils import permissions as council_permissions
 from councils.models import Council, Department
 
@@ -40,8 +41,8 @@ SIGNED_IN_PER_HOUR = 10
 
 
 def _preselected_council(request) -> Council | None:
-    slug = request.GET.get("conseil", "")
-    if not slug or "\x00" in slug:
+    slug = one_line(request.GET.get("conseil", "")).strip()
+    if not slug:
         return None
     return Council.objects.active().filter(slug=slug).first()
 

@@ -18,7 +18,7 @@ from accounts.roles import animator_appoint
 from councils import services as council_services
 from councils.models import Membership
 from forums import permissions, services
-from forums.models import Forum, Post
+from forums.models import Forum, ModerationAction, Post
 from notifications import registry
 from notifications import services as notification_services
 from notifications.models import Notification
@@ -306,6 +306,24 @@ def test_hiding_tells_the_author_at_once_with_the_reason(
     assert "Propos blessants" in message.body
     # The author still reads the topic where their post shows as hidden.
     assert _is_visible(author, notification)
+
+
+def test_a_reason_without_a_form_loses_its_control_characters(council, mailoutbox):
+    """Locking and showing again read their optional reason straight from the
+    button's form: the service cleans it (PostgreSQL refuses NUL in text)."""
+    coordinator = coordinator_of(council)
+    author = member_of(council)
+    topic = topic_in(council.forum, author, title="Le marché")
+    services.topic_lock(
+        moderator=coordinator,
+        topic=topic,
+        locked=True,
+        reason="Hors\x00sujet,\x0bdésolé.\nÀ bientôt",
+    )
+    action = ModerationAction.objects.get(topic=topic)
+    assert action.reason == "Hors sujet, désolé.\nÀ bientôt"
+    notification = Notification.objects.get(kind="forums.moderation")
+    assert "Hors sujet, désolé.\nÀ bientôt" in notification.excerpt
 
 
 def test_locking_and_moving_tell_the_topic_author_never_the_moderator_themself():

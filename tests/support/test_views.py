@@ -161,6 +161,16 @@ def test_the_council_can_be_preselected_from_its_page(client, world):
     assert f'<option value="{council.pk}" selected>' in page
 
 
+def test_control_characters_in_the_council_address_are_cleaned_never_an_error(client, world):
+    council = world["council_a"]
+    for slug in (f"{council.slug}\x00", f"\x0b{council.slug}\u2028", "\x00"):
+        response = client.get(reverse("support:help"), {"conseil": slug})
+        assert response.status_code == 200
+        selected = f'<option value="{council.pk}" selected>' in response.content.decode()
+        # Taken out at the ends like spaces; never an error.
+        assert selected == (slug != "\x00"), repr(slug)
+
+
 # The requester's pages.
 
 
