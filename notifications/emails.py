@@ -88,7 +88,8 @@ def send_one(notification) -> None:
                 to=recipient.email,
                 stop_url=unsubscribe_url(recipient, notification.kind),
             )
-        ]
+        ],
+        template=f"{FOLDER}/notification",
     )
 
 
@@ -129,5 +130,6 @@ def send_digest(recipient, notifications) -> None:
                 to=recipient.email,
                 stop_url=unsubscribe_url(recipient, DIGEST_TOKEN_KIND),
             )
-        ]
+        ],
+        template=f"{FOLDER}/digest",
     )
