@@ -12,6 +12,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_from_email(self) -> str:
         return settings.DEFAULT_FROM_EMAIL
 
+    def render_mail(self, template_prefix, email, context, headers=None):
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        # Names the message in the logs and the admins' report should it
+        # fail to build (conseils.mail), instead of its content.
+        message.template_name = template_prefix
+        return message
+
     def format_email_subject(self, subject: str) -> str:
         prefix = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
         return subject if subject.startswith(prefix) else f"{prefix}{subject}"

@@ -21,17 +21,19 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.forms import ControlCharactersMixin
+
 from . import roles
 from .models import User
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(ControlCharactersMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("email", "display_name")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(ControlCharactersMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"

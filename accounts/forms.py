@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form, ModelForm
 from common.images import process_avatar
 
 from .models import DISPLAY_NAME_MAX_LENGTH, User
@@ -12,7 +13,7 @@ from .models import DISPLAY_NAME_MAX_LENGTH, User
 DELETE_CONFIRMATION_WORD = "SUPPRIMER"
 
 
-class SignupProfileForm(forms.Form):
+class SignupProfileForm(Form):
     """The fields allauth's sign-up form adds to e-mail and password."""
 
     label_suffix = ""
@@ -31,7 +32,7 @@ class SignupProfileForm(forms.Form):
         user.save(update_fields=["display_name"])
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     label_suffix = ""
     avatar_upload = forms.FileField(
         label=_("New avatar"),
@@ -66,7 +67,7 @@ class ProfileForm(forms.ModelForm):
         return process_avatar(uploaded)
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(Form):
     label_suffix = ""
     confirmation = forms.CharField(
         label=_("To confirm, type SUPPRIMER in capital letters"),

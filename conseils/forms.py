@@ -8,6 +8,7 @@ from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
+from common.forms import Form
 from common.widgets import MarkdownEditor
 
 from .models import (
@@ -36,7 +37,7 @@ class SitePageEditorWidget(MarkdownEditor):
 TOO_LONG = _("This text is %(show_value)s characters long; the limit is %(limit_value)s.")
 
 
-class SitePageForm(forms.Form):
+class SitePageForm(Form):
     """An editable page of the showcase. ``version`` is the version the writer
     started from, to refuse a save made on top of someone else's."""
 

@@ -5,19 +5,35 @@ this backend turns each message into plain JSON and queues
 ``conseils.tasks.deliver_email`` once the current transaction has committed, so
 that a rolled-back sign-up sends nothing. The task delivers through the
 "delivery" mailer of ``settings.MAILERS`` and retries on SMTP errors.
+
+Header values are made one line (``common.mail.header_value``) whatever text
+they come from. A message that still cannot be built is never dropped
+without a trace: it is logged with its cause and reported to the admins
+(``report_not_built``), naming its template and how many it was for, never
+its content.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Sequence
 from email.mime.base import MIMEBase
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
+from django.utils import timezone
 
+from common.mail import header_value, render_email
 from common.mail_headers import verbatim_headers
+
+logger = logging.getLogger(__name__)
+
+# The report itself: if it cannot be built either, it is only logged (a report
+# about a report would loop).
+REPORT_TEMPLATE = "conseils/email/email_not_built"
 
 
 def message_to_payload(message: EmailMessage) -> dict[str, Any]:
@@ -31,6 +47,8 @@ def message_to_payload(message: EmailMessage) -> dict[str, Any]:
             content = content.encode()
         attachments.append([filename, base64.b64encode(content).decode("ascii"), mimetype])
     return {
+        # Names the message in the logs and reports (set by common.mail).
+        "template": getattr(message, "template_name", ""),
         "subject": message.subject,
         "body": message.body,
         "from_email": message.from_email,
@@ -47,17 +65,26 @@ def message_to_payload(message: EmailMessage) -> dict[str, Any]:
     }
 
 
+def _addresses(values: list[str]) -> list[str]:
+    return [header_value(value) for value in values]
+
+
 def payload_to_message(payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The message again, every header value on one line (those queued before
+    the services cleaned their text included)."""
     message = EmailMultiAlternatives(
-        subject=payload["subject"],
+        subject=header_value(payload["subject"]),
         body=payload["body"],
-        from_email=payload["from_email"],
-        to=payload["to"],
-        cc=payload["cc"],
-        bcc=payload["bcc"],
-        reply_to=payload["reply_to"],
-        headers=verbatim_headers(payload["headers"]),
+        from_email=payload["from_email"] and header_value(payload["from_email"]),
+        to=_addresses(payload["to"]),
+        cc=_addresses(payload["cc"]),
+        bcc=_addresses(payload["bcc"]),
+        reply_to=_addresses(payload["reply_to"]),
+        headers=verbatim_headers(
+            {name: header_value(str(value)) for name, value in payload["headers"].items()}
+        ),
     )
+    message.template_name = payload.get("template", "")
     message.content_subtype = payload["content_subtype"]
     for content, mimetype in payload["alternatives"]:
         message.attach_alternative(content, mimetype)
@@ -66,8 +93,51 @@ def payload_to_message(payload: dict[str, Any]) -> EmailMultiAlternatives:
     return message
 
 
+def built(payload: dict[str, Any]) -> EmailMultiAlternatives:
+    """The message of ``payload``, proved buildable (its MIME form made once);
+    ``ValueError`` when it cannot be."""
+    message = payload_to_message(payload)
+    message.message()
+    return message
+
+
+def report_not_built(*, template: str, recipients: int, error: Exception) -> None:
+    """Log a message that cannot be built, with its cause, and tell the admins
+    (``settings.ADMINS``, set from DJANGO_ADMINS in production) by e-mail.
+    Names the template and the number of recipients, never the content."""
+    logger.error(
+        "E-mail %s to %d recipient(s) could not be built and was not sent (%s).",
+        template or "(no template)",
+        recipients,
+        type(error).__name__,
+        exc_info=error,
+    )
+    if template == REPORT_TEMPLATE or not settings.ADMINS:
+        return
+    subject, body = render_email(
+        "email_not_built",
+        {
+            "template": template,
+            "recipients": recipients,
+            "error": f"{type(error).__name__}: {error}"[:300],
+            "when": timezone.localtime(),
+        },
+        folder="conseils/email",
+    )
+    report = EmailMessage(
+        subject=subject, body=body, from_email=settings.SERVER_EMAIL, to=settings.ADMINS
+    )
+    report.template_name = REPORT_TEMPLATE
+    report.send()
+
+
 class CeleryEmailBackend(BaseEmailBackend):
-    """Queue each message for delivery by ``deliver_email`` after commit."""
+    """Queue each message for delivery by ``deliver_email`` after commit.
+
+    Each message is built once here, in the process that wrote it: one that
+    cannot be is reported (``report_not_built``) and left out, never queued to
+    fail in a worker nor allowed to break the page that sent it.
+    """
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         from .tasks import deliver_email
@@ -76,6 +146,16 @@ class CeleryEmailBackend(BaseEmailBackend):
         for message in email_messages:
             if not message.recipients():
                 continue
-            deliver_email.delay_on_commit(message_to_payload(message))
+            try:
+                payload = message_to_payload(message)
+                built(payload)
+            except ValueError as error:
+                report_not_built(
+                    template=getattr(message, "template_name", ""),
+                    recipients=len(message.recipients()),
+                    error=error,
+                )
+                continue
+            deliver_email.delay_on_commit(payload)
             count += 1
         return count

@@ -8,7 +8,7 @@ from typing import Any
 from celery import shared_task
 from django.core import mail, management
 
-from .mail import payload_to_message
+from .mail import built, report_not_built
 
 
 @shared_task(
@@ -25,8 +25,18 @@ def deliver_email(payload: dict[str, Any]) -> None:
 
     Not ``acks_late``: a worker lost after the SMTP server accepted the
     message would send it twice; losing a rare message is the lesser harm.
+    A message that cannot be built (``ValueError``) never will be: it is
+    logged and reported to the admins once, not retried.
     """
-    mail.mailers["delivery"].send_messages([payload_to_message(payload)])
+    try:
+        message = built(payload)
+    except ValueError as error:
+        recipients = [*payload.get("to", []), *payload.get("cc", []), *payload.get("bcc", [])]
+        report_not_built(
+            template=payload.get("template", ""), recipients=len(recipients), error=error
+        )
+        return
+    mail.mailers["delivery"].send_messages([message])
 
 
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)

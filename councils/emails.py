@@ -33,5 +33,6 @@ def send_to_each(
         [
             EmailMessage(subject=subject, body=body, to=[address], reply_to=reply_to)
             for address in addresses
-        ]
+        ],
+        template=f"{folder}/{template}",
     )

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from common.forms import Form, ModelForm
 from common.images import reencode_image
 
 from .models import (
@@ -28,7 +29,7 @@ NEIGHBOURHOOD_CODE = re.compile(r"Q[PN][0-9]{5,7}[A-Z]?")
 LOGO_HELP = _("JPEG, PNG, WebP or GIF, 5 MB at most. It is reduced to 400 pixels at most.")
 
 
-class DirectoryFilterForm(forms.Form):
+class DirectoryFilterForm(Form):
     label_suffix = ""
     q = forms.CharField(label=_("Name or neighbourhood"), required=False, max_length=100)
     region = forms.ModelChoiceField(
@@ -74,7 +75,7 @@ class DirectoryFilterForm(forms.Form):
         return cleaned
 
 
-class CouncilForm(forms.ModelForm):
+class CouncilForm(ModelForm):
     """The public page, as coordinators and referents edit it."""
 
     label_suffix = ""
@@ -164,7 +165,7 @@ class CouncilCreateForm(CouncilForm):
         self.order_fields(["department", "name", "town"])
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(Form):
     label_suffix = ""
     message = forms.CharField(
         label=_("A few words for the coordinators (optional)"),
@@ -175,7 +176,7 @@ class JoinRequestForm(forms.Form):
     )
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     """A visitor writes to the coordinators. ``website`` is a trap for robots."""
 
     label_suffix = ""
@@ -199,17 +200,17 @@ class ContactForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     label_suffix = ""
     email = forms.EmailField(label=_("E-mail address of the person to invite"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class ReferentAppointForm(forms.Form):
+class ReferentAppointForm(Form):
     label_suffix = ""
     email = forms.EmailField(
         label=_("E-mail address of the account"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form
+
 from .models import NAME_MAX_LENGTH
 
 
@@ -28,7 +30,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     files = MultipleFileField(
         label=_("Files to add"),
         help_text=_(
@@ -43,15 +45,15 @@ class UploadForm(forms.Form):
     )
 
 
-class FolderForm(forms.Form):
+class FolderForm(Form):
     name = forms.CharField(label=_("Name of the new folder"), max_length=NAME_MAX_LENGTH)
 
 
-class RenameForm(forms.Form):
+class RenameForm(Form):
     name = forms.CharField(label=_("New name"), max_length=NAME_MAX_LENGTH)
 
 
-class PageForm(forms.Form):
+class PageForm(Form):
     title = forms.CharField(label=_("Title"), max_length=NAME_MAX_LENGTH)
     body = forms.CharField(
         label=_("Text"),
@@ -66,7 +68,7 @@ class PageForm(forms.Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(Form):
     folder = forms.ModelChoiceField(label=_("Shelf"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=NAME_MAX_LENGTH)
     description = forms.CharField(
@@ -84,12 +86,12 @@ class ResourceForm(forms.Form):
         self.fields["folder"].queryset = ResourceFolder.objects.all()
 
 
-class ResourceFilterForm(forms.Form):
+class ResourceFilterForm(Form):
     q = forms.CharField(label=_("Search the resources"), required=False, max_length=100)
     dossier = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ShareForm(forms.Form):
+class ShareForm(Form):
     council = forms.ModelChoiceField(
         label=_("Share with the council"),
         queryset=None,
@@ -105,7 +107,7 @@ class ShareForm(forms.Form):
         )
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     destination = forms.ModelChoiceField(
         label=_("Move to"),
         queryset=None,

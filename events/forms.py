@@ -6,6 +6,7 @@ from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form
 from councils.models import Region
 
 from .models import (
@@ -29,7 +30,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format=DATETIME_LOCAL)
 
 
-class EventForm(forms.Form):
+class EventForm(Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     starts_at = forms.DateTimeField(
         label=_("Start"),
@@ -82,7 +83,7 @@ class EventForm(forms.Form):
         return {name: getattr(event, name) for name in cls.base_fields}
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(Form):
     answer = forms.ChoiceField(
         label=_("Will you come?"),
         choices=Attendance.Answer.choices,
@@ -91,7 +92,7 @@ class AttendanceForm(forms.Form):
     )
 
 
-class AgendaFilterForm(forms.Form):
+class AgendaFilterForm(Form):
     label_suffix = ""
     region = forms.ModelChoiceField(
         label=_("Region"),

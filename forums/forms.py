@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import MarkdownxWidget
 
+from common.forms import Form, ModelForm
 from common.widgets import MarkdownEditor
 
 from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
@@ -43,7 +44,7 @@ def _use_forum_editor(form: forms.Form, forum: Forum | None) -> None:
         )
 
 
-class PostForm(forms.Form):
+class PostForm(Form):
     """A message. ``submission_key`` is drawn when the form is shown: sent twice,
     the same key gives one message."""
 
@@ -76,7 +77,7 @@ class TopicForm(PostForm):
     field_order = ["title", "body", "submission_key"]
 
 
-class EditForm(forms.Form):
+class EditForm(Form):
     body = PostForm.base_fields["body"]
     reason = forms.CharField(
         label=_("Reason for the change (sent to the author)"),
@@ -97,7 +98,7 @@ class EditForm(forms.Form):
             del self.fields["reason"]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=REASON_MAX_LENGTH,
@@ -106,7 +107,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     reason = forms.CharField(
         label=_("What is wrong with this message?"),
         max_length=REASON_MAX_LENGTH,
@@ -121,7 +122,7 @@ class ForumChoiceField(forms.ModelChoiceField):
         return f"{forum.name} ({forum.get_audience_display()})"
 
 
-class MoveForm(forms.Form):
+class MoveForm(Form):
     forum = ForumChoiceField(
         label=_("Move to"),
         queryset=Forum.objects.none(),
@@ -137,11 +138,11 @@ class MoveForm(forms.Form):
         self.fields["forum"].queryset = forums
 
 
-class NationalForumForm(forms.ModelForm):
+class NationalForumForm(ModelForm):
     class Meta:
         model = Forum
         fields = ["name", "description", "category", "audience", "position"]
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(label=_("Search the forums"), max_length=100, required=False)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.templatetags.accounts_tags import author_name
 from common.markdown import render_markdown
+from common.text import without_invisible
 from councils import services as council_services
 from notifications import services as notifications
 
@@ -440,9 +441,9 @@ def _moderate(actor: User, kind: str, topic: Topic | None, post: Post | None, re
     """Log a moderation action and tell the author of the post (or topic)
     through ``forums.moderation``, whose target is always the topic."""
     forum_id = (topic or post.topic).forum_id
-    # The optional reasons come straight from a button's form: no NUL, which
-    # PostgreSQL refuses in text.
-    reason = reason.replace("\x00", "")
+    # Some reasons come straight from a button's form, not through a form
+    # class: no control characters (PostgreSQL refuses NUL in text).
+    reason = without_invisible(reason)
     action = ModerationAction.objects.create(
         forum_id=forum_id, topic=topic, post=post, kind=kind, actor=actor, reason=reason[:500]
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import Form
 from common.images import reencode_image
 from common.widgets import MarkdownEditor
 
@@ -20,7 +21,7 @@ PUBLISH_NOW = "now"
 PUBLISH_LATER = "later"
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(Form):
     label_suffix = ""
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX_LENGTH)
     summary = forms.CharField(

@@ -104,7 +104,8 @@ def send_one(notification) -> None:
                 if context["mandatory"]
                 else unsubscribe_url(recipient, notification.kind),
             )
-        ]
+        ],
+        template=f"{FOLDER}/notification",
     )
 
 
@@ -145,5 +146,6 @@ def send_digest(recipient, notifications) -> None:
                 to=recipient.email,
                 stop_url=unsubscribe_url(recipient, DIGEST_TOKEN_KIND),
             )
-        ]
+        ],
+        template=f"{FOLDER}/digest",
     )

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
+from common.forms import Form
+
 from . import registry
 from .models import Notification
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(Form):
     """One choice per kind of notification: at once, in the digest, or on
     the site only."""
 

@@ -14,6 +14,8 @@ from functools import cached_property
 from django.core.paginator import Page, Paginator
 from django.utils.safestring import SafeString
 
+from common.text import one_line
+
 from . import text
 from .backends import backend_for
 from .sources import SearchSource, all_sources, source_for, value_at
@@ -75,7 +77,7 @@ class _CountedPaginator(Paginator):
 def clean_query(raw: str) -> tuple[str, bool]:
     """The query as searched (spaces collapsed) and whether it was cut at
     ``text.MAX_QUERY_LENGTH`` characters."""
-    query = " ".join(raw.replace("\x00", "").split())
+    query = " ".join(one_line(raw).split())
     if len(query) <= text.MAX_QUERY_LENGTH:
         return query, False
     return query[: text.MAX_QUERY_LENGTH].rstrip(), True

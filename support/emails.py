@@ -68,7 +68,9 @@ def _to_requester(template: str, help_request: HelpRequest, **extra) -> None:
     if is_muted():
         return
     context = {"request": help_request, "follow_url": follow_url(help_request), **extra}
-    send_after_commit([_message(template, context, [help_request.email])])
+    send_after_commit(
+        [_message(template, context, [help_request.email])], template=f"{FOLDER}/{template}"
+    )
 
 
 def confirm_received(help_request: HelpRequest) -> None:
@@ -98,7 +100,7 @@ def _to_team(template: str, people, context: dict) -> None:
         return
     addresses = sorted({person.email for person in people if person.email})
     messages = [_message(template, context, [address]) for address in addresses]
-    send_after_commit(messages)
+    send_after_commit(messages, template=f"{FOLDER}/{template}")
 
 
 def tell_team_new(help_request: HelpRequest, team) -> None:

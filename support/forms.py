@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from common.forms import Form
 from councils.models import Council, Department
 
 from .models import (
@@ -28,7 +29,7 @@ class CouncilChoiceField(forms.ModelChoiceField):
         return f"{council.name} – {council.town} ({council.department.code})"
 
 
-class HelpRequestForm(forms.Form):
+class HelpRequestForm(Form):
     label_suffix = ""
     subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX_LENGTH)
     message = forms.CharField(
@@ -113,7 +114,7 @@ class HelpRequestForm(forms.Form):
         return cleaned
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     """The requester writes again, or the team answers."""
 
     label_suffix = ""
@@ -126,7 +127,7 @@ class ReplyForm(forms.Form):
     seen_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
-class FreshLinkForm(forms.Form):
+class FreshLinkForm(Form):
     """An expired follow link: the requester asks for a new one."""
 
     label_suffix = ""
@@ -137,7 +138,7 @@ class FreshLinkForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     label_suffix = ""
     body = forms.CharField(
         label=_("Internal note"),
@@ -147,7 +148,7 @@ class NoteForm(forms.Form):
     )
 
 
-class CallForm(forms.Form):
+class CallForm(Form):
     label_suffix = ""
     called_at = forms.DateTimeField(
         label=_("When"),
@@ -179,7 +180,7 @@ class CallForm(forms.Form):
             )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     label_suffix = ""
     assignee = forms.ModelChoiceField(
         label=_("Assigned to"), queryset=None, required=False, empty_label=_("Nobody")
@@ -193,7 +194,7 @@ class AssignForm(forms.Form):
         )
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(Form):
     label_suffix = ""
     etat = forms.ChoiceField(
         label=_("Status"),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from common.forms import Form
 from councils.models import Department
 
 from .durations import format_duration
@@ -432,7 +433,7 @@ def _week_choices() -> list[tuple[int, str]]:
     ]
 
 
-class StatisticsFilterForm(forms.Form):
+class StatisticsFilterForm(Form):
     """The page's GET filters. A value that is not offered is ignored, not an
     error: the page shows its default instead."""
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from common import ratelimit
 from common.access import deny, login_or
 from common.caching import no_store
+from common.text import one_line
 from councils import permissions as council_permissions
 from councils.models import Council, Department
 
@@ -46,8 +47,8 @@ FRESH_LINKS_PER_REQUEST_PER_DAY = 3
 
 
 def _preselected_council(request) -> Council | None:
-    slug = request.GET.get("conseil", "")
-    if not slug or "\x00" in slug:
+    slug = one_line(request.GET.get("conseil", "")).strip()
+    if not slug:
         return None
     return Council.objects.active().filter(slug=slug).first()
 

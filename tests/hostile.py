@@ -89,6 +89,20 @@ HOSTILE_QUERY_VALUES = [
     "x" * 3_000,
 ]
 
+# Control characters. Python's e-mail package refuses a header holding any
+# line break str.splitlines knows: a name, a subject or a title carrying one
+# made its e-mail impossible to build.
+LINE_BREAKS_IN_HEADERS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+# What the forms take out of one-line fields and refuse in longer texts (but
+# tab, carriage return and newline): C0, C1 and the Unicode separators.
+CONTROL_CHARACTERS = (
+    "\x00\x01\x07\x08\t\n\r\x0b\x0c\x1b\x1c\x1d\x1e\x1f\x7f\x80\x85\x9f\u2028\u2029"
+)
+# Typed in every field that reaches an e-mail (tests/test_attacks.py): a
+# one-line field keeps "Jean Dupont", a longer text is refused.
+HOSTILE_LINE_BREAKS = "Jean\x0bDupont\x0c\x1c\x85\u2028\u2029\x00"
+CLEANED_LINE_BREAKS = "Jean Dupont"
+
 # Pathological markdown: valid text whose rendering time grows with the square
 # of its length in Python-Markdown (Python-Markdown/markdown#798).
 SLOW_MARKDOWN = {"brackets": "[", "bracket_backtick": "[`", "backtick_bracket": "`["}

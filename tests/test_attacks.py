@@ -29,6 +29,7 @@ from allauth.core.internal.ratelimit import parse_rates
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseForm, FileField
@@ -39,12 +40,19 @@ from django.utils import timezone, translation
 from django.utils.csp import build_policy
 from PIL import Image
 
+from accounts.models import User
 from accounts.roles import animator_appoint
 from common import images as picture_checks
 from common import uploads as upload_checks
 from common.markdown import render_markdown
 from conseils.models import SitePage
-from councils.models import PRESENTATION_MAX_LENGTH, Council, Department, Membership
+from councils.models import (
+    PRESENTATION_MAX_LENGTH,
+    Council,
+    Department,
+    JoinRequest,
+    Membership,
+)
 from councils.services import (
     invitation_send,
     membership_request,
@@ -52,19 +60,26 @@ from councils.services import (
 )
 from documents import services as document_services
 from documents.models import Document, Page, Resource, ResourceFolder
-from forums.models import Topic
-from forums.services import report_create
-from news.models import SUMMARY_MAX_LENGTH
+from events.models import Event
+from forums.models import ModerationAction, Post, Topic
+from forums.services import report_create, subscription_toggle
+from news.models import SUMMARY_MAX_LENGTH, Article
 from news.services import subscribe
+from notifications import registry as notification_kinds
 from notifications.models import Notification
-from support.models import HelpRequest
+from notifications.services import preference_set
+from support import emails as support_emails
+from support.models import HelpMessage, HelpRequest
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.conftest import stored_files
 from tests.councils.factories import coordinator_of, council_create, member_of, referent_of
 from tests.events.factories import EventFactory
 from tests.forums.factories import national_forum, reply_in, topic_in
 from tests.hostile import (
+    CLEANED_LINE_BREAKS,
+    CONTROL_CHARACTERS,
     HOSTILE_FILES,
+    HOSTILE_LINE_BREAKS,
     HOSTILE_MARKDOWN,
     HOSTILE_QUERY_VALUES,
     HOSTILE_TEXT,
@@ -1133,7 +1148,7 @@ def test_one_click_unsubscribe_needs_a_signed_token(world):
 # Hostile values in every field of every form, and in the fields views read
 # themselves: answered with a message or a refusal, never a server error.
 
-FIELD_VALUES = ["\x00", "abc", "99999999999999999999", "-1"]
+FIELD_VALUES = ["\x00", HOSTILE_LINE_BREAKS, "abc", "99999999999999999999", "-1"]
 
 
 def _every_field_name() -> list[str]:
@@ -1150,7 +1165,9 @@ def _every_field_name() -> list[str]:
     return sorted(names)
 
 
-@pytest.mark.parametrize("value", FIELD_VALUES, ids=["nul", "text", "huge", "negative"])
+@pytest.mark.parametrize(
+    "value", FIELD_VALUES, ids=["nul", "line-breaks", "text", "huge", "negative"]
+)
 def test_every_form_answers_hostile_fields_without_a_server_error(csrf_world, value):
     w = csrf_world
     data = dict.fromkeys(_every_field_name(), value)
@@ -1168,6 +1185,345 @@ def test_every_form_answers_hostile_fields_without_a_server_error(csrf_world, va
         if response.status_code >= 500:
             problems.append(f"{name} {url}: {response.status_code}")
     assert not problems, "\n".join(problems)
+
+
+# Control characters in every field that reaches an e-mail. Python's e-mail
+# package refuses a header holding a line break (a vertical tab, U+2028…): a
+# name, a subject or a title carrying one made its e-mail unbuildable after
+# the data was committed. One-line fields are cleaned and accepted; longer
+# texts are refused in French, the text kept; the e-mail that is due leaves.
+
+INVISIBLE = re.compile(f"[{CONTROL_CHARACTERS}]")
+HOSTILE_ADDRESS = "\x0b\x00karim@exemple.test\u2028\x85"
+
+
+@dataclass(frozen=True)
+class MailedInput:
+    """A field whose text goes into an e-mail (its subject, a name, its body)."""
+
+    id: str
+    writer: str | None  # who types it, in the world (None: a signed-out visitor)
+    one_line: bool  # True: cleaned and accepted; False: refused
+    submit: Callable[[Client, SimpleNamespace, str], HttpResponse]
+    # What the submission writes: its rows are counted, the last one read.
+    model: type | None
+    stored: Callable[[object], str] = lambda row: ""
+    # Who is e-mailed because of it, and whether the text is in the subject.
+    told: Callable[[SimpleNamespace], str] | None = None
+    in_subject: bool = False
+    hostile: str = HOSTILE_LINE_BREAKS
+    cleaned: str = CLEANED_LINE_BREAKS
+
+
+def _contact(c, w, **fields):
+    data = {"name": "Karim", "email": "karim@exemple.test", "message": "Bonjour", **fields}
+    return c.post(reverse("councils:contact", args=[w.council.slug]), data)
+
+
+def _help(c, w, **fields):
+    data = {
+        "subject": "Réunion annulée",
+        "message": "Plus de réunion depuis septembre.",
+        "name": "Awa",
+        "email": "awa@exemple.test",
+        "phone": "",
+        "call_times": "",
+        "submission_key": uuid.uuid4().hex,
+        **fields,
+    }
+    return c.post(reverse("support:help"), data)
+
+
+def _topic(c, w, **fields):
+    data = {"title": "Budget", "body": "Premier message", "submission_key": uuid.uuid4().hex}
+    return c.post(reverse("forums:topic_create", args=[w.forum.slug]), {**data, **fields})
+
+
+def _name_then_reply(c, w, text):
+    """The display name leads the reply's notification: « X a répondu dans … »."""
+    response = c.post(
+        reverse("accounts:profile_edit"),
+        {"display_name": text, "bio": "", "town": "", "publish_bio": "on"},
+    )
+    reply_in(w.council_topic, User.objects.get(pk=w.member.pk), body="Bonjour")
+    return response
+
+
+def _signup(c, w, text):
+    return c.post(
+        reverse("account_signup"),
+        {
+            "email": "nouvelle@exemple.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": text,
+        },
+    )
+
+
+def _article(c, w, **fields):
+    return c.post(reverse("news:create"), {**_article_data("Texte", 0), **fields})
+
+
+def _follow_url(w) -> str:
+    return reverse(
+        "support:follow", kwargs={"token": support_emails.follow_token(w.visitor_request)}
+    )
+
+
+MAILED_INPUTS = [
+    MailedInput(
+        "contact-name",
+        None,
+        True,
+        lambda c, w, text: _contact(c, w, name=text),
+        None,
+        told=lambda w: w.coordinator.email,
+        in_subject=True,
+    ),
+    MailedInput(
+        "contact-address",
+        None,
+        True,
+        lambda c, w, text: _contact(c, w, email=text),
+        None,
+        told=lambda w: w.coordinator.email,
+        hostile=HOSTILE_ADDRESS,
+        cleaned="karim@exemple.test",
+    ),
+    MailedInput(
+        "contact-message", None, False, lambda c, w, text: _contact(c, w, message=text), None
+    ),
+    *(
+        MailedInput(
+            f"help-{field}{'-signed-in' if writer else ''}",
+            writer,
+            True,
+            lambda c, w, text, field=field: _help(c, w, **{field: text}),
+            HelpRequest,
+            lambda row, field=field: getattr(row, field),
+            told=lambda w: w.animator.email,
+            in_subject=field == "subject",
+        )
+        for writer in (None, "member")
+        for field in ("subject", "name")
+    ),
+    MailedInput(
+        "help-address",
+        None,
+        True,
+        lambda c, w, text: _help(c, w, email=text),
+        HelpRequest,
+        lambda row: row.email,
+        told=lambda w: "karim@exemple.test",
+        hostile=HOSTILE_ADDRESS,
+        cleaned="karim@exemple.test",
+    ),
+    *(
+        MailedInput(
+            f"help-message{'-signed-in' if writer else ''}",
+            writer,
+            False,
+            lambda c, w, text: _help(c, w, message=text),
+            HelpRequest,
+        )
+        for writer in (None, "member")
+    ),
+    MailedInput(
+        "help-reply-by-link",
+        None,
+        False,
+        lambda c, w, text: c.post(_follow_url(w), {"body": text}),
+        HelpMessage,
+    ),
+    MailedInput(
+        "help-team-answer",
+        "animator",
+        False,
+        lambda c, w, text: c.post(
+            reverse("support:team_answer", args=[w.visitor_request.pk]), {"body": text}
+        ),
+        HelpMessage,
+    ),
+    MailedInput(
+        "forum-topic-title",
+        "member",
+        True,
+        lambda c, w, text: _topic(c, w, title=text),
+        Topic,
+        lambda row: row.title,
+        told=lambda w: w.follower.email,
+        in_subject=True,
+    ),
+    MailedInput(
+        "forum-topic-message", "member", False, lambda c, w, text: _topic(c, w, body=text), Post
+    ),
+    MailedInput(
+        "forum-reply",
+        "coordinator",
+        False,
+        lambda c, w, text: c.post(
+            reverse("forums:reply", args=[w.council_topic.pk]),
+            {"body": text, "submission_key": uuid.uuid4().hex},
+        ),
+        Post,
+    ),
+    MailedInput(
+        "forum-hiding-reason",
+        "coordinator",
+        False,
+        lambda c, w, text: c.post(reverse("forums:post_hide", args=[w.reply.pk]), {"reason": text}),
+        ModerationAction,
+    ),
+    MailedInput(
+        "join-request-message",
+        "outsider",
+        False,
+        lambda c, w, text: c.post(
+            reverse("councils:join", args=[w.council.slug]), {"message": text}
+        ),
+        JoinRequest,
+    ),
+    MailedInput(
+        "invitation-address",
+        "coordinator",
+        True,
+        lambda c, w, text: c.post(
+            reverse("councils:invite", args=[w.council.slug]), {"email": text, "role": "member"}
+        ),
+        None,
+        told=lambda w: "karim@exemple.test",
+        hostile=HOSTILE_ADDRESS,
+        cleaned="karim@exemple.test",
+    ),
+    MailedInput(
+        "council-name",
+        "coordinator",
+        True,
+        lambda c, w, text: c.post(
+            reverse("councils:edit", args=[w.council.slug]),
+            {**_council_data(Council.objects.get(pk=w.council.pk), "Présentation"), "name": text},
+        ),
+        Council,
+        lambda row: row.name,
+    ),
+    MailedInput(
+        "display-name",
+        "member",
+        True,
+        _name_then_reply,
+        User,
+        lambda row: User.objects.get(email__startswith="membre-attaque").display_name,
+        told=lambda w: w.follower.email,
+        in_subject=True,
+    ),
+    MailedInput(
+        "signup-display-name",
+        None,
+        True,
+        _signup,
+        User,
+        lambda row: row.display_name,
+        told=lambda w: "nouvelle@exemple.test",
+    ),
+    MailedInput(
+        "news-title",
+        "animator",
+        True,
+        lambda c, w, text: _article(c, w, title=text),
+        Article,
+        lambda row: row.title,
+        told=lambda w: w.follower.email,
+        in_subject=True,
+    ),
+    MailedInput(
+        "news-summary", "animator", False, lambda c, w, text: _article(c, w, summary=text), Article
+    ),
+    MailedInput(
+        "event-title",
+        "member",
+        True,
+        lambda c, w, text: c.post(
+            reverse("events:event_create", args=[w.council.slug]),
+            {**_event_data("Ordre du jour", 0), "title": text},
+        ),
+        Event,
+        lambda row: row.title,
+    ),
+    MailedInput(
+        "shared-page-title",
+        "member",
+        True,
+        lambda c, w, text: c.post(
+            reverse("documents:page_create", args=[w.council.slug]),
+            {"title": text, "body": "1. Budget", "summary": ""},
+        ),
+        Page,
+        lambda row: row.title,
+        told=lambda w: w.coordinator.email,
+        in_subject=True,
+    ),
+]
+
+
+@pytest.fixture
+def mail_world(world):
+    """The world, with someone told at once of what each input leads to."""
+    w = world
+    w.member.email = "membre-attaque@exemple.test"
+    w.member.save()
+    w.follower = member_of(w.council, UserFactory(email="suit@exemple.test"))
+    w.outsider = UserFactory()
+    subscription_toggle(user=w.follower, forum=w.forum)
+    subscription_toggle(user=w.follower, topic=w.council_topic)
+    subscribe(user=w.follower)
+    for kind in ("forums.new_topic", "forums.reply"):
+        preference_set(user=w.follower, kind=kind, delivery=notification_kinds.IMMEDIATE)
+    preference_set(
+        user=w.coordinator, kind="documents.new_page", delivery=notification_kinds.IMMEDIATE
+    )
+    w.visitor_request = help_request_submit(email="visiteur@exemple.test", subject="Question")
+    return w
+
+
+def _last(model):
+    return model._base_manager.order_by("pk").last() if model is not None else None
+
+
+@pytest.mark.parametrize("mailed", MAILED_INPUTS, ids=[i.id for i in MAILED_INPUTS])
+def test_control_characters_never_lose_an_e_mail_nor_break_a_page(
+    mail_world, mailed, django_capture_on_commit_callbacks
+):
+    w = mail_world
+    client = _as(getattr(w, mailed.writer)) if mailed.writer else Client()
+    mail.outbox.clear()
+    rows = mailed.model._base_manager.count() if mailed.model else 0
+    before = _last(mailed.model)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = mailed.submit(client, w, mailed.hostile)
+    page = _text(response)
+    if mailed.one_line:
+        assert response.status_code in (200, 302), page
+        assert "errorlist" not in page
+        if mailed.model is not None:
+            assert mailed.stored(_last(mailed.model)) == mailed.cleaned
+    else:
+        assert response.status_code in (200, 400)
+        assert "Ce texte contient des caractères invisibles non autorisés" in page
+        assert "Jean" in page and "Dupont" in page  # kept, to correct
+        if mailed.model is not None:
+            assert mailed.model._base_manager.count() == rows
+            assert mailed.stored(_last(mailed.model)) == mailed.stored(before)
+    for message in mail.outbox:
+        assert not INVISIBLE.search(message.subject), message.subject
+        message.message().as_bytes()  # every header can be built
+    told = [m for m in mail.outbox if mailed.told and m.to == [mailed.told(w)]]
+    if mailed.one_line and mailed.told:
+        assert told, f"nothing e-mailed to {mailed.told(w)}"
+        if mailed.in_subject:
+            assert any(mailed.cleaned in m.subject for m in told), [m.subject for m in told]
+    if not mailed.one_line:
+        assert mail.outbox == []
 
 
 # The login brute-force limit.

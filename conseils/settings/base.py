@@ -185,6 +185,15 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupProfileForm"
+# The forms that take an address clean control characters like the site's own
+# (common.forms); the sign-up form gets it from ACCOUNT_SIGNUP_FORM_CLASS.
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "change_email": "accounts.allauth_forms.ChangeEmailForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "request_login_code": "accounts.allauth_forms.RequestLoginCodeForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"

@@ -9,6 +9,10 @@ from allauth.account.models import EmailAddress
 from accounts.models import User
 
 XSS = '<script>alert("x")</script>'
+# Line breaks Python's e-mail package refuses in a header: titles and subjects
+# made through the services (no form cleans them there) carry them into the
+# notifications and e-mails built from them.
+LINE_BREAKS = "\x0b\u2028"
 PASSWORD = "un-mot-de-passe-solide-2026"
 
 

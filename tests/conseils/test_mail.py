@@ -1,17 +1,25 @@
-"""E-mails leave through a Celery task queued after commit, retried on SMTP errors."""
+"""E-mails leave through a Celery task queued after commit, retried on SMTP
+errors; header values are one line whatever they are made of, and a message
+that cannot be built is logged and reported to the admins, never dropped
+without a trace."""
 
 from __future__ import annotations
 
+import logging
 import smtplib
+from email import message_from_bytes, policy
 
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
+from common.mail import header_value, send_after_commit
+from common.mail_headers import VerbatimHeader
 from conseils.mail import message_to_payload, payload_to_message
 from conseils.tasks import deliver_email
+from tests.hostile import CONTROL_CHARACTERS, LINE_BREAKS_IN_HEADERS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,13 +83,20 @@ def test_list_unsubscribe_crosses_the_queue_unfolded_and_unencoded():
     assert parsed["List-Unsubscribe"] == f"<{url}>"
 
 
-def test_a_list_unsubscribe_header_that_would_break_the_message_is_refused():
+def test_a_list_unsubscribe_header_cannot_add_a_header():
     import json
 
     message = _message()
     message.extra_headers["List-Unsubscribe"] = "<https://x.test/>\r\nBcc: victim@x.test"
+    rebuilt = payload_to_message(json.loads(json.dumps(message_to_payload(message))))
+    raw = rebuilt.message().as_bytes()
+
+    assert b"\nBcc:" not in raw
+    assert "victim@x.test" not in rebuilt.recipients()
+    parsed = message_from_bytes(raw, policy=policy.default)
+    assert parsed["List-Unsubscribe"].startswith("<https://x.test/>")
     with pytest.raises(ValueError, match="List-Unsubscribe"):
-        payload_to_message(json.loads(json.dumps(message_to_payload(message))))
+        VerbatimHeader("List-Unsubscribe", "<https://x.test/>\r\nBcc: victim@x.test")
 
 
 def test_smtp_errors_are_retried_with_backoff(monkeypatch):
@@ -109,4 +124,138 @@ def test_smtp_errors_are_retried_with_backoff(monkeypatch):
     assert 0 <= first.value.when <= 30
     assert 0 <= later.value.when <= 3600
     assert deliver_email.max_retries == 8
+    assert mail.outbox == []
+
+
+# Header values: one line, whatever they were made of.
+
+
+def test_every_line_break_in_a_header_becomes_a_space_and_the_message_leaves():
+    """Python's e-mail package refuses a header holding any of these; a
+    subject, a name or an address carrying one made the message unbuildable."""
+    for character in LINE_BREAKS_IN_HEADERS + CONTROL_CHARACTERS:
+        with transaction.atomic():
+            EmailMessage(
+                subject=f"Réunion{character}du conseil",
+                body=f"Le corps garde ses lignes.{character}Fin.",
+                from_email=f"Conseil{character}citoyen <ne-pas-repondre@exemple.test>",
+                to=["membre@exemple.test"],
+                reply_to=[f"Karim{character}Ben Ali <karim@exemple.test>"],
+                headers={"X-Conseil": f"quartier{character}nord"},
+            ).send()
+    assert len(mail.outbox) == len(LINE_BREAKS_IN_HEADERS + CONTROL_CHARACTERS)
+    for delivered in mail.outbox:
+        assert delivered.subject == "Réunion du conseil"
+        assert delivered.from_email == "Conseil citoyen <ne-pas-repondre@exemple.test>"
+        assert delivered.reply_to == ["Karim Ben Ali <karim@exemple.test>"]
+        assert delivered.extra_headers["X-Conseil"] == "quartier nord"
+        parsed = message_from_bytes(delivered.message().as_bytes(), policy=policy.default)
+        assert str(parsed["Subject"]) == "Réunion du conseil"
+
+
+def test_header_value_keeps_french_non_breaking_spaces():
+    assert (
+        header_value(" Budget\u2028 2027\xa0: «\xa0ok\xa0»\r\n") == "Budget 2027\xa0: «\xa0ok\xa0»"
+    )
+
+
+# A message that cannot be built: logged and reported, never silent.
+
+
+@pytest.fixture
+def admins(settings):
+    settings.ADMINS = ["exploitation@exemple.test"]
+    return settings.ADMINS
+
+
+def _unbuildable() -> EmailMessage:
+    # A lone surrogate (from a broken client or an old row) cannot be
+    # encoded: no header cleaning saves this one.
+    return EmailMessage(
+        subject="Réunion", body="Texte secret \ud800", to=["a@exemple.test", "b@exemple.test"]
+    )
+
+
+def _report(outbox) -> EmailMessage:
+    (report,) = [m for m in outbox if m.to == ["exploitation@exemple.test"]]
+    return report
+
+
+def test_the_backend_logs_and_reports_a_message_it_cannot_build(admins, caplog):
+    with caplog.at_level(logging.ERROR, logger="conseils.mail"), transaction.atomic():
+        send_after_commit([_unbuildable()], template="support/email/team_new")
+    (record,) = [r for r in caplog.records if r.name == "conseils.mail"]
+    assert record.levelno == logging.ERROR
+    assert record.exc_info[0] is UnicodeEncodeError
+    said = record.getMessage()
+    assert "support/email/team_new" in said and "2 recipient(s)" in said
+    assert "secret" not in said
+    # Nothing queued for the recipients; the admins are told in French.
+    assert [m.to for m in mail.outbox] == [admins]
+    report = _report(mail.outbox)
+    assert report.subject == (
+        "[Conseils citoyens] Un e-mail pour 2 destinataires n’a pas pu être envoyé"
+    )
+    assert "Modèle\xa0: support/email/team_new" in report.body
+    assert "UnicodeEncodeError" in report.body
+    assert "secret" not in report.body
+
+
+def test_a_failure_to_send_never_breaks_the_action_that_committed(monkeypatch, caplog):
+    """Whatever else goes wrong once the data is committed (here the broker
+    is away) is logged, not raised into the page that sent the e-mail."""
+
+    def away(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(deliver_email, "delay_on_commit", away)
+    with caplog.at_level(logging.ERROR), transaction.atomic():
+        send_after_commit(
+            [EmailMessage(subject="Réunion", body="Texte", to=["a@exemple.test"])],
+            template="councils/email/contact",
+        )
+    (failure,) = [r for r in caplog.records if r.exc_info and r.exc_info[0] is ConnectionError]
+    assert failure.levelno == logging.ERROR
+    assert mail.outbox == []
+
+
+def test_the_task_reports_a_queued_message_it_cannot_build_and_does_not_retry(
+    admins, caplog, monkeypatch
+):
+    """A message queued before this cleaning (or built elsewhere) that the
+    worker cannot build never will be: reported once, not retried, not raised
+    away silently in the worker's log."""
+    payload = message_to_payload(_unbuildable())
+    payload["template"] = "notifications/email/notification"
+    retries = []
+    monkeypatch.setattr(deliver_email, "retry", lambda *a, **k: retries.append(k))
+    with caplog.at_level(logging.ERROR, logger="conseils.mail"):
+        result = deliver_email.apply(args=[payload])
+    assert result.successful()
+    assert retries == []
+    (record,) = [r for r in caplog.records if r.name == "conseils.mail"]
+    assert "notifications/email/notification" in record.getMessage()
+    assert record.exc_info[0] is UnicodeEncodeError
+    report = _report(mail.outbox)
+    assert "2 destinataires" in report.subject
+    assert [m.to for m in mail.outbox] == [admins]
+
+
+def test_a_queued_message_with_a_broken_subject_is_delivered_clean():
+    """Queued before the services cleaned their text: made one line when built."""
+    payload = message_to_payload(_message())
+    payload["subject"] = "Réunion\x0bdu\u2028conseil\x85"
+    deliver_email.apply(args=[payload])
+    (delivered,) = mail.outbox
+    assert delivered.subject == "Réunion du conseil"
+
+
+def test_a_report_that_cannot_be_built_is_only_logged(settings, caplog):
+    """No loop: a report about a report stops at the log."""
+    settings.ADMINS = ["exploitation@exemple.test\ud800"]
+    with caplog.at_level(logging.ERROR, logger="conseils.mail"), transaction.atomic():
+        send_after_commit([_unbuildable()], template="support/email/team_new")
+    said = [r.getMessage() for r in caplog.records if r.name == "conseils.mail"]
+    assert len(said) == 2
+    assert "conseils/email/email_not_built" in said[1]
     assert mail.outbox == []

@@ -172,6 +172,48 @@ def test_contact_form_errors_keep_the_text(client, council):
     assert "Saisissez une adresse de courriel valide." in page
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_name_with_line_breaks_in_it_still_reaches_the_coordinators(client):
+    """A vertical tab, a form feed or a line separator pasted in the name
+    once went into the e-mail's subject, which Python's e-mail package
+    refuses: the page answered 500 and the message was lost. Committed as in
+    production (no test transaction), so the e-mail is built during the request."""
+    council = council_create(name="Conseil citoyen de l'Alma", town="Roubaix")
+    coordinator = coordinator_of(council, UserFactory(email="coordination@exemple.test"))
+    response = client.post(
+        reverse("councils:contact", args=[council.slug]),
+        {
+            "name": "Karim\x0bBen\u2028Ali\x0c\x85\x00",
+            "email": "karim@exemple.test",
+            "message": "Bonjour,\r\nà jeudi\tpeut-être.",
+        },
+        follow=True,
+    )
+    assert "Votre message a été envoyé au conseil." in _messages(response)
+    (message,) = mail.outbox
+    assert message.to == [coordinator.email]
+    assert message.subject.endswith("message de Karim Ben Ali")
+    assert "Bonjour,\r\nà jeudi\tpeut-être." in message.body  # tab and line breaks stay
+    assert message.reply_to == ["karim@exemple.test"]
+
+
+def test_a_contact_message_with_invisible_characters_is_refused_and_kept(
+    client, council, django_capture_on_commit_callbacks
+):
+    coordinator_of(council)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("councils:contact", args=[council.slug]),
+            {"name": "Karim", "email": "karim@exemple.test", "message": "Bonjour\n\x0bà jeudi"},
+        )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Ce texte contient des caractères invisibles non autorisés" in page
+    assert "ligne 2" in page
+    assert "à jeudi" in page  # what was typed is kept
+    assert mail.outbox == []
+
+
 def test_invitation_leads_a_newcomer_through_signup(
     client, council, django_capture_on_commit_callbacks
 ):

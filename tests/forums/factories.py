@@ -1,5 +1,6 @@
 """Forum content made through the services. Messages carry hostile markup by
-default, so every page that shows them is tested against injection."""
+default, so every page that shows them is tested against injection; titles
+carry line breaks, so every e-mail about them is built from one."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import itertools
 
 from forums import services
 from forums.models import Forum, Post, Topic
-from tests.accounts.factories import XSS
+from tests.accounts.factories import LINE_BREAKS, XSS
 
 _numbers = itertools.count(1)
 
@@ -57,7 +58,7 @@ def topic_in(forum: Forum, author, *, title: str | None = None, body: str | None
     return services.topic_create(
         author=author,
         forum=forum,
-        title=title or f"Sujet {number} {XSS}",
+        title=title or f"Sujet {number}{LINE_BREAKS}{XSS}",
         # Each topic opens with another of the hostile inputs.
         body=body or f"Premier message {number} {HOSTILE_INPUTS[number % len(HOSTILE_INPUTS)]}",
     )

@@ -9,8 +9,10 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -18,7 +20,7 @@ from accounts.roles import animator_appoint
 from councils import services as council_services
 from councils.models import Membership
 from forums import permissions, services
-from forums.models import Forum, Post
+from forums.models import Forum, ModerationAction, Post
 from notifications import registry
 from notifications import services as notification_services
 from notifications.models import Notification
@@ -201,6 +203,36 @@ def test_a_reply_goes_to_the_followers_digest_not_to_its_author_nor_outsiders(
     assert notification.title in digest.body
 
 
+@pytest.mark.django_db(transaction=True)
+def test_replies_in_a_topic_with_line_breaks_in_its_title_answer_normally(client):
+    """A vertical tab or a line separator in a title went into the e-mailed
+    notification's subject, which Python's e-mail package refuses: while a
+    follower wanted e-mails at once, every reply in the topic answered 500.
+    The title comes from the service (a form now cleans it); committed as in
+    production (no test transaction), so the e-mail is built in the request."""
+    council = council_create(name="Conseil citoyen de l’Alma")
+    author = member_of(council, display_name="Julien\x0bL.")
+    follower = member_of(council, email="suit@exemple.test")
+    topic = topic_in(council.forum, author, title="Budget\x0b2027\u2028\x85\x0c\x1c")
+    services.subscription_toggle(user=follower, topic=topic)
+    notification_services.preference_set(
+        user=follower, kind="forums.reply", delivery=registry.IMMEDIATE
+    )
+    replier = member_of(council, display_name="Awa")
+    client.force_login(replier)
+    for number in range(2):
+        response = client.post(
+            reverse("forums:reply", args=[topic.pk]),
+            {"body": f"Réponse {number}", "submission_key": f"r{number}"},
+        )
+        assert response.status_code == 302
+    assert Post.objects.filter(topic=topic).count() == 3
+    told = [m for m in mail.outbox if m.to == [follower.email]]
+    assert [m.subject for m in told] == [
+        f"[Conseils citoyens] Awa a répondu dans {_q('Budget 2027')}"
+    ] * 2
+
+
 # New topics: in the digest, to the followers of the forum.
 
 
@@ -306,6 +338,24 @@ def test_hiding_tells_the_author_at_once_with_the_reason(
     assert "Propos blessants" in message.body
     # The author still reads the topic where their post shows as hidden.
     assert _is_visible(author, notification)
+
+
+def test_a_reason_without_a_form_loses_its_control_characters(council, mailoutbox):
+    """Locking and showing again read their optional reason straight from the
+    button's form: the service cleans it (PostgreSQL refuses NUL in text)."""
+    coordinator = coordinator_of(council)
+    author = member_of(council)
+    topic = topic_in(council.forum, author, title="Le marché")
+    services.topic_lock(
+        moderator=coordinator,
+        topic=topic,
+        locked=True,
+        reason="Hors\x00sujet,\x0bdésolé.\nÀ bientôt",
+    )
+    action = ModerationAction.objects.get(topic=topic)
+    assert action.reason == "Hors sujet, désolé.\nÀ bientôt"
+    notification = Notification.objects.get(kind="forums.moderation")
+    assert "Hors sujet, désolé.\nÀ bientôt" in notification.excerpt
 
 
 def test_locking_and_moving_tell_the_topic_author_never_the_moderator_themself():

@@ -130,6 +130,15 @@ def test_accents_do_not_matter(client):
     assert "<mark>Réunion</mark>" in html
 
 
+def test_control_characters_in_a_query_separate_its_words(client):
+    """NUL or another control character between two words (a pasted query,
+    a robot) once glued them into one word that matched nothing."""
+    topic_in(national_forum(), UserFactory(), title="Budget participatif", body="Réunion")
+    html = page_text(client.get(search_url("budget\x01participatif\x00")))
+    assert 'value="budget participatif"' in html
+    assert "<mark>Budget</mark> <mark>participatif</mark>" in html
+
+
 @postgresql_only
 def test_french_stemming_on_postgresql():
     forum = national_forum()

@@ -1,5 +1,6 @@
 """Help requests written through the services, with markup in their text so
-every page that shows them is tested against injection."""
+every page that shows them is tested against injection, and line breaks in
+their subject and name so every e-mail about them is built from them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import itertools
 
 from support import services
 from support.models import HelpRequest
-from tests.accounts.factories import XSS
+from tests.accounts.factories import LINE_BREAKS, XSS
 
 _numbers = itertools.count(1)
 
@@ -19,10 +20,10 @@ def help_request_submit(
     None, by a signed-out visitor."""
     number = next(_numbers)
     fields = {
-        "subject": f"Demande {number} {XSS}",
+        "subject": f"Demande {number}{LINE_BREAKS}{XSS}",
         "message": f"Le message de la demande {number}. {XSS}",
         "email": requester.email if requester is not None else f"visiteur{number}@example.org",
-        "name": f"Visiteur {number}",
+        "name": f"Visiteur{LINE_BREAKS}{number}",
         "council": council,
         "department": department,
         "requester": requester,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core import mail
 from django.urls import resolve, reverse
 
 from support import emails
@@ -102,6 +103,63 @@ def test_a_signed_out_visitor_sends_a_request_and_follows_it_by_its_link(
     assert follow in confirmation.body
 
 
+@pytest.mark.django_db(transaction=True)
+def test_line_breaks_in_a_subject_reach_the_team_and_later_replies_too(client):
+    """A vertical tab or a line separator in the subject went into the team's
+    e-mail subject, which Python's e-mail package refuses: the request was
+    saved, the team never told, and every later reply failed. Committed as in
+    production (no test transaction), so the e-mails are built in the request."""
+    team = animator()
+    response = client.post(
+        reverse("support:help"),
+        _form(subject="Réunion\x0bannulée\u2028\x1c\x85", name="Awa\u2029Traoré\x00"),
+    )
+    help_request = HelpRequest.objects.get()
+    assert response.url == reverse(
+        "support:follow", kwargs={"token": emails.follow_token(help_request)}
+    )
+    assert (help_request.subject, help_request.name) == ("Réunion annulée", "Awa Traoré")
+    (told,) = [m for m in mail.outbox if m.to == [team.email]]
+    assert told.subject.endswith(f"{help_request.reference}\xa0: Réunion annulée")
+
+    mail.outbox.clear()
+    response = client.post(response.url, {"body": "Toujours rien.\r\nMerci."})
+    assert response.status_code == 302
+    (told,) = mail.outbox
+    assert told.to == [team.email]
+    assert told.subject.endswith("Réunion annulée")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_saved_with_line_breaks_in_its_subject_can_still_be_answered(client):
+    """What came in before the forms cleaned it (or through a management
+    command) still makes e-mails: their headers are made safe when built."""
+    team = animator()
+    help_request = help_request_submit(subject="Réunion\x0bannulée\u2028", name="Awa\x0cT.")
+    mail.outbox.clear()
+    follow = reverse("support:follow", kwargs={"token": emails.follow_token(help_request)})
+    response = client.post(follow, {"body": "Toujours rien."})
+    assert response.url == follow
+    (told,) = mail.outbox
+    assert told.to == [team.email]
+    assert told.subject.endswith(f"{help_request.reference}\xa0: Réunion annulée")
+
+
+def test_invisible_characters_in_a_message_are_refused_and_nothing_is_stored(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("support:help"), _form(message="Depuis septembre,\u2028plus rien.")
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ce texte contient des caractères invisibles non autorisés" in page
+    assert "plus rien." in page
+    assert HelpRequest.objects.count() == 0
+    assert mail.outbox == []
+
+
 def test_a_double_submit_makes_one_request(client):
     client.post(reverse("support:help"), _form())
     client.post(reverse("support:help"), _form())
@@ -162,6 +220,16 @@ def test_the_council_can_be_preselected_from_its_page(client, world):
     council = world["council_a"]
     page = client.get(reverse("support:help") + f"?conseil={council.slug}").content.decode()
     assert f'<option value="{council.pk}" selected>' in page
+
+
+def test_control_characters_in_the_council_address_are_cleaned_never_an_error(client, world):
+    council = world["council_a"]
+    for slug in (f"{council.slug}\x00", f"\x0b{council.slug}\u2028", "\x00"):
+        response = client.get(reverse("support:help"), {"conseil": slug})
+        assert response.status_code == 200
+        selected = f'<option value="{council.pk}" selected>' in response.content.decode()
+        # Taken out at the ends like spaces; never an error.
+        assert selected == (slug != "\x00"), repr(slug)
 
 
 # The requester's pages.
