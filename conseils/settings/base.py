@@ -191,7 +191,7 @@ ACCOUNT_FORMS = {
     "login": "accounts.allauth_forms.LoginForm",
     "add_email": "accounts.allauth_forms.AddEmailForm",
     "change_email": "accounts.allauth_forms.ChangeEmailForm",
-    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",  # nosec B105 (a form path)
     "request_login_code": "accounts.allauth_forms.RequestLoginCodeForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
