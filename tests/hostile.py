@@ -236,6 +236,27 @@ def active_content(html: str) -> list[str]:
     return scanner.problems
 
 
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(self.get_starttag_text() or "")
+
+    handle_startendtag = handle_starttag
+
+
+def markup_of(html: str) -> str:
+    """The tags of ``html`` as written, without its text: markup typed by a
+    writer is shown as text (``&lt;img onerror=…&gt;``), which is harmless;
+    only a tag can carry a handler, a style or an address."""
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.tags)
+
+
 def tampered(secret: str) -> str:
     """``secret`` (a signed token, a key) with its last character changed:
     never the same string, whatever that character was."""
