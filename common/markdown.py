@@ -63,6 +63,10 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
+# The longest markdown any form takes (the showcase pages' text); the
+# editor's preview refuses longer. tests/common/test_markdown.py holds it to
+# the forms' limits.
+LONGEST_TEXT = 100_000
 
 
 def render_markdown(text: str) -> str:

@@ -89,8 +89,9 @@ HOSTILE_QUERY_VALUES = [
     "x" * 3_000,
 ]
 
-# Pathological markdown: valid text whose rendering time grows with the square
-# of its length in Python-Markdown (Python-Markdown/markdown#798).
+# Pathological markdown: valid text whose rendering time grew with the square
+# of its length in Python-Markdown (Python-Markdown/markdown#798); every
+# family CommonMark knows is in tests/markdown_families.py.
 SLOW_MARKDOWN = {"brackets": "[", "bracket_backtick": "[`", "backtick_bracket": "`["}
 
 
