@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from common.markdown import render_markdown
 from conseils import services
 from conseils.demo_pages import seed_pages
 from conseils.forms import SitePageForm
@@ -432,3 +433,21 @@ def test_admin_lists_the_pages_read_only(client, people):
     )
     assert change.status_code == 403
     assert _page().title == "Mentions légales"
+
+
+def test_page_text_is_rendered_before_any_row_is_locked(render_depths):
+    render_depths("conseils.models")  # SitePage.save(), if it rendered again
+    depths = render_depths("conseils.services")
+    page, writer = _page(), animator()
+    page = services.site_page_update(
+        actor=writer,
+        page=page,
+        title=page.title,
+        summary=page.summary,
+        body="Nouveau **texte**",
+        based_on=page.version,
+    )
+    services.site_page_restore(actor=writer, page=page, revision=page.revisions.get(number=1))
+    assert depths == [0, 0]
+    page.refresh_from_db()
+    assert page.body_html == render_markdown(page.revisions.get(number=1).body)

@@ -1513,3 +1513,12 @@ def test_archiving_tells_the_people_waiting_and_withdrawing_is_logged(
         services.council_archive(actor=referent, council=council)
     assert [m.to for m in mail.outbox] == [["attente@exemple.test"]]
     assert "votre demande est annulée" in mail.outbox[0].body
+
+
+def test_presentation_is_rendered_before_any_row_is_locked(render_depths):
+    depths = render_depths("councils.services.councils")
+    council = council_create(presentation="Nous sommes **fiers**.")
+    _update(council, coordinator_of(council), presentation="Nous sommes *ravis*.")
+    assert depths == [0, 0]
+    council.refresh_from_db()
+    assert council.presentation_html == "<p>Nous sommes <em>ravis</em>.</p>"

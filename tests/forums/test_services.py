@@ -44,6 +44,19 @@ def test_hostile_markup_is_rendered_harmless(hostile):
     assert "Avant" in html
 
 
+def test_text_is_rendered_before_any_row_is_locked(render_depths):
+    """Rendering a long text under the topic's lock made every other
+    request wait ("database is locked" on SQLite): render, then lock."""
+    depths = render_depths("forums.services")
+    author = UserFactory()
+    topic = topic_in(national_forum(), author, body="Premier **message**")
+    reply = reply_in(topic, author, body="Une *réponse*")
+    services.post_edit(editor=author, post=reply, body="Une réponse corrigée")
+    assert depths == [0, 0, 0]
+    reply.refresh_from_db()
+    assert reply.body_html == "<p>Une réponse corrigée</p>"
+
+
 def test_links_get_rel_nofollow_ugc_noopener():
     topic = topic_in(national_forum(), UserFactory(), body="[site](https://exemple.test)")
     assert 'rel="nofollow ugc noopener"' in topic.posts.get().body_html
