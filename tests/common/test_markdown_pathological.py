@@ -76,6 +76,9 @@ SHAPES = {
     "refused links": lambda text, html: (
         html == "<p>" + " ".join(["x"] * _units(text, "x" * 25)) + "</p>"
     ),
+    "addresses nh3 refuses": lambda text, html: (
+        html == "<p>" + " ".join(["x"] * _units(text, "x" * 19)) + "</p>"
+    ),
     # Past MAX_NESTING levels, brackets stay text; a link never holds a link.
     "links in links": lambda text, html: html.startswith("<p>[a [a [a ") and html.count("<a ") <= 1,
     "many references": lambda text, html: (
