@@ -57,7 +57,8 @@ class SitePage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        if getattr(self, "_rendered_body", None) != self.body:
+            self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
@@ -71,6 +72,13 @@ class SitePage(models.Model):
 
     def get_history_url(self) -> str:
         return reverse("site_page_history", kwargs={"slug": self.slug})
+
+    def set_body(self, body: str, *, html: str) -> None:
+        """Take ``body`` and its rendering, made by ``render_markdown`` before
+        the caller's transaction (no lock is held while markdown renders);
+        ``save()`` keeps it while the text is the same."""
+        self.body, self.body_html = body, html
+        self._rendered_body = body
 
 
 class SitePageRevision(models.Model):

@@ -13,6 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from common.markdown import render_markdown
+
 from . import permissions
 from .models import CHANGE_SUMMARY_MAX_LENGTH, SitePage, SitePageRevision
 from .site_pages_data import PAGES
@@ -28,7 +30,6 @@ ERROR_EMPTY = _("Write something before saving.")
 ERROR_OTHER_PAGE = _("This revision belongs to another page.")
 
 
-@transaction.atomic
 def site_page_update(
     *,
     actor: User,
@@ -43,8 +44,37 @@ def site_page_update(
 
     ``based_on`` is the version the writer started from: if someone saved
     since, nothing is written (ValidationError, code ``stale``). Saving the
-    same text again writes nothing either.
+    same text again writes nothing either. The text is rendered before the
+    page's row is locked.
     """
+    if not permissions.can_edit_site_pages(actor):
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError(ERROR_EMPTY, code="empty")
+    return _site_page_update(
+        actor=actor,
+        page=page,
+        title=title,
+        summary=summary,
+        body=body,
+        html=render_markdown(body),
+        based_on=based_on,
+        change_summary=change_summary,
+    )
+
+
+@transaction.atomic
+def _site_page_update(
+    *,
+    actor: User,
+    page: SitePage,
+    title: str,
+    summary: str,
+    body: str,
+    html: str,
+    based_on: int,
+    change_summary: str,
+) -> SitePage:
     page = (
         SitePage.objects.select_for_update(of=("self",))
         .select_related("updated_by")
@@ -61,12 +91,11 @@ def site_page_update(
                 "date": date_format(timezone.localtime(page.updated_at), "j F Y, H:i"),
             },
         )
-    if not body.strip():
-        raise ValidationError(ERROR_EMPTY, code="empty")
     title, summary = title.strip(), summary.strip()
     if (title, summary, body) == (page.title, page.summary, page.body):
         return page
-    page.title, page.summary, page.body = title, summary, body
+    page.title, page.summary = title, summary
+    page.set_body(body, html=html)
     page.version += 1
     page.updated_at = timezone.now()
     page.updated_by = actor
@@ -85,13 +114,13 @@ def site_page_update(
     return page
 
 
-@transaction.atomic
 def site_page_restore(*, actor: User, page: SitePage, revision: SitePageRevision) -> SitePage:
     """Bring back an old revision's title, summary and text, as a new version:
-    the text it replaces stays in the history."""
+    the text it replaces stays in the history (a save made in between
+    refuses it, as for any save)."""
     if revision.page_id != page.pk:
         raise ValidationError(ERROR_OTHER_PAGE, code="other_page")
-    current = SitePage.objects.select_for_update().get(pk=page.pk)
+    current = SitePage.objects.get(pk=page.pk)
     return site_page_update(
         actor=actor,
         page=current,

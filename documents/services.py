@@ -378,38 +378,45 @@ ERROR_STALE_PAGE = _(
 ERROR_EMPTY_PAGE = _("Write something before saving.")
 
 
-@transaction.atomic
 def page_create(*, user: User, council: Council, title: str, body: str, summary: str = "") -> Page:
+    """Write a new page. Its text is rendered before the transaction: no
+    lock is held while markdown renders."""
     if not permissions.can_add_files(user, council):
         raise PermissionDenied
-    page = Page.objects.create(council=council, title=title.strip(), created_by=user)
-    _page_revision(page, user=user, body=body, summary=summary, number=1)
-    _notify_new_page(page, user=user)
+    html = _page_html(body)
+    with transaction.atomic():
+        page = Page.objects.create(council=council, title=title.strip(), created_by=user)
+        _page_revision(page, user=user, body=body, html=html, summary=summary, number=1)
+        _notify_new_page(page, user=user)
     return page
 
 
-@transaction.atomic
 def page_save(
     *, user: User, page: Page, body: str, summary: str = "", based_on: int, title: str | None = None
 ) -> Page:
     """Save a new revision. ``based_on`` is the revision number the writer
-    started from: if someone saved since, nothing is written (ValidationError)."""
-    page = Page.objects.select_for_update().get(pk=page.pk)
+    started from: if someone saved since, nothing is written (ValidationError).
+    The text is rendered before the page's row is locked."""
     if not permissions.can_change(user, page):
         raise PermissionDenied
-    latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-    if based_on != latest:
-        raise ValidationError(ERROR_STALE_PAGE, code="stale")
-    if title:
-        page.title = title.strip()
-        page.save(update_fields=["title"])
-    _page_revision(page, user=user, body=body, summary=summary, number=latest + 1)
+    html = _page_html(body)
+    with transaction.atomic():
+        page = Page.objects.select_for_update().get(pk=page.pk)
+        if not permissions.can_change(user, page):
+            raise PermissionDenied
+        latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+        if based_on != latest:
+            raise ValidationError(ERROR_STALE_PAGE, code="stale")
+        if title:
+            page.title = title.strip()
+            page.save(update_fields=["title"])
+        _page_revision(page, user=user, body=body, html=html, summary=summary, number=latest + 1)
     return page
 
 
-@transaction.atomic
 def page_restore(*, user: User, page: Page, revision: PageRevision) -> Page:
-    """Restoring an old revision makes a new one with its text."""
+    """Restoring an old revision makes a new one with its text (a save made
+    in between refuses it, as for any save)."""
     latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     return page_save(
         user=user,
@@ -420,14 +427,20 @@ def page_restore(*, user: User, page: Page, revision: PageRevision) -> Page:
     )
 
 
-def _page_revision(page: Page, *, user: User, body: str, summary: str, number: int) -> None:
+def _page_html(body: str) -> str:
     if not body.strip():
         raise ValidationError(ERROR_EMPTY_PAGE, code="empty")
+    return render_markdown(body)
+
+
+def _page_revision(
+    page: Page, *, user: User, body: str, html: str, summary: str, number: int
+) -> None:
     revision = PageRevision.objects.create(
         page=page,
         number=number,
         body=body,
-        body_html=render_markdown(body),
+        body_html=html,
         summary=summary.strip()[:200],
         author=user,
     )

@@ -90,13 +90,21 @@ class Event(models.Model):
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "description" in update_fields:
-            self.description_html = render_markdown(self.description)
+            if getattr(self, "_rendered_description", None) != self.description:
+                self.render_description()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "description_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("events:event", kwargs={"slug": self.council.slug, "pk": self.pk})
+
+    def render_description(self) -> None:
+        """Render the description now; ``save()`` keeps it while the text is
+        the same. Services call it before their transaction, so that no lock
+        is held while markdown renders."""
+        self.description_html = render_markdown(self.description)
+        self._rendered_description = self.description
 
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

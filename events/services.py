@@ -31,7 +31,6 @@ EDITABLE_FIELDS = ("title", "starts_at", "ends_at", "place", "description", "vis
 TOKEN_USE_PRECISION = timedelta(hours=1)
 
 
-@transaction.atomic
 def event_create(
     *,
     actor: User,
@@ -43,6 +42,8 @@ def event_create(
     description: str = "",
     visibility: str = Event.Visibility.PRIVATE,
 ) -> Event:
+    """Plan a meeting. Its description is rendered before the transaction:
+    no lock is held while markdown renders."""
     if not permissions.can_plan(actor, council):
         raise PermissionDenied
     event = Event(
@@ -55,15 +56,17 @@ def event_create(
         visibility=visibility,
         created_by=actor,
     )
-    event.full_clean(exclude=["created_by"])
-    event.save()
-    council_services.council_touch(council=council)
+    event.render_description()
+    with transaction.atomic():
+        event.full_clean(exclude=["created_by"])
+        event.save()
+        council_services.council_touch(council=council)
     return event
 
 
-@transaction.atomic
 def event_update(*, actor: User, event: Event, **changes) -> Event:
-    """Change what ``EDITABLE_FIELDS`` names; anything else is refused."""
+    """Change what ``EDITABLE_FIELDS`` names; anything else is refused. The
+    description is rendered before the transaction."""
     if not permissions.can_change(actor, event):
         raise PermissionDenied
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -71,9 +74,11 @@ def event_update(*, actor: User, event: Event, **changes) -> Event:
         raise TypeError(f"event_update cannot change {sorted(unknown)}")
     for name, value in changes.items():
         setattr(event, name, value.strip() if name in ("title", "place") else value)
-    event.updated_at = timezone.now()
-    event.full_clean(exclude=["created_by"])
-    event.save()
+    event.render_description()
+    with transaction.atomic():
+        event.updated_at = timezone.now()
+        event.full_clean(exclude=["created_by"])
+        event.save()
     return event
 
 

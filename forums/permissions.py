@@ -221,6 +221,7 @@ def can_create_national_forum(user) -> bool:
     return is_animator(user)
 
 
-def can_upload_images(user) -> bool:
-    """The editor's image upload: a verified account, as for posting."""
+def can_use_editor(user) -> bool:
+    """The editor's live preview: a verified account, as for posting (the
+    image upload also asks whether the account may post in its forum)."""
     return user.is_authenticated and user.is_active and _has_verified_email(user)

@@ -161,17 +161,27 @@ def _needs_approval(user: User, forum: Forum) -> bool:
 # Topics and posts.
 
 
-@transaction.atomic
 def topic_create(
     *, author: User, forum: Forum, title: str, body: str, submission_key: str = ""
 ) -> Topic:
+    """Open a topic. The text is rendered before the transaction: no lock is
+    held while markdown renders."""
     if not permissions.can_post_in(author, forum):
         raise PermissionDenied
+    html = _render(body)
+    return _topic_create(
+        author=author, forum=forum, title=title, body=body, html=html, submission_key=submission_key
+    )
+
+
+@transaction.atomic
+def _topic_create(
+    *, author: User, forum: Forum, title: str, body: str, html: str, submission_key: str
+) -> Topic:
     if submission_key:
         existing = Post.objects.filter(author=author, submission_key=submission_key).first()
         if existing is not None:
             return existing.topic
-    html = _render(body)
     _check_pace(author, opening_topic=True)
     now = timezone.now()
     topic = Topic.objects.create(
@@ -195,9 +205,22 @@ def topic_create(
     return topic
 
 
-@transaction.atomic
 def post_reply(*, author: User, topic: Topic, body: str, submission_key: str = "") -> Post:
-    """Add a reply. The same ``submission_key`` twice gives the first post back."""
+    """Add a reply. The same ``submission_key`` twice gives the first post back.
+
+    The text is rendered before the topic's row is locked (the lock keeps
+    the counters right; markdown needs none), then everything is checked
+    again under the lock."""
+    if not permissions.can_post_in(author, topic.forum):
+        raise PermissionDenied
+    html = _render(body)
+    return _post_reply(
+        author=author, topic=topic, body=body, html=html, submission_key=submission_key
+    )
+
+
+@transaction.atomic
+def _post_reply(*, author: User, topic: Topic, body: str, html: str, submission_key: str) -> Post:
     topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
     if not permissions.can_post_in(author, topic.forum):
         raise PermissionDenied
@@ -207,7 +230,6 @@ def post_reply(*, author: User, topic: Topic, body: str, submission_key: str = "
             return existing
     if topic.is_locked and not permissions.can_moderate(author, topic.forum):
         raise ValidationError(ERROR_LOCKED, code="locked")
-    html = _render(body)
     _check_pace(author, opening_topic=False)
     status = Post.Status.PENDING if _needs_approval(author, topic.forum) else Post.Status.PUBLISHED
     now = timezone.now()
@@ -342,14 +364,19 @@ def _count_new_post(topic: Topic, when, *, new_topic: bool = False) -> None:
         council_services.council_touch(council=topic.forum.council)
 
 
-@transaction.atomic
 def post_edit(*, editor: User, post: Post, body: str, reason: str = "") -> Post:
     """Save a new text; the previous one is kept for moderators. A moderator
-    editing someone else's post gives a reason, logged and sent to the author."""
+    editing someone else's post gives a reason, logged and sent to the author.
+    The text is rendered before the post's row is locked."""
     if not permissions.can_edit_post(editor, post):
         raise PermissionDenied
-    post = Post.objects.select_for_update().select_related("topic__forum").get(pk=post.pk)
     html = _render(body)
+    return _post_edit(editor=editor, post=post, body=body, html=html, reason=reason)
+
+
+@transaction.atomic
+def _post_edit(*, editor: User, post: Post, body: str, html: str, reason: str) -> Post:
+    post = Post.objects.select_for_update().select_related("topic__forum").get(pk=post.pk)
     by_moderator = post.author_id != editor.pk
     if by_moderator and not reason.strip():
         raise ValidationError(ERROR_REASON_NEEDED, code="reason")

@@ -130,7 +130,6 @@ def article_create(
     return article
 
 
-@transaction.atomic
 def article_update(
     *,
     actor,
@@ -146,9 +145,40 @@ def article_update(
     based_on: datetime | None = None,
 ) -> Article:
     """Save an edit. ``based_on`` is the ``updated_at`` the editor started
-    from: if someone saved in between, nothing is written."""
+    from: if someone saved in between, nothing is written. The text is
+    rendered before the article's row is locked."""
     if not permissions.can_edit(actor, article):
         raise PermissionDenied
+    return _article_update(
+        article=article,
+        title=title,
+        summary=summary,
+        body=body,
+        body_html=render_markdown(body),
+        tags=tags,
+        published_at=published_at,
+        cover=cover,
+        remove_cover=remove_cover,
+        cover_alt=cover_alt,
+        based_on=based_on,
+    )
+
+
+@transaction.atomic
+def _article_update(
+    *,
+    article: Article,
+    title: str,
+    summary: str,
+    body: str,
+    body_html: str,
+    tags: list[str],
+    published_at: datetime | None,
+    cover: ContentFile | None,
+    remove_cover: bool,
+    cover_alt: str,
+    based_on: datetime | None,
+) -> Article:
     article = (
         Article.objects.select_for_update(of=("self",)).select_related("council").get(pk=article.pk)
     )
@@ -164,7 +194,7 @@ def article_update(
     article.title = title
     article.summary = summary
     article.body = body
-    article.body_html = render_markdown(body)
+    article.body_html = body_html
     article.cover_alt = cover_alt
     article.published_at = published_at
     article.updated_at = timezone.now()

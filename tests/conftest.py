@@ -72,3 +72,29 @@ def _territories_after_flush(request):
     from conseils.services import site_pages_create_missing
 
     site_pages_create_missing()
+
+
+@pytest.fixture
+def render_depths(monkeypatch):
+    """``render_depths("forums.services")`` wraps that module's
+    ``render_markdown`` and returns the list of transaction depths it ran at,
+    counted from the test's own: 0 means no transaction was open, so no lock
+    was held (on SQLite every transaction holds the database's write lock
+    from its first statement; on PostgreSQL ``select_for_update`` rows)."""
+    from django.db import connection
+
+    baseline = len(connection.atomic_blocks)
+    depths: list[int] = []
+
+    def spy(module: str) -> list[int]:
+        target = import_module(module)
+        real = target.render_markdown
+
+        def render_markdown(text):
+            depths.append(len(connection.atomic_blocks) - baseline)
+            return real(text)
+
+        monkeypatch.setattr(target, "render_markdown", render_markdown)
+        return depths
+
+    return spy

@@ -103,8 +103,9 @@ CONTROL_CHARACTERS = (
 HOSTILE_LINE_BREAKS = "Jean\x0bDupont\x0c\x1c\x85\u2028\u2029\x00"
 CLEANED_LINE_BREAKS = "Jean Dupont"
 
-# Pathological markdown: valid text whose rendering time grows with the square
-# of its length in Python-Markdown (Python-Markdown/markdown#798).
+# Pathological markdown: valid text whose rendering time grew with the square
+# of its length in Python-Markdown (Python-Markdown/markdown#798); every
+# family CommonMark knows is in tests/markdown_families.py.
 SLOW_MARKDOWN = {"brackets": "[", "bracket_backtick": "[`", "backtick_bracket": "`["}
 
 
@@ -248,6 +249,27 @@ def active_content(html: str) -> list[str]:
     scanner.feed(html)
     scanner.close()
     return scanner.problems
+
+
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(self.get_starttag_text() or "")
+
+    handle_startendtag = handle_starttag
+
+
+def markup_of(html: str) -> str:
+    """The tags of ``html`` as written, without its text: markup typed by a
+    writer is shown as text (``&lt;img onerror=…&gt;``), which is harmless;
+    only a tag can carry a handler, a style or an address."""
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.tags)
 
 
 def tampered(secret: str) -> str:

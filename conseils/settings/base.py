@@ -289,8 +289,9 @@ PROTECTED_MEDIA_X_ACCEL = env.bool("PROTECTED_MEDIA_X_ACCEL", default=False)
 # MARKDOWN EDITOR
 # https://neutronx.github.io/django-markdownx/customization/
 # django-markdownx gives the editor and its live preview; the preview and the
-# image upload go to the forums' own views (login, same-origin check, the
-# site's sanitiser and image checks), not to markdownx's.
+# image upload go to the forums' own views (login, same-origin check, a
+# verified account, a pace and a length, the site's renderer and image
+# checks), not to markdownx's; its markdownify setting names the same renderer.
 MARKDOWNX_URLS_PATH = "/forums/editeur/apercu/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/forums/editeur/image/"
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "common.markdown.render_markdown"

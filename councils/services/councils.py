@@ -79,7 +79,6 @@ def _unique_slug(name: str, town: str) -> str:
     return slug
 
 
-@transaction.atomic
 def council_create(
     *,
     actor: User | None,
@@ -94,9 +93,39 @@ def council_create(
 ) -> Council:
     """Create a council, its two groups and their grants, and grant the
     department's referents. ``actor`` None is the system (demo data, admin
-    commands); a person must be referent of the department."""
+    commands); a person must be referent of the department. The
+    presentation is rendered before the transaction: no lock is held while
+    markdown renders."""
     if actor is not None and not permissions.can_create_council_in(actor, department):
         raise PermissionDenied(ERROR_NOT_REFERENT_THERE)
+    return _council_create(
+        actor=actor,
+        name=name,
+        department=department,
+        town=town,
+        neighbourhood_name=neighbourhood_name,
+        neighbourhood_code=neighbourhood_code,
+        presentation=presentation,
+        presentation_html=render_markdown(presentation),
+        founded_on=founded_on,
+        logo=logo,
+    )
+
+
+@transaction.atomic
+def _council_create(
+    *,
+    actor: User | None,
+    name: str,
+    department: Department,
+    town: str,
+    neighbourhood_name: str,
+    neighbourhood_code: str,
+    presentation: str,
+    presentation_html: str,
+    founded_on: date | None,
+    logo: ContentFile | None,
+) -> Council:
     if Council.objects.filter(
         name__iexact=name.strip(), town__iexact=town.strip(), department=department
     ).exists():
@@ -111,7 +140,7 @@ def council_create(
         neighbourhood_name=neighbourhood_name,
         neighbourhood_code=neighbourhood_code.upper(),
         presentation=presentation,
-        presentation_html=render_markdown(presentation),
+        presentation_html=presentation_html,
         founded_on=founded_on or timezone.localdate(),
         members_group=Group.objects.create(name=f"conseil:{slug}:membres"),
         coordinators_group=Group.objects.create(name=f"conseil:{slug}:coordination"),
@@ -137,7 +166,6 @@ def council_create(
     return council
 
 
-@transaction.atomic
 def council_update(
     *,
     actor: User,
@@ -155,10 +183,41 @@ def council_update(
     """Save the public page. ``new_logo`` is already checked (``reencode_image``).
 
     ``based_on`` is the ``updated_at`` the editor started from: if someone
-    saved in between, nothing is written and ValidationError says so.
+    saved in between, nothing is written and ValidationError says so. The
+    presentation is rendered before the council's row is locked.
     """
     if not permissions.can_edit_council(actor, council):
         raise PermissionDenied
+    return _council_update(
+        council=council,
+        name=name,
+        town=town,
+        neighbourhood_name=neighbourhood_name,
+        neighbourhood_code=neighbourhood_code,
+        presentation=presentation,
+        presentation_html=render_markdown(presentation),
+        founded_on=founded_on,
+        new_logo=new_logo,
+        remove_logo=remove_logo,
+        based_on=based_on,
+    )
+
+
+@transaction.atomic
+def _council_update(
+    *,
+    council: Council,
+    name: str,
+    town: str,
+    neighbourhood_name: str,
+    neighbourhood_code: str,
+    presentation: str,
+    presentation_html: str,
+    founded_on: date,
+    new_logo: ContentFile | None,
+    remove_logo: bool,
+    based_on: datetime | None,
+) -> Council:
     council = Council.objects.select_for_update().get(pk=council.pk)
     if based_on is not None and council.updated_at != based_on:
         raise ValidationError(ERROR_STALE_EDIT, code="stale")
@@ -176,7 +235,7 @@ def council_update(
     council.neighbourhood_name = neighbourhood_name
     council.neighbourhood_code = neighbourhood_code.upper()
     council.presentation = presentation
-    council.presentation_html = render_markdown(presentation)
+    council.presentation_html = presentation_html
     council.founded_on = founded_on
     if remove_logo and new_logo is None:
         council.logo = ""

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from common.markdown import render_markdown
 from conseils import services
 from conseils.demo_pages import seed_pages
 from conseils.forms import SitePageForm
@@ -20,6 +21,7 @@ from conseils.site_pages_data import PAGES
 from tests.accounts.factories import XSS, UserFactory
 from tests.conseils.factories import animator
 from tests.councils.factories import coordinator_of, council_create, member_of, referent_of
+from tests.hostile import markup_of
 from tests.scripts import without_site_scripts
 
 pytestmark = pytest.mark.django_db
@@ -285,7 +287,7 @@ def test_saving_keeps_a_revision_and_sanitises_the_text(client):
     text = response.content.decode()
     assert "Page enregistrée" in text
     assert "<script" not in without_site_scripts(text)
-    assert "javascript:" not in text and "onerror" not in text
+    assert "javascript:" not in text and "onerror" not in markup_of(text)
     assert "<h2>Éditeur</h2>" in text and "<h1>Mentions</h1>" in text
     page.refresh_from_db()
     assert (page.version, page.title, page.body, page.updated_by) == (2, "Mentions", body, writer)
@@ -431,3 +433,21 @@ def test_admin_lists_the_pages_read_only(client, people):
     )
     assert change.status_code == 403
     assert _page().title == "Mentions légales"
+
+
+def test_page_text_is_rendered_before_any_row_is_locked(render_depths):
+    render_depths("conseils.models")  # SitePage.save(), if it rendered again
+    depths = render_depths("conseils.services")
+    page, writer = _page(), animator()
+    page = services.site_page_update(
+        actor=writer,
+        page=page,
+        title=page.title,
+        summary=page.summary,
+        body="Nouveau **texte**",
+        based_on=page.version,
+    )
+    services.site_page_restore(actor=writer, page=page, revision=page.revisions.get(number=1))
+    assert depths == [0, 0]
+    page.refresh_from_db()
+    assert page.body_html == render_markdown(page.revisions.get(number=1).body)

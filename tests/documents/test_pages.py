@@ -97,3 +97,14 @@ def test_pages_are_for_members_only(client, council, outsider):
         response = client.get(reverse(name, args=args))
         assert response.status_code == (302 if outsider == "anonymous" else 404)
     assert Page.objects.get().current.number == 1
+
+
+def test_page_text_is_rendered_before_any_row_is_locked(council, render_depths):
+    depths = render_depths("documents.services")
+    member = member_of(council)
+    page = services.page_create(user=member, council=council, title="Idées", body="Version *A*")
+    services.page_save(user=member, page=page, body="Version *B*", based_on=1)
+    services.page_restore(user=member, page=page, revision=page.revisions.get(number=1))
+    assert depths == [0, 0, 0]
+    page.refresh_from_db()
+    assert (page.current.number, page.current.body_html) == (3, "<p>Version <em>A</em></p>")

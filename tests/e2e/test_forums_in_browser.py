@@ -1,5 +1,6 @@
-"""A member writes in the council's forum with the live preview; the forum
-pages have no accessibility violation."""
+"""A member writes in the council's forum with the live preview, which says
+so in its place when it pauses; the forum pages have no accessibility
+violation."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 import pytest
 
+from forums import editor
 from forums.models import Post
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
@@ -48,3 +50,21 @@ def test_forum_pages_have_no_accessibility_violation(page, live_server):
     for path in [topic.get_absolute_url(), f"/forums/{forum.slug}/nouveau-sujet/"]:
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path
+
+
+def test_a_paused_preview_says_so_in_its_place(page, live_server, monkeypatch):
+    # markdownx asks for one preview when the page opens, one per pause in
+    # typing: the third is refused.
+    monkeypatch.setattr(editor, "PREVIEWS_PER_MINUTE", 2)
+    topic = topic_in(national_forum(), UserFactory(), title="Une question", body="Qui sait ?")
+    log_in(page, live_server, UserFactory(display_name="Julien"))
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+    box = page.get_by_label("Votre message")
+    box.fill("Premier **essai**")
+    page.locator(".markdownx-preview strong").wait_for()
+    box.fill("Second essai")
+    page.locator(".markdownx-preview .preview-refused").wait_for()
+    assert page.locator(".markdownx-preview").inner_text() == (
+        "L’aperçu est en pause\xa0: trop de demandes en peu de temps. "
+        "Il revient dans moins d’une minute."
+    )

@@ -162,3 +162,22 @@ def test_events_visible_to_follows_membership():
     EventFactory(council=other)
     assert set(permissions.events_visible_to(member)) == {public, own_private}
     assert set(permissions.events_visible_to(UserFactory())) == {public}
+
+
+def test_description_is_rendered_before_any_row_is_locked(render_depths):
+    depths = render_depths("events.models")
+    council = council_create()
+    planner = member_of(council)
+    start = timezone.now() + timedelta(days=3)
+    event = services.event_create(
+        actor=planner,
+        council=council,
+        title="Assemblée",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        description="**Ordre** du jour",
+    )
+    services.event_update(actor=planner, event=event, description="*Nouvel* ordre du jour")
+    assert depths == [0, 0]
+    event.refresh_from_db()
+    assert event.description_html == "<p><em>Nouvel</em> ordre du jour</p>"

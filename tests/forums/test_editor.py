@@ -3,6 +3,7 @@ sanitised, checked like avatars; a council's images stay private."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -11,7 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from common.markdown import LONGEST_TEXT
+from conseils.forms import SitePageForm
+from councils.forms import CouncilForm
+from documents.forms import PageForm
+from events.forms import EventForm
+from forums.editor import PREVIEWS_PER_MINUTE
+from forums.forms import PostForm
 from forums.models import ForumImage
+from news.forms import ArticleForm
 from tests.accounts.factories import UserFactory
 from tests.conftest import stored_files
 from tests.councils.factories import council_create, member_of
@@ -20,6 +29,7 @@ from tests.images import jpeg_with_gps, png
 
 pytestmark = pytest.mark.django_db
 SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+NBSP = "\xa0"
 
 
 def _upload(client, forum, image, **headers):
@@ -55,6 +65,63 @@ def test_editor_calls_from_another_site_are_refused(client, headers, media_root)
 def test_anonymous_visitors_cannot_use_the_editor(client):
     response = client.post(reverse("forums:editor_preview"), {"content": "x"}, **SAME_ORIGIN)
     assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def _preview(client, text: str):
+    return client.post(reverse("forums:editor_preview"), {"content": text}, **SAME_ORIGIN)
+
+
+def test_the_preview_asks_for_a_verified_account_as_posting_does(client):
+    client.force_login(UserFactory(verified=False))
+    response = _preview(client, "**gras**")
+    assert response.status_code == 403
+    page = html.unescape(response.content.decode())
+    assert f"Confirmez votre adresse e-mail pour voir l’aperçu{NBSP}: le lien" in page
+    assert "<strong>" not in page
+
+
+def test_a_member_of_any_council_may_preview(client):
+    client.force_login(member_of(council_create()))
+    assert _preview(client, "**gras**").content.decode() == "<p><strong>gras</strong></p>"
+
+
+def test_the_preview_is_paced_per_account(client):
+    writer = UserFactory()
+    client.force_login(writer)
+    for _ in range(PREVIEWS_PER_MINUTE):
+        assert _preview(client, "*x*").status_code == 200
+    response = _preview(client, "*x*")
+    assert response.status_code == 429
+    page = html.unescape(response.content.decode())
+    assert f"L’aperçu est en pause{NBSP}: trop de demandes en peu de temps." in page
+    assert "<em>" not in page
+    client.force_login(UserFactory())  # someone else is not slowed
+    assert _preview(client, "*x*").status_code == 200
+
+
+def test_the_preview_takes_the_longest_text_a_form_takes_and_refuses_longer(client):
+    client.force_login(UserFactory())
+    # A news article's length (50,000): the old preview cut it at 20,000.
+    article = ("Un paragraphe de compte rendu. " * 1_700)[:50_000] + "**fin**"
+    assert _preview(client, article).content.decode().endswith("<strong>fin</strong></p>")
+    assert _preview(client, "a" * LONGEST_TEXT).status_code == 200
+    response = _preview(client, "a" * (LONGEST_TEXT + 1))
+    assert response.status_code == 413
+    page = html.unescape(response.content.decode())
+    assert f"Ce texte fait 100001 caractères{NBSP}; l’aperçu s’arrête à 100000." in page
+
+
+def test_the_longest_text_is_the_longest_markdown_field_of_the_forms():
+    fields = [
+        PostForm.base_fields["body"],
+        ArticleForm.base_fields["body"],
+        SitePageForm.base_fields["body"],
+        PageForm.base_fields["body"],
+        EventForm.base_fields["description"],
+        CouncilForm.base_fields["presentation"],
+    ]
+    assert max(field.max_length for field in fields) == LONGEST_TEXT
 
 
 def test_an_uploaded_photo_loses_its_position_and_comes_back_as_markdown(client, media_root):

@@ -23,6 +23,7 @@ from tests.forums.factories import (
     reply_in,
     topic_in,
 )
+from tests.hostile import markup_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +36,25 @@ def _messages(excinfo) -> list[str]:
 def test_hostile_markup_is_rendered_harmless(hostile):
     author = UserFactory()
     topic = topic_in(national_forum(), author, body=f"Avant {hostile} après")
-    html = topic.posts.get().body_html.lower()
+    html = topic.posts.get().body_html
+    # Raw HTML is shown as the text it is (escaped), never as markup.
+    markup = markup_of(html).lower()
     for dangerous in DANGEROUS_OUTPUT:
-        assert dangerous not in html, (hostile, html)
-    assert "avant" in html
+        assert dangerous not in markup, (hostile, html)
+    assert "Avant" in html
+
+
+def test_text_is_rendered_before_any_row_is_locked(render_depths):
+    """Rendering a long text under the topic's lock made every other
+    request wait ("database is locked" on SQLite): render, then lock."""
+    depths = render_depths("forums.services")
+    author = UserFactory()
+    topic = topic_in(national_forum(), author, body="Premier **message**")
+    reply = reply_in(topic, author, body="Une *réponse*")
+    services.post_edit(editor=author, post=reply, body="Une réponse corrigée")
+    assert depths == [0, 0, 0]
+    reply.refresh_from_db()
+    assert reply.body_html == "<p>Une réponse corrigée</p>"
 
 
 def test_links_get_rel_nofollow_ugc_noopener():

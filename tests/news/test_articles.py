@@ -259,3 +259,23 @@ def test_an_edit_is_announced_as_saved_and_not_as_updated_right_away(client):
     data = {k: ("" if v is None else v) for k, v in form.initial.items() if k != "publish_at"}
     response = client.post(reverse("news:edit", args=[article.pk]), data, follow=True)
     assert "L’article est enregistré." in response.content.decode()
+
+
+def test_article_text_is_rendered_before_any_row_is_locked(render_depths):
+    from news import services
+
+    depths = render_depths("news.services")
+    author = animator()
+    article = article_create(author=author, body="Premier **jet**")
+    services.article_update(
+        actor=author,
+        article=article,
+        title=article.title,
+        summary=article.summary,
+        body="Texte *revu*",
+        tags=[],
+        published_at=article.published_at,
+    )
+    assert depths == [0, 0]
+    article.refresh_from_db()
+    assert article.body_html == "<p>Texte <em>revu</em></p>"
