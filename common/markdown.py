@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import functools
 import re
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it import helpers as markdown_it_helpers
+from markdown_it.common.utils import unescapeAll
+from markdown_it.helpers.parse_link_destination import _Result as LinkDestination
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -215,6 +219,63 @@ def _linkify(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# What ends a link's address, or needs a look: spaces and control characters,
+# backslashes, parentheses.
+_DESTINATION_STOP = re.compile(r"[\x00-\x20\x7f\\()]")
+
+
+def _link_destination(string: str, pos: int, maximum: int) -> LinkDestination:
+    """markdown-it-py's ``parseLinkDestination``, jumping from one character
+    that matters to the next instead of stepping through each: an address
+    cut short by 32 parentheses (``![a](![a](…``) was read one character at
+    a time by Python, from every "(", and that alone took 0.5 s for 100,000
+    characters. Same answers (tests/common/test_markdown.py compares them).
+    """
+    if pos < maximum and string[pos] == "<":
+        return markdown_it_helpers.parseLinkDestination(string, pos, maximum)
+    start, level = pos, 0
+    result = LinkDestination()
+    while pos < maximum:
+        found = _DESTINATION_STOP.search(string, pos, maximum)
+        if found is None:
+            pos = maximum
+            break
+        pos = found.start()
+        char = string[pos]
+        if char == "\\":
+            if pos + 1 < maximum:
+                if string[pos + 1] == " ":
+                    break
+                pos += 2
+            else:
+                pos += 1
+        elif char == "(":
+            level += 1
+            if level > 32:
+                return result
+            pos += 1
+        elif char == ")":
+            if level == 0:
+                break
+            level -= 1
+            pos += 1
+        else:  # a space or a control character
+            break
+    if start == pos or level != 0:
+        return result
+    result.str = unescapeAll(string[start:pos])
+    result.pos = pos
+    result.ok = True
+    return result
+
+
+_HELPERS = SimpleNamespace(
+    parseLinkDestination=_link_destination,
+    parseLinkLabel=markdown_it_helpers.parseLinkLabel,
+    parseLinkTitle=markdown_it_helpers.parseLinkTitle,
+)
+
+
 # Blocks (quotes, lists) nest 20 deep at most, as in markdown-it's CommonMark
 # preset: deeper, the text is dropped. Inline markup (links, images) nests 10
 # deep, past which brackets stay text: each "[" is tried as a link as deep as
@@ -237,12 +298,15 @@ def _parser(max_nesting: int = BLOCK_NESTING) -> MarkdownIt:
             "linkify": True,  # https://… and e-mail addresses become links
         },
     ).enable(["table", "linkify"])
+    # Raw HTML is off: its rules would only look at each line and give up.
+    parser.disable(["html_block", "html_inline"])
     # Only addresses written with their scheme: "notes.md" is a file, not a
     # site in Moldova.
     parser.linkify.set({"fuzzy_link": False})
     # Every address is parsed; _site_rules decides which stay (the parser's
     # own check would leave refused links as href="").
     parser.validateLink = lambda address: True
+    parser.helpers = _HELPERS
     parser.inline.ruler.at("linkify", _linkify)
     if max_nesting != INLINE_NESTING:
         parser.core.ruler.at("inline", _parse_inline)

@@ -138,3 +138,28 @@ def test_nul_characters_are_replaced():
 
 def test_nothing_renders_nothing():
     assert render_markdown("") == render_markdown(None) == ""
+
+
+def test_the_fast_link_destination_reads_as_markdown_its_own():
+    """``_link_destination`` jumps between the characters that matter; it
+    must give markdown-it-py's answer for every address, cut short or not."""
+    import random
+
+    from markdown_it.helpers import parseLinkDestination
+
+    from common.markdown import _link_destination
+
+    pieces = ["a", "é", "(", ")", "\\", "\\ ", " ", "\t", "\n", "\x00", "\x7f", "<", ">", "x)"]
+    chooser = random.Random(16)
+    cases = ["", "(" * 40 + ")" * 40, "(" * 33, "a\\", "<a>", "<a\nb>", "a(b)c d"]
+    cases += ["".join(chooser.choices(pieces, k=chooser.randint(1, 40))) for _ in range(3000)]
+    for text in cases:
+        for start in range(min(len(text), 3)):
+            for end in {len(text), len(text) // 2}:
+                expected = parseLinkDestination(text, start, end)
+                got = _link_destination(text, start, end)
+                assert (got.ok, got.pos, got.str) == (expected.ok, expected.pos, expected.str), (
+                    text,
+                    start,
+                    end,
+                )
