@@ -10,6 +10,9 @@ PYTHON_VERSION := $(shell cat .python-version)
 BOOT_PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for the suite (the browser tests run in one process).
+# Each worker has its own test database and Redis database (settings/test.py).
+TEST_WORKERS ?= 2
 
 .PHONY: run test e2e lint check-deploy audit load messages clean
 
@@ -34,13 +37,14 @@ run: $(VENV)/.base-installed
 
 ## make test: install what the tests need, lint, check and run the whole suite
 # The suite runs in two halves, each test once: everything but the browser
-# tests, then `make e2e`. A PYTEST_ARGS subset ("-k avatar") may leave a half
-# empty: pytest then answers 5 (no test collected), which is no failure here.
+# tests, on TEST_WORKERS processes, then `make e2e`. A PYTEST_ARGS subset
+# ("-k avatar") may leave a half empty: pytest then answers 5 (no test
+# collected), which is no failure here.
 test: $(VENV)/.test-installed
 	bash scripts/ensure-test-system-packages
 	$(MAKE) --no-print-directory lint check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(MAKE) --no-print-directory e2e ALLOW_NO_TESTS=1
 
 ## make e2e: the browser tests only (Playwright driving Debian's chromium)
