@@ -24,6 +24,7 @@ from common import ratelimit
 from common.downloads import send_file
 from common.images import reencode_image
 from common.markdown import LONGEST_TEXT, render_markdown
+from common.widgets import PREVIEW_LENGTH_PARAMETER
 
 from . import permissions
 from .models import Forum, ForumImage
@@ -73,10 +74,12 @@ def _guarded(view):
 def preview(request):
     """The sanitised HTML of the text being written (markdownx shows it as is).
 
-    Asks what posting asks: a verified account, a pace and a length: no
-    longer than the longest text a form takes (the preview serves forum
-    posts, news and the showcase pages alike, and any verified account may
-    write in one of them). A refusal is shown in the preview's place.
+    Asks what posting asks: a verified account, a pace and a length: the
+    limit of the field being written, which the editor names
+    (``common.widgets``), and never more than the longest text a form takes.
+    The field's limit is the writer's own guide, not a guard: any verified
+    account may write in a field of ``LONGEST_TEXT``'s length somewhere. A
+    refusal is shown in the preview's place.
     """
     if not permissions.can_use_editor(request.user):
         return _preview_refused(ERROR_PREVIEW_UNVERIFIED, status=403)
@@ -85,10 +88,18 @@ def preview(request):
     ):
         return _preview_refused(ERROR_PREVIEW_TOO_MANY, status=429)
     text = request.POST.get("content", "")
-    if len(text) > LONGEST_TEXT:
-        params = {"length": number_format(len(text)), "max": number_format(LONGEST_TEXT)}
+    longest = _field_length(request.GET.get(PREVIEW_LENGTH_PARAMETER, ""))
+    if len(text) > longest:
+        params = {"length": number_format(len(text)), "max": number_format(longest)}
         return _preview_refused(ERROR_PREVIEW_TOO_LONG % params, status=413)
     return HttpResponse(render_markdown(text))
+
+
+def _field_length(declared: str) -> int:
+    """The limit the editor named, within ``LONGEST_TEXT``."""
+    if declared.isascii() and declared.isdigit() and 0 < int(declared) < LONGEST_TEXT:
+        return int(declared)
+    return LONGEST_TEXT
 
 
 def _preview_refused(message: str, *, status: int) -> HttpResponse:

@@ -7,7 +7,6 @@ import secrets
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
 from common.forms import Form, ModelForm
 from common.widgets import MarkdownEditor
@@ -31,17 +30,20 @@ class ForumEditorWidget(MarkdownEditor):
         self.upload_url = upload_url
 
     def add_markdownx_attrs(self, attrs):
-        attrs = MarkdownxWidget.add_markdownx_attrs(attrs)
+        attrs = super().add_markdownx_attrs(attrs)
         attrs["data-markdownx-upload-urls-path"] = self.upload_url
         return attrs
 
 
 def _use_forum_editor(form: forms.Form, forum: Forum | None) -> None:
     if forum is not None:
-        form.fields["body"].widget = ForumEditorWidget(
+        field = form.fields["body"]
+        field.widget = ForumEditorWidget(
             upload_url=reverse("forums:editor_image", kwargs={"slug": forum.slug}),
             attrs={"rows": 8},
         )
+        # What the field gave its first widget (maxlength), the new one needs too.
+        field.widget.attrs.update(field.widget_attrs(field.widget))
 
 
 class PostForm(Form):

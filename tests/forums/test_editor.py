@@ -204,3 +204,29 @@ def test_images_no_message_uses_are_deleted_after_a_day(
         assert forum_images_cleanup.delay().get() == 1
     assert ForumImage.objects.count() == 1
     assert len(stored_files(media_root)) == 1
+
+
+def test_the_preview_stops_where_the_field_being_written_does(client):
+    """The editor names its field's limit; the preview refuses what the form
+    would refuse, and never goes past the longest text a form takes."""
+    member = UserFactory()
+    council = council_create()
+    member_of(council, member)
+    client.force_login(member)
+    topic_form = client.get(
+        reverse("forums:topic_create", args=[national_forum().slug])
+    ).content.decode()
+    limit = PostForm.base_fields["body"].max_length
+    preview_path = f"{reverse('forums:editor_preview')}?longueur={limit}"
+    assert f'data-markdownx-urls-path="{preview_path}"' in html.unescape(topic_form)
+
+    def preview(text, path):
+        return client.post(path, {"content": text}, **SAME_ORIGIN)
+
+    assert preview("a" * limit, preview_path).status_code == 200
+    refused = preview("a" * (limit + 1), preview_path)
+    assert refused.status_code == 413
+    assert f"l’aperçu s’arrête à {limit}." in html.unescape(refused.content.decode())
+    # A limit above the longest text counts for nothing.
+    beyond = f"{reverse('forums:editor_preview')}?longueur={LONGEST_TEXT * 10}"
+    assert preview("a" * (LONGEST_TEXT + 1), beyond).status_code == 413
