@@ -51,6 +51,7 @@ ffi.cdef(
     const char *cmark_node_get_literal(cmark_node *);
     int cmark_node_set_literal(cmark_node *, const char *content);
     const char *cmark_node_get_url(cmark_node *);
+    int cmark_node_set_url(cmark_node *, const char *url);
     int cmark_node_get_heading_level(cmark_node *);
     int cmark_node_set_heading_level(cmark_node *, int level);
     int cmark_node_get_start_column(cmark_node *);
@@ -80,11 +81,13 @@ KIND_MASK = 0xC000
 BLOCK_QUOTE = 0x8002
 LIST = 0x8003
 ITEM = 0x8004
+CODE_BLOCK = 0x8005
 HTML_BLOCK = 0x8006
 PARAGRAPH = 0x8008
 HEADING = 0x8009
 TEXT = 0xC001
 SOFTBREAK = 0xC002
+CODE = 0xC004
 HTML_INLINE = 0xC005
 LINK = 0xC009
 IMAGE = 0xC00A

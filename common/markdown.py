@@ -10,16 +10,17 @@ site's rules (``_site_rules``); then nh3 keeps only the tags, attributes and
 URL schemes listed here.
 
 Raw HTML is never handed to the browser: what people type between ``<`` and
-``>`` is shown as they typed it. cmark reads it as HTML (there is no switch
-to turn that off), and the walk turns each piece back into text: inline HTML
-into the same characters, an HTML block (a line starting with ``<div>``,
-``<!--``…, up to the next blank line) into paragraphs of its lines, as
-typed, markdown included (a ``*`` in them stays a ``*``). cmark's renderer
-runs without its UNSAFE option, so raw HTML it might still meet would come
-out as a comment, which nh3 strips. The sanitiser therefore only ever sees
-the HTML cmark writes itself, so no difference between how the parser and
-the sanitiser read a piece of hostile HTML (where a block ends, what a
-comment hides) can let anything through; nh3 stays behind it all the same.
+``>`` is shown as they typed it, and the markdown around it is read as
+markdown. cmark reads HTML (there is no switch to turn that off); the walk
+turns each inline piece back into the same characters as text, and reads
+the lines of each HTML block (a line starting with ``<div>``, ``<!--``…, up
+to the next blank line) again as markdown in which "<" starts nothing.
+cmark's renderer runs without its UNSAFE option, so raw HTML it might still
+meet would come out as a comment, which nh3 strips. The sanitiser therefore
+only ever sees the HTML cmark writes itself, so no difference between how
+the parser and the sanitiser read a piece of hostile HTML (where a block
+ends, what a comment hides) can let anything through; nh3 stays behind it
+all the same.
 """
 
 from __future__ import annotations
@@ -104,14 +105,10 @@ _RENDER_OPTIONS = cmark.OPT_HARDBREAKS
 
 def _cmark_html(text: str) -> str:
     """cmark-gfm's HTML for ``text``, after the site's rules."""
-    source = text.encode("utf-8")
-    parser = cmark.lib.cmark_parser_new(0)
+    parser = _parser()
     root = cmark.NULL
     try:
-        for name in _EXTENSIONS:
-            cmark.lib.cmark_parser_attach_syntax_extension(parser, cmark.extension(name))
-        cmark.lib.cmark_parser_feed(parser, source, len(source))
-        root = cmark.lib.cmark_parser_finish(parser)
+        root = _parse(parser, text.encode("utf-8"))
         _site_rules(root)
         extensions = cmark.lib.cmark_parser_get_syntax_extensions(parser)
         return cmark.take_string(cmark.lib.cmark_render_html(root, _RENDER_OPTIONS, extensions))
@@ -119,6 +116,20 @@ def _cmark_html(text: str) -> str:
         if root != cmark.NULL:
             cmark.lib.cmark_node_free(root)
         cmark.lib.cmark_parser_free(parser)
+
+
+def _parser():
+    """A new cmark parser with the site's extensions (free it after use)."""
+    parser = cmark.lib.cmark_parser_new(0)
+    for name in _EXTENSIONS:
+        cmark.lib.cmark_parser_attach_syntax_extension(parser, cmark.extension(name))
+    return parser
+
+
+def _parse(parser, source: bytes):
+    """The tree of ``source``, which the caller frees."""
+    cmark.lib.cmark_parser_feed(parser, source, len(source))
+    return cmark.lib.cmark_parser_finish(parser)
 
 
 _LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)
@@ -159,12 +170,14 @@ BLOCK_NESTING = 20
 _CONTAINERS = frozenset({cmark.BLOCK_QUOTE, cmark.LIST, cmark.ITEM})
 
 
-def _site_rules(root) -> None:
+def _site_rules(root, depth: int = 0, fragment: bool = False) -> None:
     """The site's changes to cmark's tree, in one walk over its nodes (linear).
 
-    - A block inside ``BLOCK_NESTING`` quotes, lists or items is dropped.
+    - A block inside ``BLOCK_NESTING`` quotes, lists or items is dropped
+      (``depth`` of them hold ``root`` already).
     - ``#`` headings become ``h2``.
-    - Raw HTML becomes text (see the module docstring).
+    - Raw HTML becomes text (see the module docstring); in a ``fragment``
+      (the markdown of a block of HTML), ``_LESS_THAN`` becomes "<" again.
     - A link whose address is refused, or which GitHub's extension made from
       a bare ``www.`` name, gives way to its text; an image whose address is
       refused, to its description.
@@ -176,7 +189,6 @@ def _site_rules(root) -> None:
         lib.cmark_node_get_type,
     )
     dropped, unwrapped, html_blocks = [], [], []
-    depth = 0
     iterator = lib.cmark_iter_new(root)
     try:
         while (event := next_event(iterator)) != cmark.EVENT_DONE:
@@ -196,7 +208,9 @@ def _site_rules(root) -> None:
                 elif kind == cmark.HEADING and lib.cmark_node_get_heading_level(node) == 1:
                     lib.cmark_node_set_heading_level(node, 2)
                 elif kind == cmark.HTML_BLOCK:
-                    html_blocks.append(node)
+                    html_blocks.append((node, depth))
+                elif fragment and kind == cmark.CODE_BLOCK:
+                    _restore_less_than(node)
             elif event == cmark.EVENT_ENTER:
                 if kind == cmark.LINK:
                     if not _address_allowed(cmark.string(lib.cmark_node_get_url(node))) or (
@@ -208,6 +222,12 @@ def _site_rules(root) -> None:
                         unwrapped.append(node)
                 elif kind == cmark.HTML_INLINE:
                     _html_as_text(node)
+                elif fragment and kind in (cmark.TEXT, cmark.CODE):
+                    _restore_less_than(node)
+                if fragment and kind in (cmark.LINK, cmark.IMAGE):
+                    url = cmark.string(lib.cmark_node_get_url(node))
+                    if _LESS_THAN in url:
+                        lib.cmark_node_set_url(node, url.replace(_LESS_THAN, "<").encode())
     finally:
         lib.cmark_iter_free(iterator)
     # The tree changes shape only now that the walk is over.
@@ -215,8 +235,8 @@ def _site_rules(root) -> None:
         lib.cmark_node_free(node)
     for node in unwrapped:
         _replace_by_children(node)
-    for node in html_blocks:
-        _html_block_as_paragraphs(node)
+    for node, block_depth in html_blocks:
+        _html_block_as_markdown(node, block_depth)
 
 
 def _made_from_www(link) -> bool:
@@ -244,10 +264,10 @@ def _made_from_www(link) -> bool:
     )
 
 
-def _replace_by_children(node) -> None:
-    """Put ``node``'s children in its place, then free it."""
+def _replace_by_children(node, parent=None) -> None:
+    """Put ``node``'s children (or ``parent``'s) in its place, then free it."""
     lib = cmark.lib
-    child = lib.cmark_node_first_child(node)
+    child = lib.cmark_node_first_child(node if parent is None else parent)
     while child != cmark.NULL:
         following = lib.cmark_node_next(child)
         lib.cmark_node_insert_before(node, child)
@@ -264,33 +284,43 @@ def _html_as_text(node) -> None:
     lib.cmark_node_set_literal(node, typed)
 
 
-def _html_block_as_paragraphs(node) -> None:
-    """Turn a block of raw HTML into paragraphs of its lines, shown as typed:
-    a blank line starts a new paragraph, a new line is a line break."""
+# Stands for "<" while the text of a block of HTML is parsed again (a
+# Unicode noncharacter: nothing anyone writes needs it).
+_LESS_THAN = "\ufdd0"
+
+
+def _html_block_as_markdown(node, depth: int) -> None:
+    """Put the markdown of a block of raw HTML in its place, its tags as text.
+
+    cmark took the lines of the block as HTML, markdown and all; the site
+    reads them as markdown, as if cmark could not read HTML. They are parsed
+    again with every "<" replaced by ``_LESS_THAN``, so that nothing in them
+    starts HTML (or an address in angle brackets), and ``_site_rules`` puts
+    each "<" back in the text. Each block is parsed twice, never more: what
+    is parsed again holds no "<" and so no block of HTML.
+    """
     lib = cmark.lib
     literal = lib.cmark_node_get_literal(node)
     typed = cmark.ffi.string(literal) if literal != cmark.NULL else b""
-    paragraphs: list[list[bytes]] = [[]]
-    for line in typed.split(b"\n"):
-        if line.strip():
-            paragraphs[-1].append(line.strip())
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    lib.cmark_node_set_type(node, cmark.PARAGRAPH)  # frees the literal
-    paragraph = node
-    for index, lines in enumerate(
-        paragraph_lines for paragraph_lines in paragraphs if paragraph_lines
-    ):
-        if index:
-            following = lib.cmark_node_new(cmark.PARAGRAPH)
-            lib.cmark_node_insert_after(paragraph, following)
-            paragraph = following
-        for number, line in enumerate(lines):
-            if number:
-                lib.cmark_node_append_child(paragraph, lib.cmark_node_new(cmark.SOFTBREAK))
-            text = lib.cmark_node_new(cmark.TEXT)
-            lib.cmark_node_set_literal(text, line)
-            lib.cmark_node_append_child(paragraph, text)
+    parser = _parser()
+    fragment = cmark.NULL
+    try:
+        fragment = _parse(parser, typed.replace(b"<", _LESS_THAN.encode()))
+        _site_rules(fragment, depth, fragment=True)
+        _replace_by_children(node, fragment)
+    finally:
+        if fragment != cmark.NULL:
+            lib.cmark_node_free(fragment)
+        lib.cmark_parser_free(parser)
+
+
+def _restore_less_than(node) -> None:
+    """Put "<" back in the text of ``node``, from a fragment (see above)."""
+    literal = cmark.lib.cmark_node_get_literal(node)
+    if literal != cmark.NULL:
+        text = cmark.ffi.string(literal)
+        if _LESS_THAN.encode() in text:
+            cmark.lib.cmark_node_set_literal(node, text.replace(_LESS_THAN.encode(), b"<"))
 
 
 # nh3 (html5ever) takes time growing with the square of the number of "&"

@@ -20,16 +20,18 @@ def test_raw_html_is_shown_as_typed_never_as_markup():
     assert markup_of(html) == "<p>"
 
 
-def test_a_block_of_raw_html_is_shown_as_typed_markdown_included():
+def test_a_block_of_raw_html_shows_its_tags_as_typed_and_its_markdown_rendered():
     """cmark reads a line starting with ``<div>`` or ``<!--`` as the start of
     a block of HTML that runs to the next blank line (or to ``-->``); the
-    site shows it as typed, each blank line starting a paragraph."""
-    html = render_markdown("<div>\n*pas en italique*\n</div>\n\n<!-- a\n\n  b -->\n*italique*")
-    assert html == (
-        "<p>&lt;div&gt;<br>\n*pas en italique*<br>\n&lt;/div&gt;</p>\n"
-        "<p>&lt;!-- a</p>\n<p>b --&gt;</p>\n<p><em>italique</em></p>"
+    site reads its lines as markdown, its tags shown as typed."""
+    html = render_markdown(
+        "<div>\n*en italique* `<b>` [lien](javascript:alert(1))\n</div>\n\n"
+        "<!-- a\n\n  b -->\n*italique*"
     )
-    assert markup_of(html) == "<p><br><br><p><p><p><em>"
+    assert html == (
+        "<p>&lt;div&gt;<br>\n<em>en italique</em> <code>&lt;b&gt;</code> lien<br>\n"
+        "&lt;/div&gt;</p>\n<p>&lt;!-- a</p>\n<p>b --&gt;</p>\n<p><em>italique</em></p>"
+    )
 
 
 class _Attributes(HTMLParser):
@@ -171,3 +173,14 @@ def test_strikethrough_task_lists_and_footnotes_are_not_markup():
     assert render_markdown("~~barré~~ et [^1]\n\n- [ ] tâche") == (
         "<p>~~barré~~ et [^1]</p>\n<ul>\n<li>[ ] tâche</li>\n</ul>"
     )
+
+
+def test_blocks_nest_twenty_deep_even_through_a_block_of_html():
+    """The markdown of a block of HTML is read apart; its quotes count with
+    the quotes around it (nh3 takes time growing with the square of the
+    depth)."""
+    from common.markdown import BLOCK_NESTING
+
+    html = render_markdown("> " * 5 + "<div>\n" + "> " * 40 + "a")
+    assert html.count("<blockquote>") == BLOCK_NESTING
+    assert "&lt;div&gt;" in html
