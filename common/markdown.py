@@ -1,34 +1,36 @@
 """Markdown written by people, rendered once and sanitised with an allow-list.
 
 Rendering happens when text is saved; pages show the stored HTML. The parser
-is markdown-it-py, a CommonMark parser built so that no input takes time
-growing faster than its length (it passes CommonMark's pathological tests;
-``bench/markdown.py`` measures it). Then nh3 keeps only the tags, attributes
-and URL schemes listed here.
+is cmark-gfm (through cmarkgfm), the C reference implementation of
+CommonMark and of GitHub's tables and bare addresses, which takes time
+growing with the length of the text and nothing faster (it passes
+CommonMark's pathological tests; ``bench/markdown.py`` measures it). Between
+parsing and writing HTML, one walk over cmark's syntax tree applies the
+site's rules (``_site_rules``); then nh3 keeps only the tags, attributes and
+URL schemes listed here.
 
-Raw HTML is switched off in the parser: what people type between ``<`` and
-``>`` is shown as they typed it, never handed to the browser. The sanitiser
-then only ever sees the HTML the parser writes itself, so no difference
-between how the parser and the sanitiser read a piece of hostile HTML (where
-a block ends, what a comment hides) can let anything through; nh3 stays
-behind it all the same.
+Raw HTML is never handed to the browser: what people type between ``<`` and
+``>`` is shown as they typed it, and the markdown around it is read as
+markdown. cmark reads HTML (there is no switch to turn that off); the walk
+turns each inline piece back into the same characters as text, and reads
+the lines of each HTML block (a line starting with ``<div>``, ``<!--``…, up
+to the next blank line) again as markdown in which "<" starts nothing.
+cmark's renderer runs without its UNSAFE option, so raw HTML it might still
+meet would come out as a comment, which nh3 strips. The sanitiser therefore
+only ever sees the HTML cmark writes itself, so no difference between how
+the parser and the sanitiser read a piece of hostile HTML (where a block
+ends, what a comment hides) can let anything through; nh3 stays behind it
+all the same.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it import helpers as markdown_it_helpers
-from markdown_it.common.utils import unescapeAll
-from markdown_it.helpers.parse_link_destination import _Result as LinkDestination
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
+
+from common import cmark
 
 ALLOWED_TAGS = {
     "a",
@@ -79,19 +81,246 @@ def render_markdown(text: str) -> str:
     Headings written as ``#`` become ``h2``: a page has one ``h1``, its title.
     A link or image whose address is refused keeps its text only.
     """
-    html = _parser().render(text or "")
     clean = nh3.clean(
-        _split_ampersand_runs(html),
+        _split_ampersand_runs(_cmark_html(text or "")),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
     )
-    # The parser already dropped the links whose address is refused; should
+    # The walk already dropped the links whose address is refused; should
     # nh3 still refuse one (an address it cannot parse), the link keeps its
     # text only there too. Tags never nest in a link, so this stays linear.
     return _LINK_WITHOUT_HREF.sub(r"\1", clean).rstrip()
+
+
+# GitHub's extensions the site uses: tables (with their alignment) and
+# addresses written in the text turned into links. Not strikethrough, task
+# lists, footnotes or the tag filter (raw HTML never reaches the output).
+_EXTENSIONS = ("table", "autolink")
+# A new line in a paragraph is a line break. Not UNSAFE: see the docstring.
+_RENDER_OPTIONS = cmark.OPT_HARDBREAKS
+
+
+def _cmark_html(text: str) -> str:
+    """cmark-gfm's HTML for ``text``, after the site's rules."""
+    parser = _parser()
+    root = cmark.NULL
+    try:
+        root = _parse(parser, text.encode("utf-8"))
+        _site_rules(root)
+        extensions = cmark.lib.cmark_parser_get_syntax_extensions(parser)
+        return cmark.take_string(cmark.lib.cmark_render_html(root, _RENDER_OPTIONS, extensions))
+    finally:
+        if root != cmark.NULL:
+            cmark.lib.cmark_node_free(root)
+        cmark.lib.cmark_parser_free(parser)
+
+
+def _parser():
+    """A new cmark parser with the site's extensions (free it after use)."""
+    parser = cmark.lib.cmark_parser_new(0)
+    for name in _EXTENSIONS:
+        cmark.lib.cmark_parser_attach_syntax_extension(parser, cmark.extension(name))
+    return parser
+
+
+def _parse(parser, source: bytes):
+    """The tree of ``source``, which the caller frees."""
+    cmark.lib.cmark_parser_feed(parser, source, len(source))
+    return cmark.lib.cmark_parser_finish(parser)
+
+
+_LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Browsers drop these from an address (tabs and new lines anywhere, the rest
+# at its ends) before reading its scheme: "java\tscript:" is "javascript:".
+_IGNORED_IN_ADDRESS = re.compile(r"[\x00-\x20]")
+
+
+def _address_allowed(address: str) -> bool:
+    """A relative address, or one of the allowed schemes (web addresses with a host).
+
+    ``address`` is cmark's: entities and backslash escapes decoded, so
+    ``java&#x73;cript:`` reaches here as ``javascript:``. Spaces and control
+    characters are left out before the scheme is read, as a browser would.
+    """
+    address = _IGNORED_IN_ADDRESS.sub("", address)
+    scheme = _SCHEME.match(address)
+    if scheme is None:
+        return True
+    name = scheme.group(1).lower()
+    if name not in ALLOWED_URL_SCHEMES:
+        return False
+    if name == "mailto":
+        return True
+    try:
+        return bool(urlsplit(address).netloc)
+    except ValueError:  # "http://[": not an address
+        return False
+
+
+# Blocks (quotes, lists and their items) nest 20 deep at most, as
+# markdown-it's CommonMark preset did: deeper, the blocks and their text are
+# dropped. cmark itself keeps any depth, but nh3 (html5ever) takes time
+# growing with the square of it: 50,000 nested quotes, which cmark parses in
+# 0.02 s, took nh3 10 s.
+BLOCK_NESTING = 20
+_CONTAINERS = frozenset({cmark.BLOCK_QUOTE, cmark.LIST, cmark.ITEM})
+
+
+def _site_rules(root, depth: int = 0, fragment: bool = False) -> None:
+    """The site's changes to cmark's tree, in one walk over its nodes (linear).
+
+    - A block inside ``BLOCK_NESTING`` quotes, lists or items is dropped
+      (``depth`` of them hold ``root`` already).
+    - ``#`` headings become ``h2``.
+    - Raw HTML becomes text (see the module docstring); in a ``fragment``
+      (the markdown of a block of HTML), ``_LESS_THAN`` becomes "<" again.
+    - A link whose address is refused, or which GitHub's extension made from
+      a bare ``www.`` name, gives way to its text; an image whose address is
+      refused, to its description.
+    """
+    lib = cmark.lib
+    next_event, node_of, kind_of = (
+        lib.cmark_iter_next,
+        lib.cmark_iter_get_node,
+        lib.cmark_node_get_type,
+    )
+    dropped, unwrapped, html_blocks = [], [], []
+    iterator = lib.cmark_iter_new(root)
+    try:
+        while (event := next_event(iterator)) != cmark.EVENT_DONE:
+            node = node_of(iterator)
+            kind = kind_of(node)
+            if kind & cmark.KIND_MASK == cmark.BLOCK:
+                if event == cmark.EVENT_EXIT:
+                    if kind in _CONTAINERS:
+                        depth -= 1
+                    continue
+                if depth >= BLOCK_NESTING:
+                    dropped.append(node)
+                    # On to the node after this one: its children are dropped too.
+                    lib.cmark_iter_reset(iterator, node, cmark.EVENT_EXIT)
+                elif kind in _CONTAINERS:
+                    depth += 1
+                elif kind == cmark.HEADING and lib.cmark_node_get_heading_level(node) == 1:
+                    lib.cmark_node_set_heading_level(node, 2)
+                elif kind == cmark.HTML_BLOCK:
+                    html_blocks.append((node, depth))
+                elif fragment and kind == cmark.CODE_BLOCK:
+                    _restore_less_than(node)
+            elif event == cmark.EVENT_ENTER:
+                if kind == cmark.LINK:
+                    if not _address_allowed(cmark.string(lib.cmark_node_get_url(node))) or (
+                        _made_from_www(node)
+                    ):
+                        unwrapped.append(node)
+                elif kind == cmark.IMAGE:
+                    if not _address_allowed(cmark.string(lib.cmark_node_get_url(node))):
+                        unwrapped.append(node)
+                elif kind == cmark.HTML_INLINE:
+                    _html_as_text(node)
+                elif fragment and kind in (cmark.TEXT, cmark.CODE):
+                    _restore_less_than(node)
+                if fragment and kind in (cmark.LINK, cmark.IMAGE):
+                    url = cmark.string(lib.cmark_node_get_url(node))
+                    if _LESS_THAN in url:
+                        lib.cmark_node_set_url(node, url.replace(_LESS_THAN, "<").encode())
+    finally:
+        lib.cmark_iter_free(iterator)
+    # The tree changes shape only now that the walk is over.
+    for node in dropped:
+        lib.cmark_node_free(node)
+    for node in unwrapped:
+        _replace_by_children(node)
+    for node, block_depth in html_blocks:
+        _html_block_as_markdown(node, block_depth)
+
+
+def _made_from_www(link) -> bool:
+    """Whether GitHub's extension linked a ``www.`` name written without a
+    scheme (its rule, which cannot be switched off alone): the site links
+    only addresses written in full, as "notes.md" is a file, not a site.
+
+    Such a link holds one text, ``www.…``, its address is that text after
+    ``http://``, and it starts where its text does (a link written
+    ``[www.…](http://www.…)`` starts one column before, at its "[").
+    """
+    lib = cmark.lib
+    child = lib.cmark_node_first_child(link)
+    if (
+        child == cmark.NULL
+        or lib.cmark_node_get_type(child) != cmark.TEXT
+        or lib.cmark_node_next(child) != cmark.NULL
+    ):
+        return False
+    text = cmark.string(lib.cmark_node_get_literal(child))
+    return (
+        text.startswith("www.")
+        and cmark.string(lib.cmark_node_get_url(link)) == "http://" + text
+        and lib.cmark_node_get_start_column(link) == lib.cmark_node_get_start_column(child)
+    )
+
+
+def _replace_by_children(node, parent=None) -> None:
+    """Put ``node``'s children (or ``parent``'s) in its place, then free it."""
+    lib = cmark.lib
+    child = lib.cmark_node_first_child(node if parent is None else parent)
+    while child != cmark.NULL:
+        following = lib.cmark_node_next(child)
+        lib.cmark_node_insert_before(node, child)
+        child = following
+    lib.cmark_node_free(node)
+
+
+def _html_as_text(node) -> None:
+    """Turn an inline piece of raw HTML into text showing the same characters."""
+    lib = cmark.lib
+    literal = lib.cmark_node_get_literal(node)
+    typed = cmark.ffi.string(literal) if literal != cmark.NULL else b""
+    lib.cmark_node_set_type(node, cmark.TEXT)  # frees the literal
+    lib.cmark_node_set_literal(node, typed)
+
+
+# Stands for "<" while the text of a block of HTML is parsed again (a
+# Unicode noncharacter: nothing anyone writes needs it).
+_LESS_THAN = "\ufdd0"
+
+
+def _html_block_as_markdown(node, depth: int) -> None:
+    """Put the markdown of a block of raw HTML in its place, its tags as text.
+
+    cmark took the lines of the block as HTML, markdown and all; the site
+    reads them as markdown, as if cmark could not read HTML. They are parsed
+    again with every "<" replaced by ``_LESS_THAN``, so that nothing in them
+    starts HTML (or an address in angle brackets), and ``_site_rules`` puts
+    each "<" back in the text. Each block is parsed twice, never more: what
+    is parsed again holds no "<" and so no block of HTML.
+    """
+    lib = cmark.lib
+    literal = lib.cmark_node_get_literal(node)
+    typed = cmark.ffi.string(literal) if literal != cmark.NULL else b""
+    parser = _parser()
+    fragment = cmark.NULL
+    try:
+        fragment = _parse(parser, typed.replace(b"<", _LESS_THAN.encode()))
+        _site_rules(fragment, depth, fragment=True)
+        _replace_by_children(node, fragment)
+    finally:
+        if fragment != cmark.NULL:
+            lib.cmark_node_free(fragment)
+        lib.cmark_parser_free(parser)
+
+
+def _restore_less_than(node) -> None:
+    """Put "<" back in the text of ``node``, from a fragment (see above)."""
+    literal = cmark.lib.cmark_node_get_literal(node)
+    if literal != cmark.NULL:
+        text = cmark.ffi.string(literal)
+        if _LESS_THAN.encode() in text:
+            cmark.lib.cmark_node_set_literal(node, text.replace(_LESS_THAN.encode(), b"<"))
 
 
 # nh3 (html5ever) takes time growing with the square of the number of "&"
@@ -117,209 +346,3 @@ def _split_ampersand_runs(html: str) -> str:
                 for start in range(0, len(runs), _AMPERSANDS_PER_RUN)
             )
     return "".join(pieces)
-
-
-_LINK_WITHOUT_HREF = re.compile(r"<a\b(?![^>]*\bhref=)[^>]*>(.*?)</a>", re.DOTALL)
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
-_ALIGN = re.compile(r"text-align:(left|center|right)")
-
-
-def _address_allowed(address: str) -> bool:
-    """A relative address, or one of the allowed schemes (web addresses with a host).
-
-    ``address`` is the parser's: entities decoded, spaces and control
-    characters percent-encoded, so ``java&#x73;cript:`` or ``java\\tscript:``
-    reach here as ``javascript:`` or as a harmless relative path.
-    """
-    scheme = _SCHEME.match(address)
-    if scheme is None:
-        return True
-    name = scheme.group(1).lower()
-    if name not in ALLOWED_URL_SCHEMES:
-        return False
-    return name == "mailto" or bool(urlsplit(address).netloc)
-
-
-def _site_rules(state: StateCore) -> None:
-    """The site's changes to the parsed text, token by token (linear)."""
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
-            token.tag = "h2"
-        elif token.type in ("th_open", "td_open"):
-            # nh3 drops style; the allow-list keeps the align attribute.
-            align = _ALIGN.fullmatch(str(token.attrs.get("style", "")))
-            token.attrs = {"align": align.group(1)} if align else {}
-        elif token.type == "inline" and token.children:
-            token.children = _without_refused_addresses(token.children)
-
-
-def _without_refused_addresses(tokens: list[Token]) -> list[Token]:
-    """Drop the links whose address is refused, keeping their text, and put
-    the description of an image whose address is refused in its place."""
-    kept: list[Token] = []
-    dropped_links: list[bool] = []
-    for token in tokens:
-        if token.type == "link_open":
-            refused = not _address_allowed(str(token.attrs.get("href", "")))
-            dropped_links.append(refused)
-            if refused:
-                continue
-        elif token.type == "link_close":
-            if dropped_links and dropped_links.pop():
-                continue
-        elif token.type == "image" and not _address_allowed(str(token.attrs.get("src", ""))):
-            kept.extend(_without_refused_addresses(token.children or []))
-            continue
-        kept.append(token)
-    return kept
-
-
-# How much of the text before "://" may name its scheme (linkify-it knows
-# none longer than "https"), and how long an address written in full may be.
-_SCHEME_WINDOW = 64
-_ADDRESS_WINDOW = 8_000
-_SCHEME_BEFORE = re.compile(r"(?:^|[^a-z0-9.+-])([a-z][a-z0-9.+-]*)$", re.IGNORECASE)
-
-
-def _linkify(state: StateInline, silent: bool) -> bool:
-    """markdown-it-py's rule for ``https://…`` written in the text, in linear time.
-
-    Its own rule searches all the text read since the last markup for a
-    scheme at every "://", and copies all the text after it: 50,000
-    characters of ``x://y `` took 10 s. This one looks at the last
-    ``_SCHEME_WINDOW`` characters before and ``_ADDRESS_WINDOW`` after.
-    """
-    pos = state.pos
-    if (
-        state.linkLevel > 0
-        or pos + 3 > state.posMax
-        or not state.src.startswith("://", pos)
-        or not (scheme := _SCHEME_BEFORE.search(state.pending[-_SCHEME_WINDOW:]))
-    ):
-        return False
-    proto = scheme.group(1)
-    start = pos - len(proto)
-    link = state.md.linkify.match_at_start(state.src[start : start + _ADDRESS_WINDOW])
-    if not link:
-        return False
-    # A "*" at the end of an address closes emphasis.
-    address = link.url.rstrip("*")
-    if not silent:
-        state.pending = state.pending[: -len(proto)]
-        token = state.push("link_open", "a", 1)
-        token.attrs = {"href": state.md.normalizeLink(address)}
-        token.markup = "linkify"
-        token.info = "auto"
-        token = state.push("text", "", 0)
-        token.content = state.md.normalizeLinkText(address)
-        token = state.push("link_close", "a", -1)
-        token.markup = "linkify"
-        token.info = "auto"
-    state.pos += len(address) - len(proto)
-    return True
-
-
-# What ends a link's address, or needs a look: spaces and control characters,
-# backslashes, parentheses.
-_DESTINATION_STOP = re.compile(r"[\x00-\x20\x7f\\()]")
-
-
-def _link_destination(string: str, pos: int, maximum: int) -> LinkDestination:
-    """markdown-it-py's ``parseLinkDestination``, jumping from one character
-    that matters to the next instead of stepping through each: an address
-    cut short by 32 parentheses (``![a](![a](…``) was read one character at
-    a time by Python, from every "(", and that alone took 0.5 s for 100,000
-    characters. Same answers (tests/common/test_markdown.py compares them).
-    """
-    if pos < maximum and string[pos] == "<":
-        return markdown_it_helpers.parseLinkDestination(string, pos, maximum)
-    start, level = pos, 0
-    result = LinkDestination()
-    while pos < maximum:
-        found = _DESTINATION_STOP.search(string, pos, maximum)
-        if found is None:
-            pos = maximum
-            break
-        pos = found.start()
-        char = string[pos]
-        if char == "\\":
-            if pos + 1 < maximum:
-                if string[pos + 1] == " ":
-                    break
-                pos += 2
-            else:
-                pos += 1
-        elif char == "(":
-            level += 1
-            if level > 32:
-                return result
-            pos += 1
-        elif char == ")":
-            if level == 0:
-                break
-            level -= 1
-            pos += 1
-        else:  # a space or a control character
-            break
-    if start == pos or level != 0:
-        return result
-    result.str = unescapeAll(string[start:pos])
-    result.pos = pos
-    result.ok = True
-    return result
-
-
-_HELPERS = SimpleNamespace(
-    parseLinkDestination=_link_destination,
-    parseLinkLabel=markdown_it_helpers.parseLinkLabel,
-    parseLinkTitle=markdown_it_helpers.parseLinkTitle,
-)
-
-
-# Blocks (quotes, lists) nest 20 deep at most, as in markdown-it's CommonMark
-# preset: deeper, the text is dropped. Inline markup (links, images) nests 10
-# deep, past which brackets stay text: each "[" is tried as a link as deep as
-# that, so the limit sets what a run of brackets costs (100,000 "[": 0.85 s
-# of CPU at 20, 0.58 s at 10). Emphasis does not count: it is paired after.
-BLOCK_NESTING = 20
-INLINE_NESTING = 10
-
-
-@functools.cache
-def _parser(max_nesting: int = BLOCK_NESTING) -> MarkdownIt:
-    """The site's parser, built once on first use; the one whose nesting
-    stops at ``INLINE_NESTING`` parses the inline text of the other."""
-    parser = MarkdownIt(
-        "commonmark",
-        {
-            "maxNesting": max_nesting,
-            "html": False,  # raw HTML is shown as text (see the module docstring)
-            "breaks": True,  # a new line in a paragraph is a line break
-            "linkify": True,  # https://… and e-mail addresses become links
-        },
-    ).enable(["table", "linkify"])
-    # Raw HTML is off: its rules would only look at each line and give up.
-    parser.disable(["html_block", "html_inline"])
-    # Only addresses written with their scheme: "notes.md" is a file, not a
-    # site in Moldova.
-    parser.linkify.set({"fuzzy_link": False})
-    # Every address is parsed; _site_rules decides which stay (the parser's
-    # own check would leave refused links as href="").
-    parser.validateLink = lambda address: True
-    parser.helpers = _HELPERS
-    parser.inline.ruler.at("linkify", _linkify)
-    if max_nesting != INLINE_NESTING:
-        parser.core.ruler.at("inline", _parse_inline)
-    parser.core.ruler.push("site_rules", _site_rules)
-    return parser
-
-
-def _parse_inline(state: StateCore) -> None:
-    """markdown-it's rule that parses the text of each block, with the parser
-    whose nesting stops at ``INLINE_NESTING``."""
-    inline_parser = _parser(INLINE_NESTING)
-    for token in state.tokens:
-        if token.type == "inline":
-            if token.children is None:
-                token.children = []
-            inline_parser.inline.parse(token.content, inline_parser, state.env, token.children)

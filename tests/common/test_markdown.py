@@ -20,6 +20,20 @@ def test_raw_html_is_shown_as_typed_never_as_markup():
     assert markup_of(html) == "<p>"
 
 
+def test_a_block_of_raw_html_shows_its_tags_as_typed_and_its_markdown_rendered():
+    """cmark reads a line starting with ``<div>`` or ``<!--`` as the start of
+    a block of HTML that runs to the next blank line (or to ``-->``); the
+    site reads its lines as markdown, its tags shown as typed."""
+    html = render_markdown(
+        "<div>\n*en italique* `<b>` [lien](javascript:alert(1))\n</div>\n\n"
+        "<!-- a\n\n  b -->\n*italique*"
+    )
+    assert html == (
+        "<p>&lt;div&gt;<br>\n<em>en italique</em> <code>&lt;b&gt;</code> lien<br>\n"
+        "&lt;/div&gt;</p>\n<p>&lt;!-- a</p>\n<p>b --&gt;</p>\n<p><em>italique</em></p>"
+    )
+
+
 class _Attributes(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -75,6 +89,11 @@ def test_links_get_rel_nofollow_ugc_noopener():
         # nh3 refuses this host; the link still keeps its text only.
         "[clic](http://a%20b/)",
         "[clic][ref]\n\n[ref]: javascript:alert(1)",
+        # A browser drops the tab and reads "javascript:".
+        "[clic](<java\tscript:alert(1)>)",
+        "[clic](<\x01javascript:alert(1)>)",
+        # Not an address at all (urlsplit refuses it).
+        "[clic](http://[)",
     ],
 )
 def test_a_link_whose_address_is_refused_keeps_its_text_only(text):
@@ -109,6 +128,15 @@ def test_addresses_written_in_full_become_links_other_words_do_not():
     )
 
 
+def test_a_link_written_around_a_www_name_stays_a_link():
+    """Only the ``www.`` names written bare stay text; one written as the
+    text of a link keeps its link."""
+    html = render_markdown("[www.exemple.test](http://www.exemple.test) et www.exemple.test")
+    assert html == (
+        f'<p><a href="http://www.exemple.test" {REL}>www.exemple.test</a> et www.exemple.test</p>'
+    )
+
+
 def test_tables_keep_their_alignment():
     html = render_markdown("| Quoi | Combien |\n|:--|--:|\n| Chaises | 40 |")
     assert html == (
@@ -140,26 +168,19 @@ def test_nothing_renders_nothing():
     assert render_markdown("") == render_markdown(None) == ""
 
 
-def test_the_fast_link_destination_reads_as_markdown_its_own():
-    """``_link_destination`` jumps between the characters that matter; it
-    must give markdown-it-py's answer for every address, cut short or not."""
-    import random
+def test_strikethrough_task_lists_and_footnotes_are_not_markup():
+    """GitHub's other extensions stay off: the text shows as typed."""
+    assert render_markdown("~~barré~~ et [^1]\n\n- [ ] tâche") == (
+        "<p>~~barré~~ et [^1]</p>\n<ul>\n<li>[ ] tâche</li>\n</ul>"
+    )
 
-    from markdown_it.helpers import parseLinkDestination
 
-    from common.markdown import _link_destination
+def test_blocks_nest_twenty_deep_even_through_a_block_of_html():
+    """The markdown of a block of HTML is read apart; its quotes count with
+    the quotes around it (nh3 takes time growing with the square of the
+    depth)."""
+    from common.markdown import BLOCK_NESTING
 
-    pieces = ["a", "é", "(", ")", "\\", "\\ ", " ", "\t", "\n", "\x00", "\x7f", "<", ">", "x)"]
-    chooser = random.Random(16)
-    cases = ["", "(" * 40 + ")" * 40, "(" * 33, "a\\", "<a>", "<a\nb>", "a(b)c d"]
-    cases += ["".join(chooser.choices(pieces, k=chooser.randint(1, 40))) for _ in range(3000)]
-    for text in cases:
-        for start in range(min(len(text), 3)):
-            for end in {len(text), len(text) // 2}:
-                expected = parseLinkDestination(text, start, end)
-                got = _link_destination(text, start, end)
-                assert (got.ok, got.pos, got.str) == (expected.ok, expected.pos, expected.str), (
-                    text,
-                    start,
-                    end,
-                )
+    html = render_markdown("> " * 5 + "<div>\n" + "> " * 40 + "a")
+    assert html.count("<blockquote>") == BLOCK_NESTING
+    assert "&lt;div&gt;" in html

@@ -17,14 +17,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from common.markdown import ALLOWED_TAGS, LINK_REL, render_markdown
+from common.markdown import ALLOWED_TAGS, BLOCK_NESTING, LINK_REL, render_markdown
 from tests.hostile import active_content
 from tests.markdown_families import FAMILIES
 
 SIZE = 10_000
-# markdown-it-py stops nesting blocks and inline markup there (its
-# protection against deep recursion).
-MAX_NESTING = 20
 REL = re.escape(f' rel="{LINK_REL}"')
 
 
@@ -43,6 +40,11 @@ def _units(text: str, unit: str) -> int:
 
 def _same_text(text: str, html: str) -> bool:
     return html == _paragraph_of(text)
+
+
+def _same_text_some_links(text: str, html: str) -> bool:
+    """``text`` as typed, where a few pieces may have become links."""
+    return html.count("<a ") <= 1 and re.sub(r"<[^>]*>", "", html) == _paragraph_of(text)[3:-4]
 
 
 # Family → a check of the output given the text. Most shapes are those of
@@ -79,7 +81,7 @@ SHAPES = {
     "addresses nh3 refuses": lambda text, html: (
         html == "<p>" + " ".join(["x"] * _units(text, "x" * 19)) + "</p>"
     ),
-    # Past MAX_NESTING levels, brackets stay text; a link never holds a link.
+    # A link never holds a link: the innermost brackets make the only one.
     "links in links": lambda text, html: html.startswith("<p>[a [a [a ") and html.count("<a ") <= 1,
     "many references": lambda text, html: (
         html.count("<a ") == text.count("]: /u")
@@ -94,7 +96,9 @@ SHAPES = {
     "images without description": lambda text, html: re.fullmatch(
         "<p>" + _repeated(r'<img src="/p.png" alt=""> ?', _units(text, "x" * 12)) + "</p>", html
     ),
-    "nested images": lambda text, html: html.startswith("<p>![![![") and html.count("<img ") == 1,
+    # An image's description may hold images (CommonMark): one image, whose
+    # description is the innermost's text.
+    "nested images": lambda text, html: html == '<p><img src="/i.png" alt="a"></p>',
     "unclosed images": _same_text,
     "nested strong emph": lambda text, html: re.fullmatch(
         "<p>"
@@ -116,22 +120,26 @@ SHAPES = {
         == _units(text, "**gras** et *italique* ")
     ),
     "backticks": _same_text,
-    "unclosed code spans": lambda text, html: re.fullmatch(
-        "<p>``a" + _repeated("<code>a</code>a", _units(text, "``a`") // 2 - 1) + "```a`</p>", html
+    # CommonMark pairs each run of three backticks with the next one; cmark-gfm
+    # (0.29.0.gfm.13) pairs only the first two, then shows the rest as typed:
+    # its record of where runs of each length stand is overwritten by the
+    # first pair it finds. Nothing is lost either way.
+    "unclosed code spans": lambda text, html: (
+        html == "<p>``a<code>a</code>a" + "```a" * (_units(text, "``a`") - 3) + "`</p>"
     ),
     "unclosed fences": lambda text, html: (
         html == "\n".join(["<pre><code></code></pre>"] * (_units(text, "```\n") // 2))
     ),
-    "nested block quotes": lambda text, html: html.count("<blockquote>") == MAX_NESTING,
-    # A list and its item are two levels.
+    # Blocks nest BLOCK_NESTING deep; deeper ones are dropped.
+    "nested block quotes": lambda text, html: html.count("<blockquote>") == BLOCK_NESTING,
     # A list and its item are two levels; the deepest item is left empty.
     "deeply nested lists": lambda text, html: re.fullmatch(
-        _repeated(r"<ul>\n<li>a\n", MAX_NESTING // 2 - 1)
+        _repeated(r"<ul>\n<li>a\n", BLOCK_NESTING // 2 - 1)
         + r"<ul>\n<li></li>\n</ul>"
-        + _repeated(r"\n</li>\n</ul>", MAX_NESTING // 2 - 1),
+        + _repeated(r"\n</li>\n</ul>", BLOCK_NESTING // 2 - 1),
         html,
     ),
-    "nested list markers": lambda text, html: html.count("<ul>") == MAX_NESTING // 2,
+    "nested list markers": lambda text, html: html.count("<ul>") == BLOCK_NESTING // 2,
     "long list": lambda text, html: (
         html == "<ul>\n" + "<li>a</li>\n" * _units(text, "- a\n") + "</ul>"
     ),
@@ -174,7 +182,9 @@ SHAPES = {
     "unknown schemes": _same_text,
     "dotted words": _same_text,
     "www": _same_text,
-    "e-mail lookalikes": _same_text,
+    # GitHub's rule for e-mail addresses links the last "b.a@b" (linkify-it's
+    # linked none).
+    "e-mail lookalikes": _same_text_some_links,
 }
 
 
