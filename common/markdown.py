@@ -257,8 +257,10 @@ def _made_from_www(link) -> bool:
     ):
         return False
     text = cmark.string(lib.cmark_node_get_literal(child))
+    # "www." alone becomes a link to "http://www": the extension leaves the
+    # final dot out of the name.
     return (
-        text.startswith("www.")
+        text[:3].lower() == "www"
         and cmark.string(lib.cmark_node_get_url(link)) == "http://" + text
         and lib.cmark_node_get_start_column(link) == lib.cmark_node_get_start_column(child)
     )

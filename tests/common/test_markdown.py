@@ -184,3 +184,10 @@ def test_blocks_nest_twenty_deep_even_through_a_block_of_html():
     html = render_markdown("> " * 5 + "<div>\n" + "> " * 40 + "a")
     assert html.count("<blockquote>") == BLOCK_NESTING
     assert "&lt;div&gt;" in html
+
+
+def test_www_alone_or_in_capitals_stays_text():
+    """GitHub's extension links "www." alone (to "http://www") and "WWW.X";
+    neither was written as an address."""
+    html = render_markdown("Voir www. puis WWW.EXEMPLE.TEST, ou www.")
+    assert "<a" not in html
