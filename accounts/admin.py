@@ -6,8 +6,9 @@ never a way in):
   groups, and ticking one would open a space with nobody's consent. The
   national animation is appointed by the actions below, which refuse to
   appoint the operator who runs them;
-- nobody's password is set here (the operator would then log in as that
-  person): a person who lost theirs asks for a reset link;
+- nobody's password or address is set here (the operator would then log in
+  as that person, or receive their reset link): a person who lost their
+  password asks for a reset link, and changes their address themselves;
 - e-mail addresses are read-only: marking an address verified would let the
   operator accept an invitation sent to someone else.
 """
@@ -38,13 +39,6 @@ class UserChangeAdminForm(ControlCharactersMixin, UserChangeForm):
         model = User
         fields = "__all__"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "password" in self.fields:
-            self.fields["password"].help_text = _(
-                "Passwords are not set here: the person asks for a reset link on the log-in page."
-            )
-
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -57,7 +51,7 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["date_joined", "last_login", "groups"]
     actions = ["appoint_animators", "withdraw_animators"]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         (_("Profile"), {"fields": ["display_name", "avatar", "bio", "town"]}),
         (
             _("Permissions"),
@@ -74,6 +68,11 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A changed address would receive the password reset link.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "email"] if obj is not None else fields
 
     def user_change_password(self, request, id, form_url=""):
         raise PermissionDenied

@@ -787,6 +787,17 @@ def test_the_admin_cannot_take_over_someone_elses_account(client, council):
     coordinator.refresh_from_db()
     assert coordinator.password == password_before
 
+    # Nor their address, which would receive the reset link.
+    change = reverse("admin:accounts_user_change", args=[coordinator.pk])
+    form = client.get(change).content.decode()
+    assert 'name="email"' not in form and "/password/" not in form
+    client.post(
+        change,
+        {"email": "ops@exemple.test", "display_name": "X", "is_active": "on"},
+    )
+    coordinator.refresh_from_db()
+    assert coordinator.email != "ops@exemple.test"
+
     address = EmailAddress.objects.get(user=coordinator)
     assert client.get(reverse("admin:account_emailaddress_add")).status_code == 403
     client.post(
