@@ -42,7 +42,8 @@ def _use_forum_editor(form: forms.Form, forum: Forum | None) -> None:
             upload_url=reverse("forums:editor_image", kwargs={"slug": forum.slug}),
             attrs={"rows": 8},
         )
-        # What the field gave its first widget (maxlength), the new one needs too.
+        # What the field gave its first widget (maxlength: the preview's limit)
+        # the new one needs too.
         field.widget.attrs.update(field.widget_attrs(field.widget))
 
 

@@ -219,6 +219,9 @@ def test_the_preview_stops_where_the_field_being_written_does(client):
     limit = PostForm.base_fields["body"].max_length
     preview_path = f"{reverse('forums:editor_preview')}?longueur={limit}"
     assert f'data-markdownx-urls-path="{preview_path}"' in html.unescape(topic_form)
+    # The browser does not cut a long paste: the form says what is too long.
+    textarea = re.search(r"<textarea[^>]*>", topic_form).group(0)
+    assert "maxlength" not in textarea
 
     def preview(text, path):
         return client.post(path, {"content": text}, **SAME_ORIGIN)
