@@ -63,9 +63,14 @@ def preferences(request):
             services.preferences_save(
                 user=request.user, choices=dict.fromkeys(current, registry.SITE)
             )
-            messages.success(
-                request, _("You will no longer receive notification e-mails; see them here.")
-            )
+            if registry.mandatory_kinds():
+                done = _(
+                    "You will no longer receive notification e-mails, except those that "
+                    "cannot be turned off; see them all here."
+                )
+            else:
+                done = _("You will no longer receive notification e-mails; see them here.")
+            messages.success(request, done)
             return redirect("notifications:preferences")
         if form.is_valid():
             services.preferences_save(user=request.user, choices=form.choices())

@@ -107,8 +107,9 @@ ERROR_NO_COORDINATOR = _(
 ERROR_NO_COORDINATOR_TO_ASK = _(
     "This council has no coordinator yet, so nobody can give its consent to your arrival: "
     "you manage councils (referent, national animation or technical team), and you become a "
-    "member only with the consent of one of its coordinators. Once a resident of the "
-    "neighbourhood has become its coordinator, ask again."
+    "member only with the consent of one of its coordinators. The referent of the department "
+    "can invite a resident of the neighbourhood as its first coordinator; you can then ask to "
+    "join."
 )
 ERROR_ALREADY_REFERENT = _("This person is already referent of this department.")
 

@@ -112,10 +112,23 @@ def _notify_join_request(join_request: JoinRequest) -> None:
             title=_("%(name)s asks to join “%(council)s”")
             % {"name": requester.display_name, "council": council.name},
             url=reverse("councils:manage", args=[council.slug]),
-            excerpt=Truncator(join_request.message).words(40),
+            excerpt=_join_request_excerpt(join_request),
             actor=requester,
             **_joins_thread(council),
         )
+
+
+def _join_request_excerpt(join_request: JoinRequest) -> str:
+    """The requester's words; first, for someone who manages councils, that
+    only a coordinator may accept them."""
+    excerpt = Truncator(join_request.message).words(40)
+    if permissions.manages_from_outside(join_request.user):
+        note = _(
+            "This person manages councils (referent, national animation or technical team): "
+            "only a coordinator of the council can accept the request."
+        )
+        excerpt = f"{note}\n\n{excerpt}" if excerpt else note
+    return excerpt
 
 
 def _notify_join_decision(join_request: JoinRequest, *, actor: User) -> None:

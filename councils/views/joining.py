@@ -59,6 +59,7 @@ def join(request, slug: str):
         "form": form,
         "manages_from_outside": permissions.manages_from_outside(request.user),
         "has_coordinator": permissions.has_coordinator(council),
+        "no_consent_message": services.ERROR_NO_COORDINATOR_TO_ASK,
     }
     return render(request, "councils/join.html", context)
 

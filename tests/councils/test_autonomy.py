@@ -556,7 +556,8 @@ def test_a_referent_admitting_a_resident_is_told_to_the_coordinators_at_once(
     notice = Notification.objects.get(kind=services.OUTSIDE_CHANGE_KIND)
     assert notice.recipient == coordinator
     assert notice.title == (
-        "Rémi Référent a accepté Inès Habitante comme membre de « Conseil citoyen de l'Alma »"
+        "Rémi Référent a accepté Inès Habitante comme membre de "
+        "«\u00a0Conseil citoyen de l'Alma\u00a0»"
     )
     [message] = [m for m in mail.outbox if m.to == ["coord@exemple.test"]]
     assert "Rémi Référent" in message.subject
@@ -806,3 +807,28 @@ def test_the_admin_cannot_take_over_someone_elses_account(client, council):
     )
     address.refresh_from_db()
     assert address.user == coordinator
+
+
+def test_the_coordinators_hear_that_a_request_comes_from_someone_who_manages_councils(council):
+    coordinator = coordinator_of(council)
+    animator = _manager("animator", council)
+
+    services.membership_request(user=animator, council=council, message="J'habite ici.")
+
+    notice = Notification.objects.get(kind=services.JOIN_REQUEST_KIND, recipient=coordinator)
+    assert notice.excerpt.startswith("Cette personne gère des conseils")
+    assert notice.excerpt.endswith("J'habite ici.")
+
+
+def test_the_preferences_say_which_e_mails_still_come_after_stopping_the_others(client):
+    council = council_create()
+    coordinator = coordinator_of(council)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("notifications:preferences"), {"everything": "site"}, follow=True
+    )
+
+    page = html.unescape(response.content.decode())
+    assert "sauf ceux qui ne peuvent pas être désactivés" in page
+    assert "Aucun autre e-mail de notification" in page
