@@ -34,7 +34,7 @@ UPLOADS_PER_HOUR = 30
 # markdownx asks for a preview once the writer has stopped typing for 800 ms:
 # someone writing sends a few a minute. 30 bounds what one account can make
 # the server render: the longest text of the slowest pathological family
-# takes 0.8 s of CPU (bench/markdown.py), ordinary text a few milliseconds.
+# takes about 0.1 s of CPU (bench/markdown.py), ordinary text well under 1 ms.
 PREVIEWS_PER_MINUTE = 30
 
 ERROR_PREVIEW_UNVERIFIED = gettext_lazy(
