@@ -27,8 +27,6 @@ import importlib.metadata
 import multiprocessing
 import os
 import platform
-import shutil
-import subprocess
 import sys
 import time
 from datetime import date
@@ -39,7 +37,11 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # would hide the ``markdown`` package (Python-Markdown, which
 # django-markdownx imports) from anything importing it: put the project there.
 sys.path[0] = str(PROJECT_DIR)
+# The other benchmarks' shared helpers, after the installed packages.
+sys.path.append(str(PROJECT_DIR / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conseils.settings.dev")
+
+from councils_pages import code_version  # noqa: E402
 
 from tests.markdown_families import FAMILIES  # noqa: E402
 
@@ -117,25 +119,6 @@ def duration(seconds: float | str | None, timeout: float, tried: bool = True) ->
     if seconds < 1:
         return f"{seconds * 1000:.0f} ms"
     return f"{seconds:.1f} s"
-
-
-def code_version() -> str:
-    """The commit measured, and whether the working tree differed from it."""
-    git = shutil.which("git")
-    if git is None:
-        return "unknown commit"
-
-    def run(*arguments: str) -> str:
-        return subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-            [git, "-C", str(PROJECT_DIR), *arguments],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
-
-    commit = run("rev-parse", "--short", "HEAD") or "unknown commit"
-    changed = run("status", "--porcelain", "--untracked-files=no")
-    return f"commit {commit}" + (" with uncommitted changes" if changed else "")
 
 
 def versions() -> str:
