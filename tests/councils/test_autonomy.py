@@ -799,6 +799,16 @@ def test_the_admin_cannot_take_over_someone_elses_account(client, council):
     coordinator.refresh_from_db()
     assert coordinator.email != "ops@exemple.test"
 
+    # Nor the groups that carry a council's grants, nor someone's second factor.
+    assert client.get(reverse("admin:auth_group_add")).status_code == 403
+    client.post(
+        reverse("admin:auth_group_change", args=[council.members_group_id]),
+        {"name": "renamed"},
+    )
+    council.members_group.refresh_from_db()
+    assert council.members_group.name != "renamed"
+    assert client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+
     address = EmailAddress.objects.get(user=coordinator)
     assert client.get(reverse("admin:account_emailaddress_add")).status_code == 403
     client.post(
