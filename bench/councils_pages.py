@@ -520,7 +520,10 @@ def page_plan(councils: list) -> list[tuple[str, Callable[[], object], list[str]
     middle_page = max(1, -(-active // DIRECTORY_PAGE_SIZE) // 2)
     region = (
         Region.objects.annotate(
-            n=Count("departments__councils", filter=Q(departments__councils__status="active"))
+            n=Count(
+                "departments__councils",
+                filter=Q(departments__councils__status=Council.Status.ACTIVE),
+            )
         )
         .order_by("-n", "name")
         .first()

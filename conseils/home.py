@@ -20,7 +20,12 @@ NEXT_MEETINGS = 3
 
 def home_numbers() -> dict[str, int]:
     councils = Council.objects.active().count()
-    members = Membership.objects.filter(council__status="active").values("user").distinct().count()
+    members = (
+        Membership.objects.filter(council__status=Council.Status.ACTIVE)
+        .values("user")
+        .distinct()
+        .count()
+    )
     discussions = forum_selectors.public_topics().count()
     return {"councils": councils, "members": members, "discussions": discussions}
 

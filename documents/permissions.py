@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from councils import permissions as council_permissions
+from councils.models import Council
 
 from .models import Document, Folder, Page
 
@@ -44,7 +45,7 @@ def is_public(item) -> bool:
 
 def published_q() -> Q:
     """``is_public`` as a filter on live ``Document`` or ``Page`` rows."""
-    return Q(published_at__isnull=False, council__status="active")
+    return Q(published_at__isnull=False, council__status=Council.Status.ACTIVE)
 
 
 def _in_own_space(user) -> Q:
@@ -106,7 +107,7 @@ def shared_folder_ids(user) -> frozenset[int]:
                 group__user=user,
                 permission__codename=READ_FOLDER,
                 content_object__deleted_at__isnull=True,
-                content_object__council__status="active",
+                content_object__council__status=Council.Status.ACTIVE,
             ).values_list("content_object_id", flat=True)
         )
         user._shared_folder_ids = cached

@@ -556,7 +556,7 @@ def shared_with(council: Council):
             pk__in=FolderGroupObjectPermission.objects.filter(group=council.members_group).values(
                 "content_object_id"
             ),
-            council__status="active",
+            council__status=Council.Status.ACTIVE,
         )
         .select_related("council")
     )

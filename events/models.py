@@ -35,7 +35,9 @@ class EventQuerySet(models.QuerySet):
 
     def public(self):
         """Public events of active councils: what anyone may read."""
-        return self.filter(visibility=Event.Visibility.PUBLIC, council__status="active")
+        return self.filter(
+            visibility=Event.Visibility.PUBLIC, council__status=Council.Status.ACTIVE
+        )
 
 
 class Event(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from councils import permissions as council_permissions
+from councils.models import Council
 
 from .models import Event
 
@@ -67,7 +68,7 @@ def can_have_private_feed(user, council) -> bool:
 def events_visible_to(user) -> QuerySet[Event]:
     """Every event ``user`` may read: public events of active councils, and all
     the events of the councils whose space ``user`` reads (one query)."""
-    public = Q(visibility=Event.Visibility.PUBLIC, council__status="active")
+    public = Q(visibility=Event.Visibility.PUBLIC, council__status=Council.Status.ACTIVE)
     if not user.is_authenticated or not user.is_active:
         return Event.objects.filter(public)
     return Event.objects.filter(

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.roles import is_animator
 from councils import permissions as council_permissions
+from councils.models import Council
 
 from .models import Forum, Post, Topic
 
@@ -211,7 +212,7 @@ def moderated_forums(user) -> QuerySet[Forum]:
         ).through_membership.items()
         if council_permissions.MANAGE_MEMBERS in codenames
     ]
-    moderated = Q(council_id__in=coordinated, council__status="active")
+    moderated = Q(council_id__in=coordinated, council__status=Council.Status.ACTIVE)
     if is_animator(user):
         moderated |= Q(council__isnull=True)
     return Forum.objects.filter(moderated)

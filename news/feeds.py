@@ -61,7 +61,7 @@ class NationalFeed(Feed):
 
 class CouncilFeed(NationalFeed):
     def get_object(self, request, slug: str):
-        return get_object_or_404(Council, slug=slug, status="active")
+        return get_object_or_404(Council, slug=slug, status=Council.Status.ACTIVE)
 
     def title(self, obj):
         return _("%(council)s: news") % {"council": obj.name}

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from councils.models import Council
+
 TITLE_MAX_LENGTH = 200
 SUMMARY_MAX_LENGTH = 300
 BODY_MAX_LENGTH = 50_000
@@ -47,7 +49,7 @@ class ArticleQuerySet(models.QuerySet):
         """Readable by anyone: the time has come, and a council article's
         council is still active."""
         return self.filter(published_at__lte=timezone.now()).filter(
-            Q(council__isnull=True) | Q(council__status="active")
+            Q(council__isnull=True) | Q(council__status=Council.Status.ACTIVE)
         )
 
     def national(self):

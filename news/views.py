@@ -26,7 +26,7 @@ PER_PAGE = 10
 
 def _active_council(slug: str) -> Council:
     return get_object_or_404(
-        Council.objects.select_related("department"), slug=slug, status="active"
+        Council.objects.select_related("department"), slug=slug, status=Council.Status.ACTIVE
     )
 
 
