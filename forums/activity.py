@@ -20,9 +20,8 @@ def latest_posts(council, viewer, limit: int) -> list[ActivityItem]:
     """The council's newest published messages. The space view has checked
     that ``viewer`` is a member; hidden messages are left out."""
     posts = (
-        Post.objects.filter(
-            topic__forum__council=council, status=Post.Status.PUBLISHED, is_hidden=False
-        )
+        Post.objects.visible()
+        .filter(topic__forum__council=council)
         .select_related("topic", "author")
         .order_by("-created_at")[:limit]
     )

@@ -120,6 +120,12 @@ class Topic(models.Model):
         return reverse("forums:topic", kwargs={"pk": self.pk})
 
 
+class PostQuerySet(models.QuerySet):
+    def visible(self) -> PostQuerySet:
+        """Published and not hidden: what every reader of the forum sees."""
+        return self.filter(Post.visible_condition())
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("published")
@@ -152,6 +158,8 @@ class Post(models.Model):
     # parsing thousands of posts again. NULL on SQLite.
     search_vector = StoredSearchVectorField(specs=("body:C",))
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
@@ -174,6 +182,11 @@ class Post(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @classmethod
+    def visible_condition(cls) -> models.Q:
+        """The rule of ``PostQuerySet.visible``, to combine with others."""
+        return models.Q(status=cls.Status.PUBLISHED, is_hidden=False)
 
 
 class PostRevision(models.Model):

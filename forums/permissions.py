@@ -85,9 +85,7 @@ def visible_post_ids(user, post_ids: Iterable[int]) -> set[int]:
     ids = set(post_ids)
     if not ids or not user.is_authenticated or not user.is_active:
         return set()
-    readable = Q(status=Post.Status.PUBLISHED, is_hidden=False) | Q(
-        topic__forum__in=moderated_forums(user)
-    )
+    readable = Post.visible_condition() | Q(topic__forum__in=moderated_forums(user))
     return set(
         Post.objects.filter(
             readable, pk__in=ids, topic__forum__in=forums_visible_to(user)

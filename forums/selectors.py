@@ -129,11 +129,7 @@ def pending_posts(*, user) -> QuerySet[Post]:
 def search(*, user, query: str) -> QuerySet[Post]:
     """Published, visible posts the user may read whose text or topic title
     contains every word (until site search exists)."""
-    posts = Post.objects.filter(
-        topic__forum__in=permissions.forums_visible_to(user),
-        status=Post.Status.PUBLISHED,
-        is_hidden=False,
-    )
+    posts = Post.objects.visible().filter(topic__forum__in=permissions.forums_visible_to(user))
     for word in query.split()[:8]:
         posts = posts.filter(Q(body__icontains=word) | Q(topic__title__icontains=word))
     return posts.select_related("topic__forum", "author").order_by("-created_at")

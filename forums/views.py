@@ -139,7 +139,7 @@ def _quote(request, topic: Topic) -> str:
     quoted_id = request.GET.get("citer", "")
     if not (quoted_id.isascii() and quoted_id.isdigit()):
         return ""
-    quoted = topic.posts.filter(pk=quoted_id, status=Post.Status.PUBLISHED, is_hidden=False).first()
+    quoted = topic.posts.visible().filter(pk=quoted_id).first()
     if quoted is None:
         return ""
     author = quoted.author.display_name if quoted.author else _("deleted account")

@@ -145,7 +145,8 @@ def _posts(user) -> QuerySet[Post]:
 def _first_posts(topics: QuerySet[Topic]) -> Q:
     """A topic whose title matches is found once: at its first visible post."""
     first = (
-        Post.objects.filter(topic=OuterRef("pk"), status=Post.Status.PUBLISHED, is_hidden=False)
+        Post.objects.visible()
+        .filter(topic=OuterRef("pk"))
         .order_by("created_at", "pk")
         .values("pk")[:1]
     )
