@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.names import public_name
 from councils.registry import ActivityItem, ActivitySource, PublicSection, SpaceLink
 
 from . import selectors
@@ -40,7 +41,7 @@ def new_events(council, viewer, limit: int) -> list[ActivityItem]:
             when=event.created_at,
             text=_("%(name)s planned “%(title)s” on %(date)s")
             % {
-                "name": event.created_by.display_name if event.created_by else _("deleted account"),
+                "name": public_name(event.created_by),
                 "title": event.title,
                 "date": when(event.starts_at),
             },

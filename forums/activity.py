@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import public_name
 from councils.registry import ActivityItem, ActivitySource, SpaceLink
 
 from .models import Post
@@ -30,7 +31,7 @@ def latest_posts(council, viewer, limit: int) -> list[ActivityItem]:
             when=post.created_at,
             text=str(_("%(name)s wrote in “%(topic)s”"))
             % {
-                "name": post.author.display_name if post.author else _("deleted account"),
+                "name": public_name(post.author),
                 "topic": post.topic.title,
             },
             url=post.get_absolute_url(),

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.names import public_name
 from common.access import LoginRequired, deny, login_or
 
 from . import permissions, selectors, services
@@ -142,7 +143,7 @@ def _quote(request, topic: Topic) -> str:
     quoted = topic.posts.visible().filter(pk=quoted_id).first()
     if quoted is None:
         return ""
-    author = quoted.author.display_name if quoted.author else _("deleted account")
+    author = public_name(quoted.author)
     lines = "\n".join(f"> {line}" for line in quoted.body.splitlines())
     return f"> **{author}** :\n{lines}\n\n"
 

@@ -11,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from accounts.names import public_name
 from councils.models import Council
 
 from . import selectors
@@ -51,9 +52,7 @@ class NationalFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_author_name(self, item):
-        if item.author is None:
-            return _("deleted account")
-        return item.author.display_name or _("National animation")
+        return public_name(item.author, without_name=_("National animation"))
 
     def item_categories(self, item):
         return [tag.name for tag in item.tags.all()]

@@ -3,9 +3,9 @@ link to their profile only where the reader may open it."""
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from accounts import permissions
+from accounts.names import public_name
 
 register = template.Library()
 
@@ -13,9 +13,7 @@ register = template.Library()
 @register.filter
 def author_name(user) -> str:
     """The display name of a contribution's author; deleted accounts show as such."""
-    if user is None or not getattr(user, "pk", None):
-        return _("deleted account")
-    return user.display_name or _("deleted account")
+    return public_name(user)
 
 
 @register.simple_tag(takes_context=True)
