@@ -401,10 +401,10 @@ def test_the_admin_lists_no_council_forum_content_and_logs_each_visit(client, mo
 
     council = council_create()
     coordinator = coordinator_of(council)
-    topic = topic_in(council.forum, member_of(council), title="Titre privé zqx")
-    post = reply_in(topic, member_of(council), body="Texte privé zqx")
-    services.report_create(reporter=coordinator, post=post, reason="Raison privée zqx")
-    services.post_hide(moderator=coordinator, post=post, reason="Masqué zqx")
+    topic = topic_in(council.forum, member_of(council), title="Titre privé zqéx")
+    post = reply_in(topic, member_of(council), body="Texte privé zqéx")
+    services.report_create(reporter=coordinator, post=post, reason="Raison privée zqéx")
+    services.post_hide(moderator=coordinator, post=post, reason="Masqué zqéx")
     obj = {
         "moderationaction": ModerationAction.objects.first,
         "report": Report.objects.first,
@@ -412,7 +412,7 @@ def test_the_admin_lists_no_council_forum_content_and_logs_each_visit(client, mo
         "topic": lambda: topic,
     }[model]()
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
-    assert "zqx" not in client.get(f"/admin/forums/{model}/").content.decode()
+    assert "zqéx" not in client.get(f"/admin/forums/{model}/").content.decode()
     client.get(f"/admin/forums/{model}/{obj.pk}/change/")
     client.get(f"/admin/forums/{model}/{obj.pk}/history/")
     assert SpaceAccess.objects.filter(council=council).count() == 2
