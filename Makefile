@@ -37,14 +37,14 @@ run: $(VENV)/.base-installed
 
 ## make test: install what the tests need, lint, check and run the whole suite
 # The suite runs in two halves, each test once: everything but the browser
-# tests, on TEST_WORKERS processes, then `make e2e`. A PYTEST_ARGS subset
-# ("-k avatar") may leave a half empty: pytest then answers 5 (no test
-# collected), which is no failure here.
+# tests, on TEST_WORKERS processes (the 30 slowest printed at the end), then
+# `make e2e`. A PYTEST_ARGS subset ("-k avatar") may leave a half empty:
+# pytest then answers 5 (no test collected), which is no failure here.
 test: $(VENV)/.test-installed
 	bash scripts/ensure-test-system-packages
 	$(MAKE) --no-print-directory lint check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m pytest -m "not browser" -n $(TEST_WORKERS) --durations=30 $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(MAKE) --no-print-directory e2e ALLOW_NO_TESTS=1
 
 ## make e2e: the browser tests only (Playwright driving Debian's chromium)
