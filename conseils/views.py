@@ -112,7 +112,7 @@ def site_page_restore(request, slug: str, number: int):
             "confirm_label": _("Bring it back"),
             "cancel_url": page.get_history_url(),
         }
-        return render(request, "councils/confirm.html", context)
+        return render(request, "confirm.html", context)
     try:
         services.site_page_restore(actor=request.user, page=page, revision=revision)
     except PermissionDenied:

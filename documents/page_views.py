@@ -161,7 +161,7 @@ def page_restore(request, slug: str, pk: int, number: int):
             "confirm_label": _("Bring it back"),
             "cancel_url": reverse("documents:page_history", args=[council.slug, current.pk]),
         }
-        return render(request, "councils/confirm.html", context)
+        return render(request, "confirm.html", context)
     try:
         services.page_restore(user=request.user, page=current, revision=revision)
     except PermissionDenied:

@@ -292,7 +292,7 @@ def delete(request, slug: str, kind: str, pk: int):
         "cancel_url": item.get_absolute_url(),
         "danger": True,
     }
-    return render(request, "councils/confirm.html", context)
+    return render(request, "confirm.html", context)
 
 
 @login_or

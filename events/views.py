@@ -170,7 +170,7 @@ def _confirm(request, current: Event, *, title: str, explanation: list[str], lab
         "danger": True,
         "cancel_url": current.get_absolute_url(),
     }
-    return render(request, "councils/confirm.html", context)
+    return render(request, "confirm.html", context)
 
 
 @login_or

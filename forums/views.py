@@ -296,7 +296,7 @@ def post_delete(request, pk: int):
         "cancel_url": _topic_page_url(post, request.user),
         "danger": True,
     }
-    return render(request, "councils/confirm.html", context)
+    return render(request, "confirm.html", context)
 
 
 @login_or

@@ -222,7 +222,7 @@ def delete(request, pk: int):
         "cancel_url": current.get_absolute_url(),
         "danger": True,
     }
-    return render(request, "councils/confirm.html", context)
+    return render(request, "confirm.html", context)
 
 
 def _status_message(saved: Article, *, edited: bool = False) -> str:

@@ -5,6 +5,7 @@ notifications does not know councils."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,50 @@ def _violations(app: str) -> list[str]:
 @pytest.mark.parametrize("app", [app for app in FLOORS if (ROOT / app).is_dir()])
 def test_imports_go_down_the_floors(app):
     assert _violations(app) == []
+
+
+# Templates cross floors as the Python may: an app's templates include,
+# extend and link (``{% url %}`` namespaces) only their own app, the floors
+# below it, and the site-wide templates (templates/, no app).
+
+_TEMPLATE_REFERENCES = re.compile(
+    r"""{%\s*(?:include|extends)\s+["'](?P<path>[\w-]+)/"""
+    r"""|{%\s*url\s+["'](?P<namespace>[\w-]+):"""
+)
+
+
+def _template_references(path: Path) -> set[str]:
+    text = path.read_text(encoding="utf-8")
+    return {
+        match.group("path") or match.group("namespace")
+        for match in _TEMPLATE_REFERENCES.finditer(text)
+    } & FLOORS.keys()
+
+
+def _template_violations(app: str) -> list[str]:
+    found = []
+    floor = FLOORS[app]
+    for path in sorted((ROOT / app / "templates").rglob("*.*")):
+        for other in _template_references(path) - {app}:
+            upward = FLOORS[other] > floor
+            sideways = FLOORS[other] == floor and (
+                floor == 3 or (app, other) == ("notifications", "councils")
+            )
+            if upward or sideways:
+                found.append(f"{path.relative_to(ROOT)} uses {other}")
+    return found
+
+
+@pytest.mark.parametrize("app", [app for app in FLOORS if (ROOT / app / "templates").is_dir()])
+def test_templates_go_down_the_floors(app):
+    assert _template_violations(app) == []
+
+
+def test_the_template_check_sees_includes_extends_and_urls(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(
+        '{% extends "forums/base.html" %}{% include "documents/_x.html" %}'
+        "{% url 'news:index' %}{% include \"_pagination.html\" %}",
+        encoding="utf-8",
+    )
+    assert _template_references(page) == {"forums", "documents", "news"}

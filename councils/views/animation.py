@@ -74,7 +74,7 @@ def referent_withdraw(request, pk: int):
             "cancel_url": reverse("councils:animation"),
             "danger": True,
         }
-        return render(request, "councils/confirm.html", context)
+        return render(request, "confirm.html", context)
     services.referent_withdraw(actor=request.user, assignment=assignment)
     messages.success(
         request,

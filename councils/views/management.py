@@ -122,7 +122,7 @@ def request_refuse(request, slug: str, pk: int):
         "council": council,
         "danger": True,
     }
-    return render(request, "councils/confirm.html", context)
+    return render(request, "confirm.html", context)
 
 
 @login_or
