@@ -124,7 +124,11 @@ def seed_forums(*, demo_users: dict[str, User]) -> list[str]:
         forum = Forum.objects.filter(name=forum_name, council__isnull=True).first()
         if forum is None:
             forum = services.national_forum_create(
-                name=forum_name, description=description, category=category, audience=audience
+                actor=None,
+                name=forum_name,
+                description=description,
+                category=category,
+                audience=audience,
             )
         if forum.topics.exists():
             continue

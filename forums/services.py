@@ -104,8 +104,12 @@ RESERVED_SLUGS = {"recherche", "moderation", "nouveau-forum", "editeur", "sujets
 
 
 def national_forum_create(
-    *, name: str, description: str = "", category=None, audience: str
+    *, actor: User | None, name: str, description: str = "", category=None, audience: str
 ) -> Forum:
+    """A forum of the national exchange, made by the animation (``actor``;
+    None: the site itself, for demo data)."""
+    if actor is not None and not permissions.can_create_national_forum(actor):
+        raise PermissionDenied
     base = slugify(name)[:100] or "forum"
     if base in RESERVED_SLUGS or base.startswith(
         ("conseil-", "conseils", "suivre", "signalements")

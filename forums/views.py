@@ -493,6 +493,7 @@ def forum_create(request):
     form = NationalForumForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         forum = services.national_forum_create(
+            actor=request.user,
             name=form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             category=form.cleaned_data["category"],

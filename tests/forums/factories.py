@@ -49,7 +49,7 @@ DANGEROUS_OUTPUT = [
 
 def national_forum(audience: str = Forum.Audience.EVERYONE, **kwargs) -> Forum:
     return services.national_forum_create(
-        name=kwargs.pop("name", f"Forum {next(_numbers)}"), audience=audience, **kwargs
+        actor=None, name=kwargs.pop("name", f"Forum {next(_numbers)}"), audience=audience, **kwargs
     )
 
 

@@ -394,6 +394,24 @@ def test_national_forum_addresses_never_clash_with_the_site_or_councils(name):
     assert forum.slug.startswith("forum-")
 
 
+def test_only_the_animation_creates_a_national_forum_through_the_service():
+    council = council_create()
+    for outsider in (coordinator_of(council), member_of(council), UserFactory()):
+        with pytest.raises(PermissionDenied):
+            services.national_forum_create(
+                actor=outsider, name="Forum pirate", audience=Forum.Audience.EVERYONE
+            )
+    assert not Forum.objects.filter(name="Forum pirate").exists()
+    animator = UserFactory()
+    animator_appoint(user=animator)
+
+    forum = services.national_forum_create(
+        actor=animator, name="Forum des pratiques", audience=Forum.Audience.EVERYONE
+    )
+
+    assert forum.council is None and forum.name == "Forum des pratiques"
+
+
 @pytest.mark.parametrize("model", ["moderationaction", "report", "post", "topic"])
 def test_the_admin_lists_no_council_forum_content_and_logs_each_visit(client, model):
     from councils.models import SpaceAccess
