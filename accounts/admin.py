@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import NoAddOrChangeMixin, ReadOnlyMixin
 from common.forms import ControlCharactersMixin
 
 from . import roles
@@ -119,47 +120,23 @@ admin.site.unregister(EmailAddress)
 
 
 @admin.register(EmailAddress)
-class EmailAddressAdmin(BaseEmailAddressAdmin):
+class EmailAddressAdmin(ReadOnlyMixin, BaseEmailAddressAdmin):
     """Read-only: an address is verified by its owner, from its mailbox."""
 
     actions = []
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
+class GroupAdmin(ReadOnlyMixin, BaseGroupAdmin):
     """Read-only: councils' groups and the animation's are the services' own."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(BaseAuthenticatorAdmin):
+class AuthenticatorAdmin(NoAddOrChangeMixin, BaseAuthenticatorAdmin):
     """Seen, and deleted when its owner lost it; never added or changed."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

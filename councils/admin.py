@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from common.admin import ReadOnlyMixin
+
 from . import permissions, services
 from .models import (
     Council,
@@ -29,17 +31,8 @@ from .services.transparency import space_access_title
 ADMIN_REASON = _("The technical team opened %(what)s in the administration")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Look, don't touch: the services are the only way to write."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SpaceAccessLoggingAdmin(ReadOnlyAdmin):
