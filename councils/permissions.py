@@ -227,6 +227,19 @@ def managers_from_outside_among(user_ids: Iterable[int]) -> set[int]:
     )
 
 
+def mark_who_may_accept(user, council: Council, join_requests: list[JoinRequest]) -> None:
+    """Set ``is_own``, ``needs_consent`` (the person manages councils) and
+    ``may_accept`` on each of ``join_requests`` for the page that lists
+    them: one query for all, then the consent rule for the rare managers."""
+    managers = managers_from_outside_among(r.user_id for r in join_requests)
+    for join_request in join_requests:
+        join_request.needs_consent = join_request.user_id in managers
+        join_request.is_own = join_request.user_id == user.pk
+        join_request.may_accept = not join_request.is_own and (
+            not join_request.needs_consent or can_consent_to_admit(user, council, join_request.user)
+        )
+
+
 def is_self_admission(actor, user) -> bool:
     return actor is not None and user is not None and actor.pk == user.pk
 

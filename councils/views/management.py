@@ -46,16 +46,7 @@ def manage(request, slug: str):
     )
     # The oldest first, a screenful at a time: answering them brings the next.
     requests = list(selectors.pending_requests(council)[:PENDING_SHOWN])
-    managers = permissions.managers_from_outside_among(r.user_id for r in requests)
-    for join_request in requests:
-        # Someone who manages councils needs a coordinator's consent (rare:
-        # asked one by one).
-        join_request.needs_consent = join_request.user_id in managers
-        join_request.is_own = join_request.user_id == request.user.pk
-        join_request.may_accept = not join_request.is_own and (
-            not join_request.needs_consent
-            or permissions.can_consent_to_admit(request.user, council, join_request.user)
-        )
+    permissions.mark_who_may_accept(request.user, council, requests)
     context = {
         "council": council,
         "is_member": permissions.can_view_space(request.user, council),
