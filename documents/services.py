@@ -597,13 +597,19 @@ def guest_visit(
 ) -> None:
     """Write a shared folder's reader's visit in the owner's transparency log:
     each page, download (``version`` when one was asked for) and thumbnail
-    (``reading`` says which), naming the folder or file."""
+    (``reading`` says which), naming the folder or file. A thumbnail seen
+    again within the hour (the folder page reloaded) writes no new line."""
     council_services.space_access_record(
         council=council,
         user=request.user,
         reason=str(reading) % {"what": guest_read_label(item, version=version)},
         path=request.path,
+        unless_within=THUMBNAIL_SEEN_AGAIN if reading == GUEST_THUMBNAIL_SEEN else None,
     )
+
+
+# A guest's look at a thumbnail is written once an hour at most.
+THUMBNAIL_SEEN_AGAIN = timedelta(hours=1)
 
 
 # Thumbnails.

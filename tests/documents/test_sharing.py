@@ -5,10 +5,12 @@ sharing is revocable; nobody else gains anything."""
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from councils.models import SpaceAccess
 from documents import services
@@ -139,7 +141,7 @@ def test_each_guest_read_names_the_file_and_its_folder_thumbnails_included(
         f"Téléchargé grâce à un dossier partagé : le fichier « compte-rendu.pdf » {in_folder}",
         "Téléchargé grâce à un dossier partagé : la version 1 du fichier « compte-rendu.pdf » "
         + in_folder,
-        f"Miniature vue grâce à un dossier partagé : le fichier « affiche.png » {in_folder}",
+        # Seen twice within the hour: one line (a folder page reloaded).
         f"Miniature vue grâce à un dossier partagé : le fichier « affiche.png » {in_folder}",
     ]
 
@@ -168,6 +170,12 @@ def test_a_thumbnail_fetched_by_a_guest_is_logged_like_a_download_a_members_is_n
         "du dossier « Affiches »"
     ]
     assert SpaceAccess.objects.get().path == thumbnail
+    # Reloaded within the hour: no new line; the next hour, one more.
+    assert client.get(thumbnail).status_code == 200
+    assert SpaceAccess.objects.count() == 1
+    SpaceAccess.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    assert client.get(thumbnail).status_code == 200
+    assert SpaceAccess.objects.count() == 2
 
 
 def test_a_guest_read_of_long_names_fits_the_log_and_still_says_which_file(
