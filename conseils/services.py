@@ -51,67 +51,45 @@ def site_page_update(
         raise PermissionDenied
     if not body.strip():
         raise ValidationError(ERROR_EMPTY, code="empty")
-    return _site_page_update(
-        actor=actor,
-        page=page,
-        title=title,
-        summary=summary,
-        body=body,
-        html=render_markdown(body),
-        based_on=based_on,
-        change_summary=change_summary,
-    )
-
-
-@transaction.atomic
-def _site_page_update(
-    *,
-    actor: User,
-    page: SitePage,
-    title: str,
-    summary: str,
-    body: str,
-    html: str,
-    based_on: int,
-    change_summary: str,
-) -> SitePage:
-    page = (
-        SitePage.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .get(pk=page.pk)
-    )
-    if not permissions.can_edit_site_pages(actor):
-        raise PermissionDenied
-    if based_on != page.version:
-        raise ValidationError(
-            ERROR_STALE,
-            code="stale",
-            params={
-                "who": _display_name(page.updated_by),
-                "date": date_format(timezone.localtime(page.updated_at), "j F Y, H:i"),
-            },
+    html = render_markdown(body)
+    with transaction.atomic():
+        page = (
+            SitePage.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=page.pk)
         )
-    title, summary = title.strip(), summary.strip()
-    if (title, summary, body) == (page.title, page.summary, page.body):
+        if not permissions.can_edit_site_pages(actor):
+            raise PermissionDenied
+        if based_on != page.version:
+            raise ValidationError(
+                ERROR_STALE,
+                code="stale",
+                params={
+                    "who": _display_name(page.updated_by),
+                    "date": date_format(timezone.localtime(page.updated_at), "j F Y, H:i"),
+                },
+            )
+        title, summary = title.strip(), summary.strip()
+        if (title, summary, body) == (page.title, page.summary, page.body):
+            return page
+        page.title, page.summary = title, summary
+        page.set_body(body, html=html)
+        page.version += 1
+        page.updated_at = timezone.now()
+        page.updated_by = actor
+        page.full_clean()
+        page.save()
+        SitePageRevision.objects.create(
+            page=page,
+            number=page.version,
+            title=page.title,
+            summary=page.summary,
+            body=page.body,
+            change_summary=change_summary.strip()[:CHANGE_SUMMARY_MAX_LENGTH],
+            author=actor,
+            created_at=page.updated_at,
+        )
         return page
-    page.title, page.summary = title, summary
-    page.set_body(body, html=html)
-    page.version += 1
-    page.updated_at = timezone.now()
-    page.updated_by = actor
-    page.full_clean()
-    page.save()
-    SitePageRevision.objects.create(
-        page=page,
-        number=page.version,
-        title=page.title,
-        summary=page.summary,
-        body=page.body,
-        change_summary=change_summary.strip()[:CHANGE_SUMMARY_MAX_LENGTH],
-        author=actor,
-        created_at=page.updated_at,
-    )
-    return page
 
 
 def site_page_restore(*, actor: User, page: SitePage, revision: SitePageRevision) -> SitePage:

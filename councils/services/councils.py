@@ -98,72 +98,46 @@ def council_create(
     markdown renders."""
     if actor is not None and not permissions.can_create_council_in(actor, department):
         raise PermissionDenied(ERROR_NOT_REFERENT_THERE)
-    return _council_create(
-        actor=actor,
-        name=name,
-        department=department,
-        town=town,
-        neighbourhood_name=neighbourhood_name,
-        neighbourhood_code=neighbourhood_code,
-        presentation=presentation,
-        presentation_html=render_markdown(presentation),
-        founded_on=founded_on,
-        logo=logo,
-    )
-
-
-@transaction.atomic
-def _council_create(
-    *,
-    actor: User | None,
-    name: str,
-    department: Department,
-    town: str,
-    neighbourhood_name: str,
-    neighbourhood_code: str,
-    presentation: str,
-    presentation_html: str,
-    founded_on: date | None,
-    logo: ContentFile | None,
-) -> Council:
-    if Council.objects.filter(
-        name__iexact=name.strip(), town__iexact=town.strip(), department=department
-    ).exists():
-        # Also what a double-submitted creation form meets the second time.
-        raise ValidationError({"name": ERROR_DUPLICATE_COUNCIL}, code="duplicate")
-    slug = _unique_slug(name, town)
-    council = Council(
-        name=name,
-        slug=slug,
-        department=department,
-        town=town,
-        neighbourhood_name=neighbourhood_name,
-        neighbourhood_code=neighbourhood_code.upper(),
-        presentation=presentation,
-        presentation_html=presentation_html,
-        founded_on=founded_on or timezone.localdate(),
-        members_group=Group.objects.create(name=f"conseil:{slug}:membres"),
-        coordinators_group=Group.objects.create(name=f"conseil:{slug}:coordination"),
-    )
-    _set_keys(council)
-    council.full_clean(exclude=["logo", "members_group", "coordinators_group"])
-    council.save()
-    for codename in MEMBER_PERMISSIONS:
-        assign_perm(codename, council.members_group, council)
-    for codename in MEMBER_PERMISSIONS + COORDINATOR_PERMISSIONS:
-        assign_perm(codename, council.coordinators_group, council)
-    for assignment in ReferentAssignment.objects.filter(department=department).select_related(
-        "user"
-    ):
-        _grant_referent(assignment.user, council)
-    _record(council, MembershipEvent.Action.CREATED, actor=actor)
-    for callback in registry.council_created_callbacks():
-        callback(council)
-    if actor is not None:
-        permissions.forget_council_grants(actor)
-    if logo is not None:
-        _store_logo(council, logo)
-    return council
+    presentation_html = render_markdown(presentation)
+    with transaction.atomic():
+        if Council.objects.filter(
+            name__iexact=name.strip(), town__iexact=town.strip(), department=department
+        ).exists():
+            # Also what a double-submitted creation form meets the second time.
+            raise ValidationError({"name": ERROR_DUPLICATE_COUNCIL}, code="duplicate")
+        slug = _unique_slug(name, town)
+        council = Council(
+            name=name,
+            slug=slug,
+            department=department,
+            town=town,
+            neighbourhood_name=neighbourhood_name,
+            neighbourhood_code=neighbourhood_code.upper(),
+            presentation=presentation,
+            presentation_html=presentation_html,
+            founded_on=founded_on or timezone.localdate(),
+            members_group=Group.objects.create(name=f"conseil:{slug}:membres"),
+            coordinators_group=Group.objects.create(name=f"conseil:{slug}:coordination"),
+        )
+        _set_keys(council)
+        council.full_clean(exclude=["logo", "members_group", "coordinators_group"])
+        council.save()
+        for codename in MEMBER_PERMISSIONS:
+            assign_perm(codename, council.members_group, council)
+        for codename in MEMBER_PERMISSIONS + COORDINATOR_PERMISSIONS:
+            assign_perm(codename, council.coordinators_group, council)
+        for assignment in ReferentAssignment.objects.filter(department=department).select_related(
+            "user"
+        ):
+            _grant_referent(assignment.user, council)
+        _record(council, MembershipEvent.Action.CREATED, actor=actor)
+        for callback in registry.council_created_callbacks():
+            callback(council)
+        if actor is not None:
+            permissions.forget_council_grants(actor)
+        if logo is not None:
+            _store_logo(council, logo)
+        return council
 
 
 def council_update(
@@ -188,66 +162,38 @@ def council_update(
     """
     if not permissions.can_edit_council(actor, council):
         raise PermissionDenied
-    return _council_update(
-        council=council,
-        name=name,
-        town=town,
-        neighbourhood_name=neighbourhood_name,
-        neighbourhood_code=neighbourhood_code,
-        presentation=presentation,
-        presentation_html=render_markdown(presentation),
-        founded_on=founded_on,
-        new_logo=new_logo,
-        remove_logo=remove_logo,
-        based_on=based_on,
-    )
-
-
-@transaction.atomic
-def _council_update(
-    *,
-    council: Council,
-    name: str,
-    town: str,
-    neighbourhood_name: str,
-    neighbourhood_code: str,
-    presentation: str,
-    presentation_html: str,
-    founded_on: date,
-    new_logo: ContentFile | None,
-    remove_logo: bool,
-    based_on: datetime | None,
-) -> Council:
-    council = Council.objects.select_for_update().get(pk=council.pk)
-    if based_on is not None and council.updated_at != based_on:
-        raise ValidationError(ERROR_STALE_EDIT, code="stale")
-    if (
-        Council.objects.filter(
-            name__iexact=name.strip(), town__iexact=town.strip(), department=council.department
-        )
-        .exclude(pk=council.pk)
-        .exists()
-    ):
-        raise ValidationError({"name": ERROR_DUPLICATE_COUNCIL}, code="duplicate")
-    old_logo = council.logo.name if council.logo else ""
-    council.name = name
-    council.town = town
-    council.neighbourhood_name = neighbourhood_name
-    council.neighbourhood_code = neighbourhood_code.upper()
-    council.presentation = presentation
-    council.presentation_html = presentation_html
-    council.founded_on = founded_on
-    if remove_logo and new_logo is None:
-        council.logo = ""
-    _set_keys(council)
-    council.full_clean(exclude=["logo", "members_group", "coordinators_group"])
-    council.save()
-    if new_logo is not None:
-        _store_logo(council, new_logo)
-    new_name = council.logo.name if council.logo else ""
-    if old_logo and old_logo != new_name:
-        transaction.on_commit(lambda: _delete_file(old_logo))
-    return council
+    presentation_html = render_markdown(presentation)
+    with transaction.atomic():
+        council = Council.objects.select_for_update().get(pk=council.pk)
+        if based_on is not None and council.updated_at != based_on:
+            raise ValidationError(ERROR_STALE_EDIT, code="stale")
+        if (
+            Council.objects.filter(
+                name__iexact=name.strip(), town__iexact=town.strip(), department=council.department
+            )
+            .exclude(pk=council.pk)
+            .exists()
+        ):
+            raise ValidationError({"name": ERROR_DUPLICATE_COUNCIL}, code="duplicate")
+        old_logo = council.logo.name if council.logo else ""
+        council.name = name
+        council.town = town
+        council.neighbourhood_name = neighbourhood_name
+        council.neighbourhood_code = neighbourhood_code.upper()
+        council.presentation = presentation
+        council.presentation_html = presentation_html
+        council.founded_on = founded_on
+        if remove_logo and new_logo is None:
+            council.logo = ""
+        _set_keys(council)
+        council.full_clean(exclude=["logo", "members_group", "coordinators_group"])
+        council.save()
+        if new_logo is not None:
+            _store_logo(council, new_logo)
+        new_name = council.logo.name if council.logo else ""
+        if old_logo and old_logo != new_name:
+            transaction.on_commit(lambda: _delete_file(old_logo))
+        return council
 
 
 @transaction.atomic
