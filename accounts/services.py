@@ -9,11 +9,12 @@ import zipfile
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+
+from common.files import stored_file_delete_on_commit, stored_file_save
 
 from . import personal_data
 from .models import User
@@ -52,25 +53,15 @@ def profile_update(
         user.avatar = ""
     user.full_clean(exclude=["password", "avatar"])
     with transaction.atomic():
-        if new_avatar is not None:
-            user.avatar.save(new_avatar.name, new_avatar, save=False)
-        try:
+        if new_avatar is None:
             user.save()
-        except Exception:
-            if new_avatar is not None:
-                _delete_file(user.avatar.name)
-            raise
+        else:
+            with stored_file_save(user.avatar, new_avatar.name, new_avatar):
+                user.save()
         new_avatar_name = user.avatar.name if user.avatar else ""
-        if old_avatar_name and old_avatar_name != new_avatar_name:
-            transaction.on_commit(lambda: _delete_file(old_avatar_name))
+        if old_avatar_name != new_avatar_name:
+            stored_file_delete_on_commit([old_avatar_name])
     return user
-
-
-def _delete_file(name: str) -> None:
-    try:
-        default_storage.delete(name)
-    except OSError:
-        logger.warning("Could not delete the file %s", name, exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -123,6 +114,5 @@ def account_delete(*, user: User) -> None:
             if section.erase is not None:
                 section.erase(user)
         user.delete()
-        if avatar_name:
-            transaction.on_commit(lambda: _delete_file(avatar_name))
+        stored_file_delete_on_commit([avatar_name])
     logger.info("Account deleted at the owner's request")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import html
 import io
-import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
+from common.files import stored_file_delete_on_commit, stored_file_save
 from common.markdown import render_markdown
 from common.uploads import check_upload, clean_filename, name_for_kind
 from councils import permissions as council_permissions
@@ -49,7 +49,6 @@ from .models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-logger = logging.getLogger(__name__)
 GIGABYTE = 1024**3
 
 ERROR_NAME_TAKEN = _("A folder or a file already has this name here.")
@@ -178,14 +177,9 @@ def document_upload(
         uploaded_by=user,
         created_at=now,
     )
-    version.file.save(f"v{number}.{checked.kind}", checked.content, save=False)
-    stored = version.file.name
-    try:
+    with stored_file_save(version.file, f"v{number}.{checked.kind}", checked.content):
         version.save()
         Document.objects.filter(pk=document.pk).update(current_version=version, updated_at=now)
-    except Exception:
-        version.file.storage.delete(stored)
-        raise
     document.current_version = version
     council_services.council_touch(council=council)
     if as_new_version_of is None:
@@ -349,20 +343,10 @@ def trash_purge(*, now=None) -> int:
         for document in Document.objects.filter(deleted_at__lt=limit).prefetch_related("versions"):
             names = [version.file.name for version in document.versions.all()]
             document.delete()
-            transaction.on_commit(lambda names=names: _delete_files(names))
+            stored_file_delete_on_commit(names)
             count += 1
         Folder.objects.filter(deleted_at__lt=limit).delete()
     return count
-
-
-def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            logger.warning("Could not delete %s", name, exc_info=True)
 
 
 def download_count(*, document: Document) -> None:
@@ -487,13 +471,8 @@ def resource_add(
         size=checked.content.size,
         uploaded_by=user,
     )
-    resource.file.save(f"resource.{checked.kind}", checked.content, save=False)
-    stored = resource.file.name
-    try:
+    with stored_file_save(resource.file, f"resource.{checked.kind}", checked.content):
         resource.save()
-    except Exception:
-        resource.file.storage.delete(stored)
-        raise
     return resource
 
 
@@ -503,7 +482,7 @@ def resource_delete(*, user: User, resource: Resource) -> None:
         raise PermissionDenied
     name = resource.file.name
     resource.delete()
-    transaction.on_commit(lambda: _delete_files([name]))
+    stored_file_delete_on_commit([name])
 
 
 def resource_downloaded(*, resource: Resource) -> None:
@@ -628,8 +607,10 @@ def version_thumbnail_make(*, version_id: int) -> bool:
         small = ImageOps.contain(image.convert("RGB"), (THUMBNAIL_SIZE_PX, THUMBNAIL_SIZE_PX))
     output = io.BytesIO()
     small.save(output, format="WEBP", quality=80)
-    version.thumbnail.save("thumbnail.webp", ContentFile(output.getvalue()), save=False)
-    DocumentVersion.objects.filter(pk=version.pk).update(thumbnail=version.thumbnail.name)
+    with stored_file_save(
+        version.thumbnail, "thumbnail.webp", ContentFile(output.getvalue())
+    ) as stored:
+        DocumentVersion.objects.filter(pk=version.pk).update(thumbnail=stored)
     return True
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from common import ratelimit
 from common.downloads import send_file
+from common.files import stored_file_save
 from common.images import reencode_image
 from common.markdown import LONGEST_TEXT, render_markdown
 from common.widgets import PREVIEW_LENGTH_PARAMETER
@@ -127,8 +128,8 @@ def image_upload(request, slug: str):
     except ValidationError as error:
         return JsonResponse({"image": error.messages}, status=400)
     image = ForumImage(forum=forum, uploaded_by=request.user)
-    image.file.save("image.webp", content, save=False)
-    image.save()
+    with stored_file_save(image.file, "image.webp", content):
+        image.save()
     description = _("image")
     return JsonResponse({"image_code": f"\n\n![{description}]({image.get_absolute_url()})\n\n"})
 

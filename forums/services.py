@@ -26,6 +26,7 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from accounts.templatetags.accounts_tags import author_name
+from common.files import stored_file_delete_on_commit
 from common.markdown import render_markdown
 from common.text import without_invisible
 from councils import services as council_services
@@ -705,6 +706,6 @@ def forum_images_cleanup(*, older_than: timedelta = timedelta(days=1)) -> int:
             continue
         name, storage = image.file.name, image.file.storage
         image.delete()
-        transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+        stored_file_delete_on_commit([name], storage=storage)
         deleted += 1
     return deleted

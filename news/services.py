@@ -4,7 +4,6 @@ who is told, each one's notification preference how)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,13 +15,12 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from common.files import stored_file_delete_on_commit, stored_file_save
 from common.markdown import render_markdown
 from notifications import services as notifications
 
 from . import permissions
 from .models import TAG_MAX_LENGTH, TAGS_PER_ARTICLE, Article, Subscription, Tag
-
-logger = logging.getLogger(__name__)
 
 # An article whose time passed long ago (imported, or beat was down for days)
 # is not announced: subscribers would get old news.
@@ -61,17 +59,10 @@ def _set_tags(article: Article, names: list[str]) -> None:
 
 
 def _store_cover(article: Article, cover: ContentFile) -> None:
-    article.cover.save("cover.webp", cover, save=False)
-    article.save(update_fields=["cover"])
-
-
-def _delete_file(name: str) -> None:
-    from django.core.files.storage import default_storage
-
-    try:
-        default_storage.delete(name)
-    except OSError:
-        logger.warning("Could not delete the old cover %s", name)
+    """Store the cover last, once the article is written; remove it again
+    if its row cannot be saved."""
+    with stored_file_save(article.cover, "cover.webp", cover):
+        article.save(update_fields=["cover"])
 
 
 def _announce_after_commit(article: Article) -> None:
@@ -206,8 +197,8 @@ def _article_update(
     if cover is not None:
         _store_cover(article, cover)
     new_cover = article.cover.name if article.cover else ""
-    if old_cover and old_cover != new_cover:
-        transaction.on_commit(lambda: _delete_file(old_cover))
+    if old_cover != new_cover:
+        stored_file_delete_on_commit([old_cover])
     _announce_after_commit(article)
     return article
 
@@ -218,8 +209,7 @@ def article_delete(*, actor, article: Article) -> None:
         raise PermissionDenied
     cover = article.cover.name if article.cover else ""
     article.delete()
-    if cover:
-        transaction.on_commit(lambda: _delete_file(cover))
+    stored_file_delete_on_commit([cover])
 
 
 def subscribe(*, user, council=None) -> Subscription:

@@ -3,10 +3,8 @@ the kinds of notification they publish."""
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
-from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions
@@ -18,8 +16,6 @@ from ..models import (
 if TYPE_CHECKING:
     from accounts.models import User
 
-
-logger = logging.getLogger(__name__)
 
 MEMBER_PERMISSIONS = (permissions.VIEW_SPACE, permissions.CONTRIBUTE)
 COORDINATOR_PERMISSIONS = (permissions.MANAGE_MEMBERS, permissions.EDIT_COUNCIL)
@@ -140,10 +136,3 @@ def _record(
 def _council_place(council: Council) -> dict[str, str]:
     """Where a notification about ``council`` is grouped in the digest."""
     return {"group_key": f"council:{council.pk}", "group_title": council.name}
-
-
-def _delete_file(name: str) -> None:
-    try:
-        default_storage.delete(name)
-    except OSError:
-        logger.warning("Could not delete the file %s", name, exc_info=True)

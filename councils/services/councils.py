@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
+from common.files import stored_file_delete_on_commit, stored_file_save
 from common.markdown import render_markdown
 
 from .. import emails, permissions, registry
@@ -34,15 +34,12 @@ from ._shared import (
     ERROR_NOT_REFERENT_THERE,
     ERROR_STALE_EDIT,
     MEMBER_PERMISSIONS,
-    _delete_file,
     _record,
 )
 
 if TYPE_CHECKING:
     from accounts.models import User
 from .referents import _grant_referent
-
-logger = logging.getLogger(__name__)
 
 # Councils.
 
@@ -191,8 +188,8 @@ def council_update(
         if new_logo is not None:
             _store_logo(council, new_logo)
         new_name = council.logo.name if council.logo else ""
-        if old_logo and old_logo != new_name:
-            transaction.on_commit(lambda: _delete_file(old_logo))
+        if old_logo != new_name:
+            stored_file_delete_on_commit([old_logo])
         return council
 
 
@@ -301,9 +298,5 @@ def council_contact(*, council: Council, sender_name: str, sender_email: str, me
 
 def _store_logo(council: Council, logo: ContentFile) -> None:
     """Store the file last, once every row is written; remove it if its row fails."""
-    council.logo.save(logo.name, logo, save=False)
-    try:
-        Council.objects.filter(pk=council.pk).update(logo=council.logo.name)
-    except Exception:
-        _delete_file(council.logo.name)
-        raise
+    with stored_file_save(council.logo, logo.name, logo) as stored:
+        Council.objects.filter(pk=council.pk).update(logo=stored)
