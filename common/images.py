@@ -1,5 +1,7 @@
-"""Uploaded pictures (avatars, logos, covers): checked by their content,
-re-encoded, stripped of their metadata, reduced."""
+"""Pictures: the one decoder every image of the site goes through
+(avatars, logos, covers, editor images, uploaded files, thumbnails), and
+the re-encoding of pictures shown in pages (checked by their content,
+stripped of their metadata, reduced)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# MPO: the JPEG of cameras that store several pictures (the first is kept).
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF"})
 # Far above any photo a phone takes (a 48 MP camera), far below a bomb.
 MAX_PIXELS = 50_000_000
 MEGABYTE = 1024 * 1024
@@ -51,36 +54,58 @@ def reencode_image(uploaded, *, size: int, square: bool, name: str) -> ContentFi
                 "max": number_format(max_bytes / MEGABYTE, decimal_pos=0),
             },
         )
-    uploaded.seek(0)
+    image = image_decode(uploaded)
+    image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    if square:
+        image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
+    elif image.width > size or image.height > size:
+        image = ImageOps.contain(image, (size, size), method=Image.Resampling.LANCZOS)
+    output = io.BytesIO()
+    image_without_metadata(image).save(output, format="WEBP", quality=85, method=4)
+    return ContentFile(output.getvalue(), name=f"{name}.webp")
+
+
+def image_decode(
+    source, *, unreadable=ERROR_NOT_AN_IMAGE, unreadable_code: str = "not_an_image"
+) -> Image.Image:
+    """Decode the picture in the file ``source``, upright (its EXIF
+    orientation applied), fully loaded.
+
+    The size is read from the header before any pixel is: more than
+    MAX_PIXELS (a decompression bomb among others) raises ValidationError
+    ``too_many_pixels``; a format outside ACCEPTED_FORMATS, a damaged or
+    unreadable file raises ValidationError ``unreadable`` (with
+    ``unreadable_code``).
+    """
+    source.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            with Image.open(uploaded) as probe:
+            with Image.open(source) as probe:
                 if probe.format not in ACCEPTED_FORMATS:
-                    raise ValidationError(ERROR_NOT_AN_IMAGE, code="not_an_image")
+                    raise ValidationError(unreadable, code=unreadable_code)
                 width, height = probe.size
                 if width * height > MAX_PIXELS:
                     raise ValidationError(ERROR_TOO_MANY_PIXELS, code="too_many_pixels")
                 probe.verify()
-            uploaded.seek(0)
-            with Image.open(uploaded) as image:
+            source.seek(0)
+            with Image.open(source) as image:
                 image.load()
-                image = ImageOps.exif_transpose(image)
-                image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-                if square:
-                    image = ImageOps.fit(image, (size, size), method=Image.Resampling.LANCZOS)
-                elif image.width > size or image.height > size:
-                    image = ImageOps.contain(image, (size, size), method=Image.Resampling.LANCZOS)
+                # An animation keeps its first frame, like a photo.
+                return ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValidationError(ERROR_TOO_MANY_PIXELS, code="too_many_pixels") from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ValidationError(ERROR_NOT_AN_IMAGE, code="not_an_image") from exc
-    # Rebuilt from raw pixels: no EXIF, GPS, XMP or ICC data of the original
-    # can ride along in ``info``.
+            raise ValidationError(unreadable, code=unreadable_code) from exc
+
+
+def image_without_metadata(image: Image.Image) -> Image.Image:
+    """The same pixels rebuilt from raw bytes: no EXIF, GPS, XMP or ICC data
+    of the original can ride along in ``info``."""
     clean = Image.frombytes(image.mode, image.size, image.tobytes())
-    output = io.BytesIO()
-    clean.save(output, format="WEBP", quality=85, method=4)
-    return ContentFile(output.getvalue(), name=f"{name}.webp")
+    if image.mode == "P":
+        clean.putpalette(image.getpalette())
+    return clean
 
 
 def _has_alpha(image: Image.Image) -> bool:

@@ -3,15 +3,15 @@
 The type is read from the file's first bytes (``filetype``), or, for plain
 text and CSV, from the bytes being readable text that is not HTML, SVG or a
 script. Images lose their metadata (EXIF, GPS position) and are refused above
-40 megapixels. A refused file raises ValidationError with a French message
-and nothing is stored: callers store only what this module returns.
+50 megapixels (``common.images``, the site's one image decoder). A refused
+file raises ValidationError with a French message and nothing is stored:
+callers store only what this module returns.
 """
 
 from __future__ import annotations
 
 import io
 import unicodedata
-import warnings
 from dataclasses import dataclass
 
 import filetype
@@ -19,10 +19,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .images import image_decode, image_without_metadata
 
 MEGABYTE = 1024 * 1024
-IMAGE_MAX_PIXELS = 40_000_000
 TEXT_SNIFF_BYTES = 64 * 1024
 
 # Kind → the extension and content type the stored file gets.
@@ -51,9 +51,6 @@ ERROR_NOT_ALLOWED = _(
 ERROR_EXECUTABLE = _("Programs and scripts are not accepted.")
 ERROR_HTML = _("Web pages and SVG drawings are not accepted: save the page as PDF instead.")
 ERROR_ARCHIVE = _("Archives (ZIP…) are not accepted: send the files one by one.")
-ERROR_IMAGE_TOO_LARGE = _(
-    "This image has more than 40 million pixels. Send a smaller version of it."
-)
 ERROR_DAMAGED = _("This file seems damaged: it cannot be read.")
 
 EXECUTABLES = {"exe", "elf", "wasm", "deb", "rpm", "crx", "swf", "cab"}
@@ -133,34 +130,16 @@ def _looks_like_csv(text: str) -> bool:
 
 
 def _checked_image(uploaded, kind: str) -> CheckedUpload:
-    """Decode, check the pixel count, rebuild from raw pixels (no EXIF, GPS,
-    XMP or ICC metadata survives) and save in the same format."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(uploaded) as probe:
-                width, height = probe.size
-                if width * height > IMAGE_MAX_PIXELS:
-                    raise ValidationError(ERROR_IMAGE_TOO_LARGE, code="too_many_pixels")
-                probe.verify()
-            uploaded.seek(0)
-            with Image.open(uploaded) as image:
-                image.load()
-                # An animation keeps its first frame, like a photo.
-                image = ImageOps.exif_transpose(image)
-                if kind == "jpg" and image.mode not in ("RGB", "L"):
-                    image = image.convert("RGB")
-                clean = Image.frombytes(image.mode, image.size, image.tobytes())
-                if image.mode == "P":
-                    clean.putpalette(image.getpalette())
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ValidationError(ERROR_IMAGE_TOO_LARGE, code="too_many_pixels") from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ValidationError(ERROR_DAMAGED, code="damaged") from exc
-    output = io.BytesIO()
+    """Decode (``common.images.image_decode``: the pixel count checked before
+    decoding), rebuild from raw pixels (no EXIF, GPS, XMP or ICC metadata
+    survives) and save in the same format."""
     save_format = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "gif": "GIF"}[kind]
+    image = image_decode(uploaded, unreadable=ERROR_DAMAGED, unreadable_code="damaged")
+    if kind == "jpg" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    output = io.BytesIO()
     options = {"quality": 90} if save_format in ("JPEG", "WEBP") else {}
-    clean.save(output, format=save_format, **options)
+    image_without_metadata(image).save(output, format=save_format, **options)
     return CheckedUpload(kind, IMAGES[kind], ContentFile(output.getvalue()))
 
 

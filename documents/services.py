@@ -23,9 +23,10 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import ImageOps
 
 from common.files import stored_file_delete_on_commit, stored_file_save
+from common.images import image_decode
 from common.markdown import render_markdown
 from common.uploads import check_upload, clean_filename, name_for_kind
 from councils import permissions as council_permissions
@@ -602,9 +603,9 @@ def version_thumbnail_make(*, version_id: int) -> bool:
     version = DocumentVersion.objects.filter(pk=version_id).first()
     if version is None or version.thumbnail or version.kind not in ("jpg", "png", "webp", "gif"):
         return False
-    with version.file.open("rb") as handle, Image.open(handle) as image:
-        image.load()
-        small = ImageOps.contain(image.convert("RGB"), (THUMBNAIL_SIZE_PX, THUMBNAIL_SIZE_PX))
+    with version.file.open("rb") as handle:
+        image = image_decode(handle)
+    small = ImageOps.contain(image.convert("RGB"), (THUMBNAIL_SIZE_PX, THUMBNAIL_SIZE_PX))
     output = io.BytesIO()
     small.save(output, format="WEBP", quality=80)
     with stored_file_save(

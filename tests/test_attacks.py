@@ -790,7 +790,7 @@ def _messages(pictures: bool) -> dict[str, list[str]]:
             "archive": [upload_checks.ERROR_ARCHIVE],
             "not_allowed": [upload_checks.ERROR_NOT_ALLOWED],
             "damaged": [upload_checks.ERROR_DAMAGED],
-            "too_many_pixels": [upload_checks.ERROR_IMAGE_TOO_LARGE],
+            "too_many_pixels": [picture_checks.ERROR_TOO_MANY_PIXELS],
         }
     with translation.override("fr"):
         return {code: [str(message) for message in messages] for code, messages in table.items()}

@@ -103,9 +103,9 @@ def test_photos_lose_their_gps_position_and_keep_their_format():
         assert image.size == (1200, 800)
 
 
-def test_an_image_over_40_megapixels_is_refused():
+def test_an_image_over_50_megapixels_is_refused():
     buffer = io.BytesIO()
-    Image.new("1", (8000, 6000)).save(buffer, format="PNG")
+    Image.new("1", (8000, 6400)).save(buffer, format="PNG")
     with pytest.raises(ValidationError) as excinfo:
         check_upload(_file("plan.png", buffer.getvalue(), "image/png"), max_bytes=MAX)
     assert excinfo.value.code == "too_many_pixels"
