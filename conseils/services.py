@@ -3,17 +3,17 @@ restore an old revision, put back a page that went missing."""
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.names import public_name
 from common.markdown import render_markdown
+from common.revisions import line_diff, stale_edit_check
 
 from . import permissions
 from .models import CHANGE_SUMMARY_MAX_LENGTH, SitePage, SitePageRevision
@@ -22,10 +22,6 @@ from .site_pages_data import PAGES
 if TYPE_CHECKING:
     from accounts.models import User
 
-ERROR_STALE = _(
-    "%(who)s saved this page on %(date)s, while you were writing. Your text is kept in "
-    "the form; their changes are shown below it: bring them into your text, then save again."
-)
 ERROR_EMPTY = _("Write something before saving.")
 ERROR_OTHER_PAGE = _("This revision belongs to another page.")
 
@@ -60,15 +56,12 @@ def site_page_update(
         )
         if not permissions.can_edit_site_pages(actor):
             raise PermissionDenied
-        if based_on != page.version:
-            raise ValidationError(
-                ERROR_STALE,
-                code="stale",
-                params={
-                    "who": _display_name(page.updated_by),
-                    "date": date_format(timezone.localtime(page.updated_at), "j F Y, H:i"),
-                },
-            )
+        stale_edit_check(
+            based_on=based_on,
+            current=page.version,
+            saved_at=page.updated_at,
+            saved_by_name=public_name(page.updated_by) if page.updated_by else "",
+        )
         title, summary = title.strip(), summary.strip()
         if (title, summary, body) == (page.title, page.summary, page.body):
             return page
@@ -148,19 +141,4 @@ def site_page_changes_since(page: SitePage, version: int) -> list[tuple[str, str
     }
     if version not in revisions or page.version not in revisions:
         return None
-    return revision_diff(revisions[version], revisions[page.version])
-
-
-def revision_diff(old: SitePageRevision, new: SitePageRevision) -> list[tuple[str, str]]:
-    """A line-by-line comparison of two texts: (``"+"``, ``"-"`` or ``" "``, line)."""
-    return [
-        (line[0], line[2:])
-        for line in difflib.ndiff(old.body.splitlines(), new.body.splitlines())
-        if not line.startswith("? ")
-    ]
-
-
-def _display_name(user) -> str:
-    if user is None:
-        return gettext("Someone")
-    return user.display_name or gettext("Someone")
+    return line_diff(revisions[version].body, revisions[page.version].body)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from common.access import deny, login_or
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .forms import PageForm
 from .models import Page
 from .views import access_files
@@ -101,7 +101,7 @@ def page_edit(request, slug: str, pk: int):
             if error.code == "stale":
                 # What changed since the writer started, and a fresh base to save on.
                 start = current.revisions.filter(number=based_on).first() or current.current
-                theirs = services.revision_diff(start, current.current)
+                theirs = selectors.revision_diff(start, current.current)
                 theirs_by = current.current
                 form.data = form.data.copy()
                 form.data["based_on"] = current.current.number
@@ -131,7 +131,7 @@ def page_history(request, slug: str, pk: int):
         except (KeyError, ValueError):
             old = new = None
         if old and new:
-            diff = services.revision_diff(old, new)
+            diff = selectors.revision_diff(old, new)
     context = {
         "council": council,
         "page": current,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from common.revisions import line_diff
+
 from . import permissions
-from .models import Document, Folder, Page
+from .models import Document, Folder, Page, PageRevision
 
 
 def folder_contents(council, folder: Folder | None) -> tuple[QuerySet[Folder], QuerySet[Document]]:
@@ -62,3 +64,8 @@ def publications(*, council=None, limit: int | None = None):
     pages = pages.select_related("council")
     items = sorted([*documents, *pages], key=lambda item: item.published_at, reverse=True)
     return items[:limit] if limit else items
+
+
+def revision_diff(old: PageRevision, new: PageRevision) -> list[tuple[str, str]]:
+    """What changed from ``old`` to ``new``, line by line (``common.revisions``)."""
+    return line_diff(old.body, new.body)

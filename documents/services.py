@@ -6,7 +6,6 @@ A new file or page is told to the council's other members (notifications).
 
 from __future__ import annotations
 
-import difflib
 import html
 import io
 from datetime import timedelta
@@ -25,9 +24,11 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 from PIL import ImageOps
 
+from accounts.names import public_name
 from common.files import stored_file_delete_on_commit, stored_file_save
 from common.images import image_decode
 from common.markdown import render_markdown
+from common.revisions import stale_edit_check
 from common.uploads import check_upload, clean_filename, name_for_kind
 from councils import permissions as council_permissions
 from councils import services as council_services
@@ -356,10 +357,6 @@ def download_count(*, document: Document) -> None:
 
 # Collaborative pages.
 
-ERROR_STALE_PAGE = _(
-    "Someone saved this page while you were writing. Your text is kept in the form; "
-    "their changes are shown below it: merge them, then save again."
-)
 ERROR_EMPTY_PAGE = _("Write something before saving.")
 
 
@@ -389,9 +386,14 @@ def page_save(
         page = Page.objects.select_for_update().get(pk=page.pk)
         if not permissions.can_change(user, page):
             raise PermissionDenied
-        latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-        if based_on != latest:
-            raise ValidationError(ERROR_STALE_PAGE, code="stale")
+        last = page.revisions.order_by("-number").select_related("author").first()
+        latest = last.number if last else 0
+        stale_edit_check(
+            based_on=based_on,
+            current=latest,
+            saved_at=last.created_at if last else None,
+            saved_by_name=public_name(last.author) if last else "",
+        )
         if title:
             page.title = title.strip()
             page.save(update_fields=["title"])
@@ -432,16 +434,6 @@ def _page_revision(
     Page.objects.filter(pk=page.pk).update(current=revision, updated_at=revision.created_at)
     page.current = revision
     council_services.council_touch(council=page.council)
-
-
-def revision_diff(old: PageRevision, new: PageRevision) -> list[tuple[str, str]]:
-    """A readable line-by-line comparison: (``"+"``, ``"-"`` or ``" "``, line)."""
-    lines = []
-    for line in difflib.ndiff(old.body.splitlines(), new.body.splitlines()):
-        if line.startswith("? "):
-            continue
-        lines.append((line[0], line[2:]))
-    return lines
 
 
 @transaction.atomic

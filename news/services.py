@@ -17,6 +17,7 @@ from django.utils.translation import override
 
 from common.files import stored_file_delete_on_commit, stored_file_save
 from common.markdown import render_markdown
+from common.revisions import stale_edit_check
 from notifications import services as notifications
 
 from . import permissions
@@ -173,14 +174,7 @@ def _article_update(
     article = (
         Article.objects.select_for_update(of=("self",)).select_related("council").get(pk=article.pk)
     )
-    if based_on is not None and article.updated_at != based_on:
-        raise ValidationError(
-            _(
-                "Someone saved this article while you were writing. Your text is "
-                "still in the form: compare it with the saved article, then save again."
-            ),
-            code="stale",
-        )
+    stale_edit_check(based_on=based_on, current=article.updated_at, saved_at=article.updated_at)
     old_cover = article.cover.name if article.cover else ""
     article.title = title
     article.summary = summary

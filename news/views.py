@@ -170,6 +170,7 @@ def edit(request, pk: int):
     current = _editable(request, pk)
     data, files = _posted(request)
     form = ArticleForm(data, files, article=current)
+    saved_meanwhile = None
     if form.is_valid():
         cleaned = form.cleaned_data
         try:
@@ -188,6 +189,11 @@ def edit(request, pk: int):
             )
         except ValidationError as error:
             form.add_error(None, error)
+            if error.code == "stale":
+                # Show what the other person saved; the next save starts from it.
+                saved_meanwhile = _editable(request, pk)
+                form.data = form.data.copy()
+                form.data["version"] = saved_meanwhile.updated_at.isoformat()
         else:
             messages.success(request, _status_message(saved, edited=True))
             return redirect(saved)
@@ -195,6 +201,7 @@ def edit(request, pk: int):
     context = {
         "form": form,
         "article": current,
+        "saved_meanwhile": saved_meanwhile,
         "council": current.council,
         "back": current.get_absolute_url(),
     }

@@ -46,10 +46,6 @@ ERROR_INVITATION_INVALID = _(
 )
 ERROR_UNKNOWN_ROLE = _("Choose a role from the list.")
 ERROR_DUPLICATE_COUNCIL = _("A council with this name already exists in this town.")
-ERROR_STALE_EDIT = _(
-    "Someone saved this page while you were editing it. Their version is shown "
-    "below the form; your text is kept in the form: merge the two, then save again."
-)
 ERROR_INVITATION_OTHER_ADDRESS = _(
     "This invitation was sent to another e-mail address. Log in with the account "
     "of that address, or create one with it."

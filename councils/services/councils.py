@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from common.files import stored_file_delete_on_commit, stored_file_save
 from common.markdown import render_markdown
+from common.revisions import stale_edit_check
 
 from .. import emails, permissions, registry
 from ..models import (
@@ -32,7 +33,6 @@ from ._shared import (
     COORDINATOR_PERMISSIONS,
     ERROR_DUPLICATE_COUNCIL,
     ERROR_NOT_REFERENT_THERE,
-    ERROR_STALE_EDIT,
     MEMBER_PERMISSIONS,
     _record,
 )
@@ -162,8 +162,7 @@ def council_update(
     presentation_html = render_markdown(presentation)
     with transaction.atomic():
         council = Council.objects.select_for_update().get(pk=council.pk)
-        if based_on is not None and council.updated_at != based_on:
-            raise ValidationError(ERROR_STALE_EDIT, code="stale")
+        stale_edit_check(based_on=based_on, current=council.updated_at, saved_at=council.updated_at)
         if (
             Council.objects.filter(
                 name__iexact=name.strip(), town__iexact=town.strip(), department=council.department

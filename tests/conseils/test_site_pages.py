@@ -318,7 +318,7 @@ def test_a_stale_save_is_refused_and_keeps_the_typed_text(client):
     response = client.post(edit_url, _form_data(page, body=mine, title="Mon titre"))
     assert response.status_code == 200
     text = _text(response)
-    assert "Nadia Benali a enregistré cette page le" in text
+    assert "Nadia Benali a enregistré ce texte le" in text
     assert "pendant que vous écriviez. Votre texte est conservé dans le formulaire" in text
     assert mine in text and 'value="Mon titre"' in text
     assert "+ Texte de Nadia" in text  # what she changed

@@ -485,7 +485,7 @@ def test_a_stale_edit_is_refused_and_keeps_both_texts(client, council):
 
     assert response.status_code == 200
     page = html.unescape(response.content.decode())
-    assert "Quelqu’un a enregistré cette page pendant que vous la modifiiez." in page
+    assert "Quelqu’un a enregistré ce texte le" in page
     assert "Version de Julien" in page  # the form keeps what was typed
     assert "Version de Fatou" in page  # and shows what was saved
     council.refresh_from_db()

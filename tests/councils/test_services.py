@@ -324,7 +324,8 @@ def test_an_edit_based_on_an_older_version_is_refused():
     with pytest.raises(ValidationError) as excinfo:
         _update(council, second_editor, name="Version du référent", based_on=opened_at)
 
-    _refused(excinfo, services.ERROR_STALE_EDIT)
+    assert excinfo.value.code == "stale"
+    assert excinfo.value.messages[0].startswith("Quelqu’un a enregistré ce texte le ")
     assert _state(council) == before
     _update(council, second_editor, name="Version fusionnée", based_on=council.updated_at)
     council.refresh_from_db()

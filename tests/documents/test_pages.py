@@ -36,7 +36,7 @@ def test_two_members_editing_at_once_lose_nothing(client, council):
     refused = client.post(edit_url, {**data, "body": "1. Fête de quartier\n2. Éclairage"})
     page_html = html.unescape(refused.content.decode())
     assert refused.status_code == 200
-    assert "Quelqu’un a enregistré cette page pendant que vous écriviez." in page_html
+    assert f"{fatou.display_name} a enregistré ce texte le" in page_html
     assert "1. Fête de quartier" in page_html  # his text is kept
     assert "+ 3. Budget" in page_html  # her change is shown
     assert "Enregistré par" in page_html  # and who made it

@@ -143,9 +143,19 @@ def test_a_stale_edit_is_refused_and_keeps_the_text(client):
     response = client.post(reverse("news:edit", args=[article.pk]), mine)
     assert response.status_code == 200
     assert "Mon texte précieux" in response.content.decode()
-    assert "Quelqu’un a enregistré" in response.content.decode()
+    page = response.content.decode()
+    assert "Quelqu’un a enregistré ce texte le" in page
+    assert "La version enregistrée entre-temps" in page
+    assert "Version de l’autre" in page
     article.refresh_from_db()
     assert article.title == "Version de l’autre"
+    # The next save starts from the version shown: it goes through.
+    merged = _form(
+        title="Fusion", body="Mon texte précieux", version=response.context["form"].data["version"]
+    )
+    assert client.post(reverse("news:edit", args=[article.pk]), merged).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Fusion"
 
 
 def test_unpublishing_takes_the_article_back(client):
