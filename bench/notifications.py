@@ -292,7 +292,7 @@ def load_content(plan: list) -> dict[int, Content]:
 
 
 def new_file_arguments(content: Content, document) -> dict:
-    """What ``documents.services._notify_new_file`` passes to ``notify``."""
+    """What ``documents.services.files._notify_new_file`` passes to ``notify``."""
     from django.conf import settings
     from django.utils.translation import gettext, override
 
@@ -319,7 +319,7 @@ def new_file_arguments(content: Content, document) -> dict:
 
 
 def new_page_arguments(content: Content) -> dict:
-    """What ``documents.services._notify_new_page`` passes to ``notify``."""
+    """What ``documents.services.pages._notify_new_page`` passes to ``notify``."""
     from django.conf import settings
     from django.utils.text import Truncator
     from django.utils.translation import gettext, override

@@ -75,7 +75,7 @@ def seed_documents(*, demo_users: dict[str, User]) -> list[str]:
             folder=folder,
             uploaded=_pdf("Compte rendu de la réunion de mars", "compte-rendu-mars.pdf"),
         )
-        services.publish(user=coordinator, item=report, public=True)
+        services.item_publish(user=coordinator, item=report, public=True)
         services.document_upload(
             user=coordinator,
             council=council,

@@ -32,7 +32,7 @@ def public_download(request, pk: int):
     )
     if not permissions.is_public(document) or document.current_version is None:
         raise Http404
-    services.download_count(document=document)
+    services.document_download_count(document=document)
     version = document.current_version
     return send_file(version.file, filename=document.name, content_type=version.content_type)
 
@@ -53,7 +53,7 @@ def toggle_publication(request, slug: str, kind: str, pk: int):
     if not permissions.can_publish(request.user, council):
         deny(request)
     public = item.published_at is None
-    services.publish(user=request.user, item=item, public=public)
+    services.item_publish(user=request.user, item=item, public=public)
     messages.success(
         request,
         _("Published: it is on the council's public page.")

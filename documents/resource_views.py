@@ -49,7 +49,7 @@ def resources(request):
 
 def resource_download(request, pk: int):
     resource = get_object_or_404(Resource, pk=pk)
-    services.resource_downloaded(resource=resource)
+    services.resource_download_count(resource=resource)
     return send_file(resource.file, filename=resource.filename, content_type=resource.content_type)
 
 

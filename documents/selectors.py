@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from common.revisions import line_diff
+from common.uploads import clean_filename
+from councils.models import Council
 
 from . import permissions
-from .models import Document, Folder, Page, PageRevision
+from .models import (
+    Document,
+    DocumentVersion,
+    Folder,
+    FolderGroupObjectPermission,
+    Page,
+    PageRevision,
+)
 
 
 def folder_contents(council, folder: Folder | None) -> tuple[QuerySet[Folder], QuerySet[Document]]:
@@ -24,6 +33,32 @@ def folder_contents(council, folder: Folder | None) -> tuple[QuerySet[Folder], Q
         .order_by("name", "pk")
     )
     return folders, documents
+
+
+def folder_descendant_ids(folder: Folder) -> list[int]:
+    """The ids of ``folder`` and of every folder inside it."""
+    ids, frontier = [folder.pk], [folder.pk]
+    while frontier:
+        frontier = list(Folder.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids += frontier
+    return ids
+
+
+def existing_document(*, council: Council, folder: Folder | None, name: str) -> Document | None:
+    """The live document that already has this name here (to offer a new version)."""
+    return (
+        Document.objects.live()
+        .filter(council=council, folder=folder, name=clean_filename(name))
+        .first()
+    )
+
+
+def storage_used(council: Council) -> int:
+    """Bytes of every version of every file of the council, trash included."""
+    total = DocumentVersion.objects.filter(document__council=council).aggregate(total=Sum("size"))[
+        "total"
+    ]
+    return total or 0
 
 
 def breadcrumb(folder: Folder | None, *, from_ids: frozenset[int] | None = None) -> list[Folder]:
@@ -69,3 +104,29 @@ def publications(*, council=None, limit: int | None = None):
 def revision_diff(old: PageRevision, new: PageRevision) -> list[tuple[str, str]]:
     """What changed from ``old`` to ``new``, line by line (``common.revisions``)."""
     return line_diff(old.body, new.body)
+
+
+# Folders shared read-only with another council.
+
+
+def shares_of(folder: Folder) -> QuerySet[Council]:
+    """The councils a folder is shared with."""
+    return Council.objects.filter(
+        members_group__in=FolderGroupObjectPermission.objects.filter(content_object=folder).values(
+            "group"
+        )
+    )
+
+
+def shared_with(council: Council) -> QuerySet[Folder]:
+    """Folders other councils shared with ``council``."""
+    return (
+        Folder.objects.live()
+        .filter(
+            pk__in=FolderGroupObjectPermission.objects.filter(group=council.members_group).values(
+                "content_object_id"
+            ),
+            council__status=Council.Status.ACTIVE,
+        )
+        .select_related("council")
+    )

@@ -69,7 +69,7 @@ def folder(request, slug: str, pk: int | None = None):
         )
         council, guest = access_shared(request, slug, current)
     if guest:
-        services.guest_visit(request=request, council=council, item=current)
+        services.guest_visit_record(request=request, council=council, item=current)
     folders, documents = selectors.folder_contents(council, current)
     can_share = current is not None and permissions.can_share(request.user, current)
     context = {
@@ -85,12 +85,12 @@ def folder(request, slug: str, pk: int | None = None):
         "can_add": not guest and permissions.can_add_files(request.user, council),
         "can_manage_trash": not guest and permissions.can_manage_trash(request.user, council),
         "can_share": can_share,
-        "shares": services.shares_of(current) if can_share else [],
+        "shares": selectors.shares_of(current) if can_share else [],
         "share_form": ShareForm(exclude=council) if can_share else None,
-        "shared_with_us": services.shared_with(council) if current is None else [],
+        "shared_with_us": selectors.shared_with(council) if current is None else [],
         "upload_form": UploadForm(),
         "folder_form": FolderForm(),
-        "used": services.storage_used(council),
+        "used": selectors.storage_used(council),
         "quota": settings.COUNCIL_STORAGE_QUOTA_BYTES,
     }
     return render(request, "documents/folder.html", context)
@@ -109,7 +109,7 @@ def upload(request, slug: str):
             messages.error(request, error)
         return redirect(_here(council, current))
     for uploaded in form.cleaned_data["files"]:
-        existing = services.existing_document(council=council, folder=current, name=uploaded.name)
+        existing = selectors.existing_document(council=council, folder=current, name=uploaded.name)
         if existing is not None and not form.cleaned_data["as_new_versions"]:
             messages.warning(
                 request,
@@ -181,7 +181,7 @@ def _shared_document(request, slug: str, pk: int) -> tuple[Council, Document, bo
 def document(request, slug: str, pk: int):
     council, doc, guest = _shared_document(request, slug, pk)
     if guest:
-        services.guest_visit(request=request, council=council, item=doc)
+        services.guest_visit_record(request=request, council=council, item=doc)
     context = {
         "council": council,
         "guest": guest,
@@ -210,14 +210,14 @@ def download(request, slug: str, pk: int):
     if version is None:
         raise Http404
     if guest:
-        services.guest_visit(
+        services.guest_visit_record(
             request=request,
             council=council,
             item=doc,
             reading=services.GUEST_DOWNLOADED,
             version=version.number if number else None,
         )
-    services.download_count(document=doc)
+    services.document_download_count(document=doc)
     return send_file(version.file, filename=doc.name, content_type=version.content_type)
 
 
@@ -275,7 +275,7 @@ def delete(request, slug: str, kind: str, pk: int):
         deny(request)
     back = item.folder if isinstance(item, Document) else item.parent
     if request.method == "POST":
-        services.trash(user=request.user, item=item)
+        services.item_trash(user=request.user, item=item)
         messages.success(request, _("Put in the trash: coordinators can restore it for 30 days."))
         return redirect(_here(council, back))
     context = {
@@ -312,7 +312,7 @@ def restore(request, slug: str, kind: str, pk: int):
     model = Document if kind == "fichier" else Folder
     item = get_object_or_404(model.objects.in_trash(), pk=pk, council=council)
     try:
-        services.restore(user=request.user, item=item)
+        services.item_restore(user=request.user, item=item)
     except PermissionDenied:
         deny(request)
     except ValidationError as error:
@@ -361,7 +361,7 @@ def thumbnail(request, slug: str, pk: int):
     if version is None or not version.thumbnail:
         raise Http404
     if guest:
-        services.guest_visit(
+        services.guest_visit_record(
             request=request, council=council, item=doc, reading=services.GUEST_THUMBNAIL_SEEN
         )
     return send_file(
@@ -378,7 +378,7 @@ def move_or_rename(request, slug: str, kind: str, pk: int):
         deny(request)
     destinations = Folder.objects.live().filter(council=council).select_related("parent")
     if isinstance(item, Folder):
-        destinations = destinations.exclude(pk__in=services._descendants(item))
+        destinations = destinations.exclude(pk__in=selectors.folder_descendant_ids(item))
     rename_form = RenameForm(
         request.POST if request.POST.get("action") == "renommer" else None,
         initial={"name": item.name},

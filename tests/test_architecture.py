@@ -104,3 +104,50 @@ def test_the_template_check_sees_includes_extends_and_urls(tmp_path):
         encoding="utf-8",
     )
     assert _template_references(page) == {"forums", "documents", "news"}
+
+
+# A service's private helpers stay inside its app's services: views, tasks,
+# selectors and other apps call the public API, so a helper can change shape
+# without a caller elsewhere depending on it.
+
+
+def _private_service_uses(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id.endswith("services")
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            found.add(f"{node.value.id}.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "services":
+            found.update(
+                f"{node.module}.{alias.name}" for alias in node.names if alias.name.startswith("_")
+            )
+    return found
+
+
+def test_no_app_code_outside_services_calls_a_private_service_function():
+    found = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for app in FLOORS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "services" not in path.relative_to(ROOT).parts[1:-1]
+        for name in sorted(_private_service_uses(path))
+    ]
+    assert found == []
+
+
+def test_the_private_service_check_sees_attributes_and_imports(tmp_path):
+    view = tmp_path / "views.py"
+    view.write_text(
+        "from documents import services\n"
+        "from .services import _helper, public\n"
+        "services._descendants(folder)\n"
+        "services.folder_create()\n",
+        encoding="utf-8",
+    )
+    assert _private_service_uses(view) == {"services._descendants", "services._helper"}

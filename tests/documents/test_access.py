@@ -101,9 +101,9 @@ class World:
             self.private_image = upload(png(name=f"photo-{MARKER}.png"))
             self.shared_image = upload(png(name="affiche.png"), self.shared)
         self.trashed = upload(_pdf("corbeille.pdf"))
-        services.trash(user=coordinator, item=self.trashed)
+        services.item_trash(user=coordinator, item=self.trashed)
         self.published_doc = upload(_pdf("rapport-public.pdf"))
-        services.publish(user=coordinator, item=self.published_doc, public=True)
+        services.item_publish(user=coordinator, item=self.published_doc, public=True)
 
         self.page = services.page_create(
             user=coordinator, council=council, title=f"Page {MARKER}", body=f"Texte {MARKER}"
@@ -114,7 +114,7 @@ class World:
         self.published_page = services.page_create(
             user=coordinator, council=council, title="Bilan public", body="Texte public"
         )
-        services.publish(user=coordinator, item=self.published_page, public=True)
+        services.item_publish(user=coordinator, item=self.published_page, public=True)
         services.folder_share(user=coordinator, folder=self.shared, council=self.guest_council)
 
         shelf = ResourceFolder.objects.create(name="Guides")
@@ -416,7 +416,7 @@ def test_guests_lose_the_folder_once_unshared(client, world):
 
 
 def test_guests_lose_the_folder_once_it_is_trashed(client, world):
-    services.trash(user=world.coordinator, item=world.shared)
+    services.item_trash(user=world.coordinator, item=world.shared)
     client.force_login(world.users["guest"])
     assert client.get(world.files("download", world.shared_doc.pk)).status_code == 404
     assert client.get(world.files("folder", world.shared_inner.pk)).status_code == 404

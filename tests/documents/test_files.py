@@ -142,7 +142,7 @@ def test_trash_restore_by_coordinators_and_purge_after_30_days(client, council, 
     client.post(reverse("documents:restore", args=[council.slug, "dossier", folder.pk]))
     assert Document.objects.live().get() == document
 
-    services.trash(user=member, item=document)
+    services.item_trash(user=member, item=document)
     assert services.trash_purge(now=timezone.now() + timedelta(days=29)) == 0
     assert services.trash_purge(now=timezone.now() + timedelta(days=31)) == 1
     assert not Document.objects.exists()

@@ -182,7 +182,7 @@ def test_a_file_in_the_trash_is_hidden(council, people):
     )
     told = list(Notification.objects.filter(recipient=people["member"]))
     assert notifications.visible(people["member"], told)[0] == told
-    services.trash(user=people["author"], item=document)
+    services.item_trash(user=people["author"], item=document)
     assert notifications.visible(people["member"], told)[0] == []
     # Nor can someone else reach it through the id.
     assert permissions.visible_document_ids(people["elsewhere"], [document.pk]) == set()
@@ -193,7 +193,7 @@ def test_a_published_file_still_leaves_a_former_member_nothing(council, people):
     document = services.document_upload(
         user=people["author"], council=council, folder=None, uploaded=_pdf()
     )
-    services.publish(user=people["coordinator"], item=document, public=True)
+    services.item_publish(user=people["coordinator"], item=document, public=True)
     council_services.membership_leave(user=people["member"], council=council)
     assert permissions.visible_document_ids(people["member"], [document.pk]) == set()
 

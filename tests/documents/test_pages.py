@@ -100,7 +100,7 @@ def test_pages_are_for_members_only(client, council, outsider):
 
 
 def test_page_text_is_rendered_before_any_row_is_locked(council, render_depths):
-    depths = render_depths("documents.services")
+    depths = render_depths("documents.services.pages")
     member = member_of(council)
     page = services.page_create(user=member, council=council, title="Idées", body="Version *A*")
     services.page_save(user=member, page=page, body="Version *B*", based_on=1)

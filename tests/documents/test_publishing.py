@@ -69,7 +69,7 @@ def test_only_coordinators_publish(client, council):
     member = member_of(council)
     document = _document(council, member)
     with pytest.raises(PermissionDenied):
-        services.publish(user=member, item=document, public=True)
+        services.item_publish(user=member, item=document, public=True)
     client.force_login(member)
     response = client.post(
         reverse("documents:toggle_publication", args=[council.slug, "fichier", document.pk])
@@ -85,10 +85,10 @@ def test_a_trashed_or_archived_publication_is_no_longer_public(client, council):
 
     coordinator = coordinator_of(council)
     document = _document(council, coordinator)
-    services.publish(user=coordinator, item=document, public=True)
+    services.item_publish(user=coordinator, item=document, public=True)
     url = reverse("documents:public_download", args=[document.pk])
     assert client.get(url).status_code == 200
-    services.trash(user=coordinator, item=Document.objects.get(pk=document.pk))
+    services.item_trash(user=coordinator, item=Document.objects.get(pk=document.pk))
     assert client.get(url).status_code == 404
     Document.objects.filter(pk=document.pk).update(deleted_at=None)
     council_services.council_archive(actor=referent_of("59"), council=council)

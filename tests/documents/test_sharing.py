@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import SpaceAccess
-from documents import services
+from documents import selectors, services
 from documents.models import Document
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
@@ -206,4 +206,4 @@ def test_only_coordinators_share(client):
         reverse("documents:share", args=[owner.slug, folder.pk]), {"council": other.pk}
     )
     assert response.status_code == 404
-    assert not services.shares_of(folder).exists()
+    assert not selectors.shares_of(folder).exists()

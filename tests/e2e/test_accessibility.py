@@ -85,7 +85,7 @@ def site_create() -> Site:
         folder=None,
         uploaded=SimpleUploadedFile("compte-rendu.pdf", PDF, "application/pdf"),
     )
-    document_services.publish(user=coordinator, item=document, public=True)
+    document_services.item_publish(user=coordinator, item=document, public=True)
     page = document_services.page_create(
         user=coordinator, council=council, title="Notre charte", body="Texte **commun**."
     )

@@ -57,7 +57,7 @@ def private_world():
     published = document_services.page_create(
         user=coordinator, council=council_a, title="Bilan public", body="Vitrine"
     )
-    document_services.publish(user=coordinator, item=published, public=True)
+    document_services.item_publish(user=coordinator, item=published, public=True)
     return {"a": council_a, "b": council_b, "coordinator": coordinator}
 
 
@@ -175,14 +175,14 @@ def test_trashed_documents_and_pages_are_not_found():
     council = council_create()
     coordinator = coordinator_of(council)
     document = upload(council, coordinator, "inventaire-xylophone.pdf")
-    document_services.publish(user=coordinator, item=document, public=True)
+    document_services.item_publish(user=coordinator, item=document, public=True)
     folder = document_services.folder_create(
         user=coordinator, council=council, parent=None, name="Archives"
     )
     upload(council, coordinator, "xylophone-2.pdf", folder=folder)
     assert services.site_search(user=coordinator, query="xylophone").total == 2
-    document_services.trash(user=coordinator, item=document)
-    document_services.trash(user=coordinator, item=folder)
+    document_services.item_trash(user=coordinator, item=document)
+    document_services.item_trash(user=coordinator, item=folder)
     for user in (coordinator, _anonymous()):
         assert services.site_search(user=user, query="xylophone").total == 0
 
@@ -192,7 +192,7 @@ def test_published_documents_are_found_by_anyone(client):
     coordinator = coordinator_of(council)
     document = upload(council, coordinator, "rapport-harmonica.pdf")
     assert services.site_search(user=_anonymous(), query="harmonica").total == 0
-    document_services.publish(user=coordinator, item=document, public=True)
+    document_services.item_publish(user=coordinator, item=document, public=True)
     results = services.site_search(user=_anonymous(), query="harmonica")
     assert [hit.url for hit in results.hits] == [f"/publications/fichiers/{document.pk}/"]
     assert results.hits[0].private_council is None
@@ -205,7 +205,7 @@ def test_an_archived_council_s_publications_leave_the_public_results():
     council = council_create()
     coordinator = coordinator_of(council)
     document = upload(council, coordinator, "rapport-harmonica.pdf")
-    document_services.publish(user=coordinator, item=document, public=True)
+    document_services.item_publish(user=coordinator, item=document, public=True)
     Council.objects.filter(pk=council.pk).update(status=Council.Status.ARCHIVED)
     assert services.site_search(user=_anonymous(), query="harmonica").total == 0
     # Its members still read their (archived) space.
