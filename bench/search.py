@@ -339,7 +339,7 @@ def explain(user, word: str, key: str) -> str:
     from django.db import connection
 
     from search.backends import PostgresBackend
-    from search.sources import source_for
+    from search.registry import source_for
 
     source = source_for(key)
     rows = PostgresBackend(word).filter(source, source.queryset(user))

@@ -10,10 +10,12 @@ class CouncilsConfig(AppConfig):
         from accounts import personal_data
         from accounts.roles import register_staff_role
         from notifications import registry as notification_kinds
+        from search import registry as search_registry
 
         from . import permissions, registry
         from .activity import MEMBERSHIP_ACTIVITY
         from .personal_data_sections import COUNCILS_SECTION
+        from .search import COUNCILS
         from .services import (
             INVITATION_KIND,
             JOIN_DECISION_KIND,
@@ -24,6 +26,7 @@ class CouncilsConfig(AppConfig):
         register_staff_role(permissions.is_referent)
         personal_data.register(COUNCILS_SECTION)
         registry.register_activity_source(MEMBERSHIP_ACTIVITY)
+        search_registry.register(COUNCILS)
         for kind in (
             notification_kinds.Kind(
                 key=JOIN_REQUEST_KIND,

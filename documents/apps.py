@@ -9,12 +9,16 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from councils import registry
         from notifications import registry as notifications
+        from search import registry as search_registry
 
         from . import permissions, public_views
         from .activity import DOCUMENTS_LINK, PAGES_LINK
+        from .search import DOCUMENTS, PAGES, RESOURCES
 
         registry.register_space_link(DOCUMENTS_LINK)
         registry.register_space_link(PAGES_LINK)
+        for source in (DOCUMENTS, PAGES, RESOURCES):
+            search_registry.register(source)
         registry.register_public_section(
             registry.PublicSection(
                 key="documents", order=20, render=public_views.council_publications_section

@@ -9,10 +9,12 @@ class ForumsConfig(AppConfig):
     def ready(self) -> None:
         from accounts import personal_data
         from councils import registry
+        from search import registry as search_registry
 
         from . import services
         from .activity import FORUM_ACTIVITY, FORUM_LINK
         from .personal_data_sections import FORUMS_SECTION
+        from .search import DISCUSSIONS
 
         registry.register_council_created(
             "forum", lambda council: services.council_forum_create(council=council)
@@ -20,6 +22,7 @@ class ForumsConfig(AppConfig):
         registry.register_space_link(FORUM_LINK)
         registry.register_activity_source(FORUM_ACTIVITY)
         personal_data.register(FORUMS_SECTION)
+        search_registry.register(DISCUSSIONS)
         self.register_notification_kinds()
 
     def register_notification_kinds(self) -> None:

@@ -11,11 +11,14 @@ class NewsConfig(AppConfig):
         from accounts import personal_data
         from councils import registry
         from notifications import registry as notifications
+        from search import registry as search_registry
 
         from . import permissions, views
         from .personal_data_sections import NEWS_SECTION
+        from .search import ARTICLES
 
         personal_data.register(NEWS_SECTION)
+        search_registry.register(ARTICLES)
 
         registry.register_space_link(
             registry.SpaceLink(

@@ -49,6 +49,15 @@ def can_read(user, article: Article) -> bool:
     return article.author_id == user.pk or can_edit(user, article)
 
 
+def articles_visible_to(user) -> QuerySet[Article]:
+    """The articles lists, feeds, search and notifications show ``user``: the
+    published ones (their time has come, and a council's article is of an
+    active council). Published news is public, so every user gets the same
+    rows; drafts and scheduled articles reach their editors only, through
+    ``unpublished_visible_to`` and ``can_read``."""
+    return Article.objects.published()
+
+
 def unpublished_visible_to(user, *, council=None) -> QuerySet[Article]:
     """Drafts and scheduled articles ``user`` may see in the list of
     ``council`` (None: national news)."""
@@ -79,4 +88,4 @@ def visible_article_ids(user, ids: Iterable[int]) -> set[int]:
     ids = list(ids)
     if not ids:
         return set()
-    return set(Article.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
+    return set(articles_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))

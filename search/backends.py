@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 
 from . import text
 from .indexes import CONFIG, Field, related_model, text_of, vector_for
-from .sources import SearchSource, value_at
+from .registry import SearchSource, value_at
 
 SNIPPET_WORDS = 35
 # ts_rank re-reads the text of each row it ranks (the indexes hold no

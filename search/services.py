@@ -18,7 +18,7 @@ from common.text import one_line
 
 from . import text
 from .backends import backend_for
-from .sources import SearchSource, all_sources, source_for, value_at
+from .registry import SearchSource, all_sources, source_for, value_at
 
 ALL = "all"
 PER_PAGE = 20

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from common import ratelimit
 
-from . import services, text
+from . import registry, services, text
 
 # Anonymous visitors, per address: generous for a person, a brake for a robot.
 ANONYMOUS_LIMIT_PER_MINUTE = 60
@@ -39,10 +39,21 @@ def search(request):
         "max_length": text.MAX_QUERY_LENGTH,
         "results": results,
         "types": _types(results) if results else [],
+        "browse": _browse() if results and not results.hits else [],
         "query_for_all": urlencode({"q": query}),
         "query_string": urlencode({"q": query, "type": results.kind if results else kind}),
     }
     return render(request, "search/search.html", context)
+
+
+def _browse() -> list[dict]:
+    """Where to look instead when nothing is found: each source may offer a
+    page of its app (the search page names no app above its floor)."""
+    return [
+        {"label": source.browse.label, "url": source.browse.url()}
+        for source in registry.all_sources()
+        if source.browse is not None
+    ]
 
 
 def _types(results: services.SearchResults) -> list[dict]:

@@ -13,7 +13,7 @@ from search.indexes import Field, add_search_index, remove_search_index
 CONFIG = "french_unaccent"
 
 # (app, model, index name, fields): the fields of the model's own table, in
-# the order and with the weights of search/sources.py.
+# the order and with the weights of the sources' fields (each app's search.py).
 INDEXES = [
     (
         "councils",

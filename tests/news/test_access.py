@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from news import permissions
 from news.models import Article
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import (
@@ -132,6 +133,28 @@ def test_drafts_and_scheduled_articles_reach_only_their_editors(client, world, r
             assert "zqén" not in text and "zqés" not in text, (url, role)
         if role not in council_editors or "conseils/" not in url:
             assert "zqéc" not in text, (url, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_articles_visible_to_are_the_published_ones_for_everyone(world, role):
+    """What lists, feeds, search and notifications show: published articles
+    of active councils, never a draft or a scheduled article, not even to
+    their editors (who reach those through their own lists)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    user = world["users"][role] or AnonymousUser()
+    articles = world["articles"]
+    b_published = article_create(author=world["users"]["coordinator_b"], council=world["b"])
+    visible = set(permissions.articles_visible_to(user))
+    assert visible == {articles["national_published"], articles["council_published"], b_published}
+    assert all(permissions.can_read(user, article) for article in visible)
+    ids = [article.pk for article in Article.objects.all()]
+    assert permissions.visible_article_ids(user, ids) == {article.pk for article in visible}
+
+    from councils.models import Council
+
+    Council.objects.filter(pk=world["b"].pk).update(status=Council.Status.ARCHIVED)
+    assert set(permissions.articles_visible_to(user)) == visible - {b_published}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -16,7 +16,7 @@ from forums import services as forum_services
 from forums.models import Forum, Post
 from news import permissions as news_permissions
 from search import services
-from search.sources import all_sources
+from search.registry import all_sources
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import (
     coordinator_of,

@@ -15,8 +15,8 @@ from councils import services as council_services
 from documents import services as document_services
 from forums import services as forum_services
 from search.backends import PostgresBackend
+from search.registry import all_sources
 from search.services import site_search
-from search.sources import all_sources
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import council_create, member_of
 from tests.forums.factories import topic_in

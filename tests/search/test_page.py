@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from documents import services as document_services
 from search import services, text
-from search.sources import SOURCES
+from search.registry import all_sources
 from search.views import ANONYMOUS_LIMIT_PER_MINUTE
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
@@ -44,6 +45,21 @@ def test_no_result_gives_advice(client):
     assert "0 résultat pour « introuvablissime »" in html.replace("\u00a0", " ")
     assert "vérifier l’orthographe" in html
     assert "essayer moins de mots" in html
+
+
+def test_no_result_offers_the_pages_the_sources_name(client):
+    """The councils' source offers the directory (the page itself names no
+    app above its floor); a search of one type offers every type instead."""
+    directory = (
+        f'<li><a href="{reverse("councils:directory")}">'
+        "chercher un conseil dans l’annuaire.</a></li>"
+    )
+    html = page_text(client.get(search_url("introuvablissime")))
+    assert directory in html
+    assert "chercher dans tous les types de résultats." not in html
+    html = page_text(client.get(search_url("introuvablissime", type="news")))
+    assert "chercher dans tous les types de résultats." in html
+    assert "annuaire." not in html
 
 
 def test_a_long_query_is_cut_with_a_message(client):
@@ -197,7 +213,7 @@ def _fill(count: int, word: str):
 
 # A signed-in member's page: session and user (2), council grants (2), one
 # count per source, rows and snippets of each source shown (2 per source).
-QUERY_BOUND = 4 + 3 * len(SOURCES)
+QUERY_BOUND = 4 + 3 * len(all_sources())
 
 
 @pytest.mark.parametrize("count", [1, 30])
