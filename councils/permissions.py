@@ -241,7 +241,7 @@ def mark_who_may_accept(user, council: Council, join_requests: list[JoinRequest]
 
 
 def is_self_admission(actor, user) -> bool:
-    return actor is not None and user is not None and actor.pk == user.pk
+    return actor.pk == user.pk
 
 
 def _installed_by(coordinator, manager, council: Council) -> bool:
@@ -270,9 +270,6 @@ def can_consent_to_admit(actor, council: Council, user) -> bool:
     manages councils from outside needs one of its coordinators: a member
     with the coordinator role, who is not that person, and whom that person
     did not install."""
-    if actor is None:
-        # The site itself: demo data and commands run by the operators.
-        return True
     if is_self_admission(actor, user):
         return False
     if not manages_from_outside(user):
@@ -285,9 +282,10 @@ def has_coordinator(council: Council) -> bool:
 
 
 def is_outside_change(actor, council: Council) -> bool:
-    """A change made by someone who is not a coordinator of the council
-    (a referent, the animation): its coordinators are told at once."""
-    return actor is not None and not is_coordinator(actor, council)
+    """A change of membership made by someone who is not a coordinator of
+    the council (a referent, the animation): its coordinators are told at
+    once."""
+    return not is_coordinator(actor, council)
 
 
 # Joining.
