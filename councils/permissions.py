@@ -167,8 +167,17 @@ def can_edit_council(user, council: Council) -> bool:
     return EDIT_COUNCIL in council_grants(user).any(council)
 
 
-def can_read_membership_log(user, council: Council) -> bool:
+def can_read_council_log(user, council: Council) -> bool:
+    """The council's log page: those who manage its members (coordinators,
+    referents of its department); see ``can_read_content_log``."""
     return can_manage_members(user, council)
+
+
+def can_read_content_log(user, council: Council) -> bool:
+    """The log's lines about the council's content name its folders, files
+    and pages: they are the space's, read by members only. A referent who is
+    not a member reads the membership lines alone."""
+    return can_view_space(user, council)
 
 
 def can_read_transparency_log(user, council: Council) -> bool:
@@ -286,6 +295,13 @@ def is_outside_change(actor, council: Council) -> bool:
     the council (a referent, the animation): its coordinators are told at
     once."""
     return not is_coordinator(actor, council)
+
+
+def is_outside_action(actor, council: Council) -> bool:
+    """Something done to the council's content (sharing, publishing, the
+    trash) by someone who is not a member of it. A member acts within their
+    role; anyone else is outside, and its coordinators are told at once."""
+    return not can_view_space(actor, council)
 
 
 # Joining.

@@ -13,6 +13,8 @@ from common.actors import check_actor
 
 from .. import permissions
 from ..models import (
+    DETAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
     Council,
     MembershipEvent,
 )
@@ -127,6 +129,7 @@ def _record(
     system: bool = False,
     subject: User | None = None,
     detail: str = "",
+    other_council_name: str = "",
     from_outside: bool = False,
 ) -> MembershipEvent:
     """Write one line of the council's log; ``system=True`` when the site
@@ -137,7 +140,8 @@ def _record(
         action=action,
         actor=actor,
         subject=subject,
-        detail=detail[:200],
+        detail=detail[:DETAIL_MAX_LENGTH],
+        other_council_name=other_council_name[:NAME_MAX_LENGTH],
         by_system=system,
         from_outside=from_outside,
     )
