@@ -226,7 +226,7 @@ def seed_councils(count: int, step: Step) -> list:
             with transaction.atomic():
                 for spec in missing[start : start + COUNCILS_PER_TRANSACTION]:
                     by_name[spec.name] = services.council_create(
-                        actor=None,
+                        system=True,
                         name=spec.name,
                         department=departments[spec.department_index],
                         town=spec.town,
@@ -399,7 +399,11 @@ def seed_membership_events(councils: list, step: Step) -> None:
             )
             events = [
                 MembershipEvent(
-                    council_id=council_id, action=joined, subject_id=user_id, created_at=when
+                    council_id=council_id,
+                    action=joined,
+                    subject_id=user_id,
+                    by_system=True,
+                    created_at=when,
                 )
                 for council_id, user_id, when in rows
             ]

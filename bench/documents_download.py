@@ -116,12 +116,12 @@ def seed(tmp: Path, size: int):
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     council = council_create(
-        actor=None,
+        system=True,
         name="Conseil citoyen du Banc d'essai",
         department=Department.objects.get(code="59"),
         town="Lille",
     )
-    membership_grant(actor=None, council=council, user=user, role="member")
+    membership_grant(system=True, council=council, user=user, role="member")
 
     source = tmp / "source.pdf"
     write_pdf(source, size)

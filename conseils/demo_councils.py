@@ -106,7 +106,7 @@ def seed_councils(*, scale: int, demo_users: dict[str, User]) -> list[str]:
 
 def _ensure_referent(user: User, department: Department) -> None:
     if not user.referent_assignments.filter(department=department).exists():
-        services.referent_appoint(actor=None, user=user, departments=[department])
+        services.referent_appoint(system=True, user=user, departments=[department])
 
 
 def _council(rng, name, town, department, neighbourhood, index) -> tuple[Council, bool]:
@@ -115,7 +115,7 @@ def _council(rng, name, town, department, neighbourhood, index) -> tuple[Council
         return existing, False
     projects = rng.sample(PROJECTS, 2)
     council = services.council_create(
-        actor=None,
+        system=True,
         name=name,
         department=department,
         town=town,
@@ -135,7 +135,7 @@ def _council(rng, name, town, department, neighbourhood, index) -> tuple[Council
 
 def _ensure_member(council: Council, user: User, role: str) -> None:
     if not Membership.objects.filter(council=council, user=user).exists():
-        membership = services.membership_grant(actor=None, council=council, user=user, role=role)
+        membership = services.membership_grant(system=True, council=council, user=user, role=role)
         Membership.objects.filter(pk=membership.pk).update(
             joined_at=timezone.now() - timedelta(days=150)
         )
@@ -165,7 +165,7 @@ def _seed_members(rng, councils: list[Council]) -> int:
             )
             continue
         membership = services.membership_grant(
-            actor=None, council=council, user=resident, role=role
+            system=True, council=council, user=resident, role=role
         )
         # Established members: joined some time after their account was made.
         joined = resident.date_joined + timedelta(days=rng.randint(1, 25))

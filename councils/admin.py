@@ -169,7 +169,10 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(ReadOnlyAdmin):
+class MembershipEventAdmin(SpaceAccessLoggingAdmin):
+    # A council's log names its members and the titles of its files: opened
+    # one by one, each visit logged, like the memberships.
+    council_path = "council"
     list_display = ["created_at", "council", "action", "actor", "subject", "detail"]
     list_filter = ["action"]
     list_select_related = ["council", "actor", "subject"]

@@ -26,6 +26,8 @@ PRESENTATION_MAX_LENGTH = 10_000
 JOIN_MESSAGE_MAX_LENGTH = 1_000
 # An invitation's link works this long.
 INVITATION_MAX_AGE = timedelta(days=14)
+# A council log line's detail: an address, a role, an item's title.
+DETAIL_MAX_LENGTH = 200
 
 
 class Region(models.Model):
@@ -320,7 +322,13 @@ class Invitation(models.Model):
 
 
 class MembershipEvent(models.Model):
-    """One line of a council's membership log: who did what to whom, when."""
+    """One line of a council's log: who did what, to whom or to which item, when.
+
+    It began as the membership log (requests, arrivals, roles); what the
+    council shares, publishes and throws away is written here too, through
+    ``services.council_log_record``. The coordinators read it all; members
+    read the lines marked ``from_outside`` on the transparency page.
+    """
 
     class Action(models.TextChoices):
         REQUESTED = "requested", _("asked to join")
@@ -338,6 +346,23 @@ class MembershipEvent(models.Model):
         REACTIVATED = "reactivated", _("council reactivated")
         REFERENT_APPOINTED = "referent_appointed", _("referent appointed for the department")
         REFERENT_WITHDRAWN = "referent_withdrawn", _("referent withdrawn for the department")
+        # What the council shares, publishes and throws away (its content):
+        # ``detail`` holds the item's title, ``other_council_name`` the council
+        # a folder is shared with.
+        FOLDER_SHARED = "folder_shared", _("folder shared with another council")
+        FOLDER_UNSHARED = "folder_unshared", _("folder no longer shared")
+        FILE_PUBLISHED = "file_published", _("file made public")
+        FILE_UNPUBLISHED = "file_unpublished", _("file made private again")
+        PAGE_PUBLISHED = "page_published", _("page made public")
+        PAGE_UNPUBLISHED = "page_unpublished", _("page made private again")
+        FOLDER_TRASHED = "folder_trashed", _("folder put in the trash")
+        FILE_TRASHED = "file_trashed", _("file put in the trash")
+        FOLDER_RESTORED = "folder_restored", _("folder restored from the trash")
+        FILE_RESTORED = "file_restored", _("file restored from the trash")
+        FOLDER_DELETED = "folder_deleted", _("folder deleted for good")
+        FILE_DELETED = "file_deleted", _("file deleted for good")
+        ARTICLE_PUBLISHED = "article_published", _("news article published")
+        ARTICLE_UNPUBLISHED = "article_unpublished", _("news article withdrawn")
 
     council = models.ForeignKey(
         Council, on_delete=models.CASCADE, related_name="events", verbose_name=_("council")
@@ -357,24 +382,68 @@ class MembershipEvent(models.Model):
         related_name="+",
         verbose_name=_("person concerned"),
     )
-    # The invited address, the new role...: what the line needs beyond the people.
-    detail = models.CharField(max_length=200, blank=True, verbose_name=_("detail"))
+    # The invited address, the new role, the item's title...: what the line
+    # needs beyond the people.
+    detail = models.CharField(max_length=DETAIL_MAX_LENGTH, blank=True, verbose_name=_("detail"))
+    # The council a folder was shared with, by its name then: the line stays
+    # true if that council is renamed or goes.
+    other_council_name = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, verbose_name=_("other council")
+    )
     # Done by the site itself (demo data, commands), not by a person whose
     # account may since have been deleted.
     by_system = models.BooleanField(default=False, verbose_name=_("done by the site"))
-    # Done by someone who is not a coordinator of the council (a referent, the
-    # national animation): shown at once to its coordinators and kept in the
-    # transparency log that its members read.
+    # Done from outside the council: a change of membership by someone who is
+    # not a coordinator (a referent, the national animation), a line about its
+    # content by someone who is not a member. Shown at once to its
+    # coordinators and kept in the transparency log that its members read.
     from_outside = models.BooleanField(default=False, verbose_name=_("done from outside"))
     created_at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("date"))
 
     class Meta:
-        verbose_name = _("membership event")
-        verbose_name_plural = _("membership events")
+        verbose_name = _("council log entry")
+        verbose_name_plural = _("council log entries")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.council}: {self.get_action_display()}"
+
+    @property
+    def is_about_content(self) -> bool:
+        """About a folder, file, page or article of the council, not about
+        who belongs to it."""
+        return self.action in CONTENT_LINES
+
+    @property
+    def content_line(self) -> str:
+        """The line as a sentence ("Folder “…” shared with …"), for the
+        lines about content; empty for the others. Plain text: the page that
+        shows it escapes it."""
+        sentence = CONTENT_LINES.get(self.action)
+        if sentence is None:
+            return ""
+        return str(sentence) % {"title": self.detail, "council": self.other_council_name}
+
+
+_Action = MembershipEvent.Action
+CONTENT_LINES = {
+    _Action.FOLDER_SHARED: _("Folder “%(title)s” shared with %(council)s"),
+    _Action.FOLDER_UNSHARED: _("Folder “%(title)s” no longer shared with %(council)s"),
+    _Action.FILE_PUBLISHED: _("File “%(title)s” made public"),
+    _Action.FILE_UNPUBLISHED: _("File “%(title)s” made private again"),
+    _Action.PAGE_PUBLISHED: _("Page “%(title)s” made public"),
+    _Action.PAGE_UNPUBLISHED: _("Page “%(title)s” made private again"),
+    _Action.FOLDER_TRASHED: _("Folder “%(title)s” put in the trash"),
+    _Action.FILE_TRASHED: _("File “%(title)s” put in the trash"),
+    _Action.FOLDER_RESTORED: _("Folder “%(title)s” restored from the trash"),
+    _Action.FILE_RESTORED: _("File “%(title)s” restored from the trash"),
+    _Action.FOLDER_DELETED: _("Folder “%(title)s” deleted for good"),
+    _Action.FILE_DELETED: _("File “%(title)s” deleted for good"),
+    _Action.ARTICLE_PUBLISHED: _("News article “%(title)s” published"),
+    _Action.ARTICLE_UNPUBLISHED: _("News article “%(title)s” withdrawn from publication"),
+}
+# The lines that name another council.
+SHARING_ACTIONS = frozenset({_Action.FOLDER_SHARED, _Action.FOLDER_UNSHARED})
 
 
 class ReferentAssignment(models.Model):

@@ -167,8 +167,17 @@ def can_edit_council(user, council: Council) -> bool:
     return EDIT_COUNCIL in council_grants(user).any(council)
 
 
-def can_read_membership_log(user, council: Council) -> bool:
+def can_read_council_log(user, council: Council) -> bool:
+    """The council's log page: those who manage its members (coordinators,
+    referents of its department); see ``can_read_content_log``."""
     return can_manage_members(user, council)
+
+
+def can_read_content_log(user, council: Council) -> bool:
+    """The log's lines about the council's content name its folders, files
+    and pages: they are the space's, read by members only. A referent who is
+    not a member reads the membership lines alone."""
+    return can_view_space(user, council)
 
 
 def can_read_transparency_log(user, council: Council) -> bool:
@@ -241,7 +250,7 @@ def mark_who_may_accept(user, council: Council, join_requests: list[JoinRequest]
 
 
 def is_self_admission(actor, user) -> bool:
-    return actor is not None and user is not None and actor.pk == user.pk
+    return actor.pk == user.pk
 
 
 def _installed_by(coordinator, manager, council: Council) -> bool:
@@ -270,9 +279,6 @@ def can_consent_to_admit(actor, council: Council, user) -> bool:
     manages councils from outside needs one of its coordinators: a member
     with the coordinator role, who is not that person, and whom that person
     did not install."""
-    if actor is None:
-        # The site itself: demo data and commands run by the operators.
-        return True
     if is_self_admission(actor, user):
         return False
     if not manages_from_outside(user):
@@ -285,9 +291,17 @@ def has_coordinator(council: Council) -> bool:
 
 
 def is_outside_change(actor, council: Council) -> bool:
-    """A change made by someone who is not a coordinator of the council
-    (a referent, the animation): its coordinators are told at once."""
-    return actor is not None and not is_coordinator(actor, council)
+    """A change of membership made by someone who is not a coordinator of
+    the council (a referent, the animation): its coordinators are told at
+    once."""
+    return not is_coordinator(actor, council)
+
+
+def is_outside_action(actor, council: Council) -> bool:
+    """Something done to the council's content (sharing, publishing, the
+    trash) by someone who is not a member of it. A member acts within their
+    role; anyone else is outside, and its coordinators are told at once."""
+    return not can_view_space(actor, council)
 
 
 # Joining.

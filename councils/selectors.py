@@ -11,6 +11,7 @@ from django.utils.text import slugify
 
 from . import permissions
 from .models import (
+    CONTENT_LINES,
     Council,
     Department,
     JoinRequest,
@@ -103,18 +104,26 @@ def open_invitations(council: Council):
     )
 
 
-def membership_log(council: Council) -> QuerySet[MembershipEvent]:
-    return council.events.select_related("actor", "subject")
+def council_log(council: Council, *, with_content: bool = True) -> QuerySet[MembershipEvent]:
+    """The council's log, newest first; ``with_content=False`` leaves out the
+    lines about its folders, files, pages and articles (for a reader who is
+    not a member: ``permissions.can_read_content_log``)."""
+    events = council.events.select_related("actor", "subject")
+    if not with_content:
+        events = events.exclude(action__in=list(CONTENT_LINES))
+    return events
 
 
 def outside_changes(council: Council) -> QuerySet[MembershipEvent]:
-    """The changes made to ``council`` by people who are not its coordinators."""
-    return membership_log(council).filter(from_outside=True)
+    """What people outside ``council`` did to it: changes of membership by
+    people who are not its coordinators, and to its content by people who
+    are not its members."""
+    return council_log(council).filter(from_outside=True)
 
 
 def recent_events(council: Council, limit: int = 10) -> list[MembershipEvent]:
     return list(
-        membership_log(council).filter(
+        council_log(council).filter(
             action__in=[
                 MembershipEvent.Action.JOINED,
                 MembershipEvent.Action.ACCEPTED,

@@ -18,6 +18,8 @@ from django.utils.translation import override
 from common.files import stored_file_delete_on_commit, stored_file_save
 from common.markdown import render_markdown
 from common.revisions import stale_edit_check
+from councils import services as council_services
+from councils.models import MembershipEvent
 from notifications import services as notifications
 
 from . import permissions
@@ -66,6 +68,15 @@ def _store_cover(article: Article, cover: ContentFile) -> None:
         article.save(update_fields=["cover"])
 
 
+def _log(article: Article, action: str, *, actor) -> None:
+    """A council's article published or withdrawn goes in the council's log
+    (national news has no council, and no log)."""
+    if article.council_id is not None:
+        council_services.council_log_record(
+            council=article.council, action=action, actor=actor, title=article.title
+        )
+
+
 def _announce_after_commit(article: Article) -> None:
     if article.status == Article.Status.PUBLISHED and article.notified_at is None:
         from .tasks import announce_due_articles
@@ -87,7 +98,8 @@ def article_create(
     submission_key: str = "",
 ) -> Article:
     """Write an article for ``council`` (None: national). A second submission
-    of the same form gives back the first article."""
+    of the same form gives back the first article. A council's article given
+    a publication time (now or later) goes in the council's log."""
     if not permissions.can_write_in_scope(author, council):
         raise PermissionDenied
     if submission_key:
@@ -112,6 +124,8 @@ def article_create(
             _set_tags(article, tags)
             if cover is not None:
                 _store_cover(article, cover)
+            if published_at is not None:
+                _log(article, MembershipEvent.Action.ARTICLE_PUBLISHED, actor=author)
     except IntegrityError:
         # The same form sent twice at once: the other request made it.
         existing = Article.objects.filter(author=author, submission_key=submission_key).first()
@@ -138,10 +152,12 @@ def article_update(
 ) -> Article:
     """Save an edit. ``based_on`` is the ``updated_at`` the editor started
     from: if someone saved in between, nothing is written. The text is
-    rendered before the article's row is locked."""
+    rendered before the article's row is locked. A council's article given a
+    publication time, or losing it, goes in the council's log."""
     if not permissions.can_edit(actor, article):
         raise PermissionDenied
     return _article_update(
+        actor=actor,
         article=article,
         title=title,
         summary=summary,
@@ -159,6 +175,7 @@ def article_update(
 @transaction.atomic
 def _article_update(
     *,
+    actor,
     article: Article,
     title: str,
     summary: str,
@@ -176,6 +193,7 @@ def _article_update(
     )
     stale_edit_check(based_on=based_on, current=article.updated_at, saved_at=article.updated_at)
     old_cover = article.cover.name if article.cover else ""
+    was_published = article.published_at is not None
     article.title = title
     article.summary = summary
     article.body = body
@@ -193,15 +211,23 @@ def _article_update(
     new_cover = article.cover.name if article.cover else ""
     if old_cover != new_cover:
         stored_file_delete_on_commit([old_cover])
+    if not was_published and published_at is not None:
+        _log(article, MembershipEvent.Action.ARTICLE_PUBLISHED, actor=actor)
+    elif was_published and published_at is None:
+        _log(article, MembershipEvent.Action.ARTICLE_UNPUBLISHED, actor=actor)
     _announce_after_commit(article)
     return article
 
 
 @transaction.atomic
 def article_delete(*, actor, article: Article) -> None:
+    """Delete an article; a council's article that had a publication time
+    leaves the council's log saying it was withdrawn."""
     if not permissions.can_edit(actor, article):
         raise PermissionDenied
     cover = article.cover.name if article.cover else ""
+    if article.published_at is not None:
+        _log(article, MembershipEvent.Action.ARTICLE_UNPUBLISHED, actor=actor)
     article.delete()
     stored_file_delete_on_commit([cover])
 

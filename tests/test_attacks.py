@@ -1039,7 +1039,7 @@ def csrf_world(world):
     w.coordinator.save()
     animator_appoint(user=w.coordinator)
     referent_appoint(
-        actor=None, user=w.coordinator, departments=[Department.objects.get(code="13")]
+        system=True, user=w.coordinator, departments=[Department.objects.get(code="13")]
     )
     return w
 

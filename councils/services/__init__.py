@@ -1,10 +1,12 @@
-"""Every write about councils: creation, public page, memberships, referents.
+"""Every write about councils: creation, public page, memberships, referents,
+and the council's log.
 
 These functions are the only code that grants or withdraws guardian
-permissions on councils. Each takes who acts, checks that they may, writes in
-one transaction, records the change in the membership log, and publishes its
-notifications or sends its e-mails after commit. One module a domain; import
-them from here.
+permissions on councils. Each takes who acts (``actor=``, or ``system=True``
+for the site itself), checks that they may, writes in one transaction,
+records the change in the council's log, and publishes its notifications or
+sends its e-mails after commit. The other apps write their own lines in that
+log with ``council_log_record``. One module a domain; import them from here.
 """
 
 from ..models import INVITATION_MAX_AGE
@@ -42,6 +44,10 @@ from ._shared import (
     MEMBER_PERMISSIONS,
     OUTSIDE_CHANGE_KIND,
     REFERENT_PERMISSIONS,
+)
+from .council_log import (
+    council_log_record,
+    log_title,
 )
 from .councils import (
     contact_recipients,

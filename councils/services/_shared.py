@@ -7,8 +7,12 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
+from common.actors import check_actor
+
 from .. import permissions
 from ..models import (
+    DETAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
     Council,
     MembershipEvent,
 )
@@ -113,18 +117,24 @@ def _record(
     council: Council,
     action: str,
     *,
-    actor: User | None,
+    actor: User | None = None,
+    system: bool = False,
     subject: User | None = None,
     detail: str = "",
+    other_council_name: str = "",
     from_outside: bool = False,
 ) -> MembershipEvent:
+    """Write one line of the council's log; ``system=True`` when the site
+    itself acts (the line says "the site", whoever may be signed in)."""
+    check_actor(actor, system=system)
     return MembershipEvent.objects.create(
         council=council,
         action=action,
         actor=actor,
         subject=subject,
-        detail=detail[:200],
-        by_system=actor is None,
+        detail=detail[:DETAIL_MAX_LENGTH],
+        other_council_name=other_council_name[:NAME_MAX_LENGTH],
+        by_system=system,
         from_outside=from_outside,
     )
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
+from common.actors import check_actor
 from common.files import stored_file_delete_on_commit, stored_file_save
 from common.markdown import render_markdown
 from common.revisions import stale_edit_check
@@ -78,7 +79,8 @@ def _unique_slug(name: str, town: str) -> str:
 
 def council_create(
     *,
-    actor: User | None,
+    actor: User | None = None,
+    system: bool = False,
     name: str,
     department: Department,
     town: str,
@@ -89,11 +91,12 @@ def council_create(
     logo: ContentFile | None = None,
 ) -> Council:
     """Create a council, its two groups and their grants, and grant the
-    department's referents. ``actor`` None is the system (demo data, admin
-    commands); a person must be referent of the department. The
+    department's referents. ``actor`` must be referent of the department;
+    ``system=True`` is the site itself (demo data, commands), unchecked. The
     presentation is rendered before the transaction: no lock is held while
     markdown renders."""
-    if actor is not None and not permissions.can_create_council_in(actor, department):
+    check_actor(actor, system=system)
+    if not system and not permissions.can_create_council_in(actor, department):
         raise PermissionDenied(ERROR_NOT_REFERENT_THERE)
     presentation_html = render_markdown(presentation)
     with transaction.atomic():
@@ -127,10 +130,10 @@ def council_create(
             "user"
         ):
             _grant_referent(assignment.user, council)
-        _record(council, MembershipEvent.Action.CREATED, actor=actor)
+        _record(council, MembershipEvent.Action.CREATED, actor=actor, system=system)
         for callback in registry.council_created_callbacks():
             callback(council)
-        if actor is not None:
+        if not system:
             permissions.forget_council_grants(actor)
         if logo is not None:
             _store_logo(council, logo)

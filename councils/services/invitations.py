@@ -231,7 +231,8 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
         membership_change_record(
             council=council,
             action=MembershipEvent.Action.ROLE_CHANGED,
-            actor=inviter,
+            # The inviter decided; if their account is gone, the invitee did, by accepting.
+            actor=inviter or user,
             subject=user,
             detail=str(Membership.Role.COORDINATOR.label),
             from_outside=from_outside,

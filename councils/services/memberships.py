@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from common.actors import check_actor
 from notifications import services as notifications
 
 from .. import emails, permissions
@@ -172,10 +173,11 @@ def _locked_pending_request(join_request: JoinRequest) -> JoinRequest:
     return locked
 
 
-def _answer(join_request: JoinRequest, status: str, actor: User | None) -> None:
+def _answer(join_request: JoinRequest, status: str, decided_by: User | None) -> None:
+    """Settle the request; ``decided_by`` is None when its author withdrew it."""
     join_request.status = status
     join_request.decided_at = timezone.now()
-    join_request.decided_by = actor
+    join_request.decided_by = decided_by
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
 
 
@@ -209,7 +211,7 @@ def join_request_accept(*, actor: User, join_request: JoinRequest) -> Membership
 
 
 def check_admission(
-    *, actor: User | None, council: Council, user: User, self_error=ERROR_SELF_ADMISSION
+    *, actor: User, council: Council, user: User, self_error=ERROR_SELF_ADMISSION
 ) -> None:
     """Refuse, with the reason, to let ``actor`` admit ``user`` to ``council``
     or raise their role: nobody admits themselves, and someone who manages
@@ -253,27 +255,37 @@ def join_request_withdraw(*, user: User, join_request: JoinRequest) -> None:
 
 @transaction.atomic
 def membership_grant(
-    *, actor: User | None, council: Council, user: User, role: str = Membership.Role.MEMBER
+    *,
+    actor: User | None = None,
+    system: bool = False,
+    council: Council,
+    user: User,
+    role: str = Membership.Role.MEMBER,
 ) -> Membership:
-    """Make ``user`` a member straight away (a referent, or the system: demo data).
+    """Make ``user`` a member straight away: a referent of the department
+    (``actor``), or the site itself (``system=True``: demo data, commands),
+    which skips the permission and consent checks.
 
     Coordinators go through requests and invitations, which leave the person
     a say; this is for the referent setting up a council and for seeding.
     """
-    if actor is not None and not permissions.is_referent_for(actor, council):
+    check_actor(actor, system=system)
+    if not system and not permissions.is_referent_for(actor, council):
         raise PermissionDenied
     Council.objects.select_for_update().filter(pk=council.pk).first()
     if not council.is_active:
         raise ValidationError(ERROR_COUNCIL_ARCHIVED, code="archived")
     if Membership.objects.filter(council=council, user=user).exists():
         raise ValidationError(ERROR_INVITEE_ALREADY_MEMBER, code="already_member")
-    check_admission(actor=actor, council=council, user=user)
-    from_outside = permissions.is_outside_change(actor, council)
+    if not system:
+        check_admission(actor=actor, council=council, user=user)
+    from_outside = not system and permissions.is_outside_change(actor, council)
     membership = _membership_grant(council, user, role)
     membership_change_record(
         council=council,
         action=MembershipEvent.Action.JOINED,
         actor=actor,
+        system=system,
         subject=user,
         from_outside=from_outside,
     )

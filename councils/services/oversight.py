@@ -2,9 +2,11 @@
 
 When someone who is not one of its coordinators (a referent, the national
 animation) changes who belongs to a council or how, or when a referent is
-appointed for its department, the line goes to the membership log marked
+appointed for its department, the line goes to the council's log marked
 ``from_outside``, the transparency page shows it to every member, and the
-coordinators are told at once by a notification they cannot turn off.
+coordinators are told at once by a notification they cannot turn off. The
+same holds for the lines about its content (``council_log.py``) written by
+someone who is not a member.
 """
 
 from __future__ import annotations
@@ -70,34 +72,52 @@ def membership_change_record(
     *,
     council: Council,
     action: str,
-    actor: User | None,
+    actor: User | None = None,
+    system: bool = False,
     subject: User | None = None,
     detail: str = "",
     from_outside: bool,
     invited_by: User | None = None,
 ) -> MembershipEvent:
-    """Log a change of membership; one made from outside the council
+    """Log a change of membership made by ``actor``, or by the site itself
+    (``system=True``); one made from outside the council
     (``permissions.is_outside_change``, asked before the change) is also told
     at once to its coordinators.
 
     For an invitation accepted, ``actor`` is the invitee and ``invited_by``
     the person who invited them.
     """
-    if not from_outside:
-        return _record(council, action, actor=actor, subject=subject, detail=detail)
-    event = _record(council, action, actor=actor, subject=subject, detail=detail, from_outside=True)
+    event = _record(
+        council,
+        action,
+        actor=actor,
+        system=system,
+        subject=subject,
+        detail=detail,
+        from_outside=from_outside,
+    )
+    if from_outside:
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _title(event, invited_by=invited_by)
+        tell_coordinators(event, title=title, actor=invited_by)
+    return event
+
+
+def tell_coordinators(event: MembershipEvent, *, title: str, actor: User | None = None) -> None:
+    """Tell the coordinators of the event's council, at once and without a
+    way to turn it off, of a line written from outside the council."""
+    council = event.council
     with translation.override(settings.LANGUAGE_CODE):
         notifications.notify(
             recipients=_coordinators(council),
             kind=OUTSIDE_CHANGE_KIND,
             target_id=event.pk,
-            title=_title(event, invited_by=invited_by),
+            title=title,
             url=reverse("councils:transparency", args=[council.slug]),
             excerpt=_(
                 "This change was made by someone who is not a coordinator of the council. "
                 "Every member can read it on the council's transparency page."
             ),
-            actor=invited_by or actor,
+            actor=actor or event.actor,
             **_council_place(council),
         )
-    return event

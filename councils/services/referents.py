@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from common.actors import check_actor
 from notifications import services as notifications
 
 from .. import emails, permissions
@@ -40,13 +41,21 @@ def _grant_referent(user: User, council: Council) -> None:
 
 @transaction.atomic
 def referent_appoint(
-    *, actor: User | None, user: User, departments: list[Department]
+    *,
+    actor: User | None = None,
+    system: bool = False,
+    user: User,
+    departments: list[Department],
 ) -> list[ReferentAssignment]:
     """Make ``user`` referent of ``departments`` and grant them the councils
-    there. The coordinators of those councils are told at once."""
-    if actor is not None and not permissions.can_appoint_referents(actor):
+    there. Appointed by the national animation (``actor``), the coordinators
+    of those councils are told at once and the referent is e-mailed; by the
+    site itself (``system=True``: demo data, tests' set-up), no check, no
+    message."""
+    check_actor(actor, system=system)
+    if not system and not permissions.can_appoint_referents(actor):
         raise PermissionDenied
-    if permissions.is_self_admission(actor, user):
+    if not system and permissions.is_self_admission(actor, user):
         raise ValidationError(ERROR_OWN_APPOINTMENT, code="self_appointment")
     created = []
     for department in departments:
@@ -58,9 +67,9 @@ def referent_appoint(
         created.append(assignment)
         for council in Council.objects.filter(department=department):
             _grant_referent(user, council)
-            if actor is not None:
+            if not system:
                 _tell_council(council, MembershipEvent.Action.REFERENT_APPOINTED, actor, user)
-        if actor is not None:
+        if not system:
             emails.send_to_each(
                 template="referent_appointed",
                 recipients=[user.email],

@@ -202,11 +202,15 @@ def member_remove(request, slug: str, pk: int):
 
 @login_or
 def log(request, slug: str):
-    council = access_management(request, slug)
+    council = _access(request, slug, permissions.can_read_council_log)
+    with_content = permissions.can_read_content_log(request.user, council)
     context = {
         "council": council,
         "is_member": permissions.can_view_space(request.user, council),
-        "page": _page(request, selectors.membership_log(council), LOG_PAGE_SIZE),
+        "with_content": with_content,
+        "page": _page(
+            request, selectors.council_log(council, with_content=with_content), LOG_PAGE_SIZE
+        ),
     }
     return render(request, "councils/log.html", context)
 

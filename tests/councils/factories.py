@@ -24,10 +24,11 @@ def department(code: str = DEFAULT_DEPARTMENT) -> Department:
 
 
 def council_create(**overrides) -> Council:
-    """A council created by the system (``actor=None``), in the Nord by default."""
+    """A council created by the site itself (``system=True``) unless an
+    ``actor`` is given, in the Nord by default."""
     number = next(_numbers)
     fields = {
-        "actor": None,
+        "system": "actor" not in overrides,
         "name": f"Conseil citoyen {number} {XSS}",
         "department": department(),
         "town": "Roubaix",
@@ -55,5 +56,5 @@ def referent_of(dept: Department | str = DEFAULT_DEPARTMENT, user: User | None =
     if isinstance(dept, str):
         dept = department(dept)
     user = user or UserFactory()
-    services.referent_appoint(actor=None, user=user, departments=[dept])
+    services.referent_appoint(system=True, user=user, departments=[dept])
     return user

@@ -1104,10 +1104,11 @@ def test_the_system_adds_members_too():
     council = council_create()
     user = UserFactory()
 
-    services.membership_grant(actor=None, council=council, user=user)
+    services.membership_grant(system=True, council=council, user=user)
 
     assert _membership(council, user).role == MEMBER
-    assert _last_event(council).actor is None
+    event = _last_event(council)
+    assert (event.actor, event.by_system, event.from_outside) == (None, True, False)
 
 
 @pytest.mark.parametrize("who", ["coordinator", "referent_elsewhere", "animator"])
