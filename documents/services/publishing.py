@@ -9,6 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from councils import services as council_services
+from councils.models import MembershipEvent
+
 from .. import permissions
 from ..models import Document, Page
 
@@ -22,3 +25,11 @@ def item_publish(*, user: User, item: Document | Page, public: bool) -> None:
     if not permissions.can_publish(user, item.council) or item.deleted_at is not None:
         raise PermissionDenied
     type(item).objects.filter(pk=item.pk).update(published_at=timezone.now() if public else None)
+    Action = MembershipEvent.Action
+    if isinstance(item, Page):
+        action, title = (Action.PAGE_PUBLISHED if public else Action.PAGE_UNPUBLISHED), item.title
+    else:
+        action, title = (Action.FILE_PUBLISHED if public else Action.FILE_UNPUBLISHED), item.name
+    council_services.council_log_record(
+        council=item.council, action=action, title=title, actor=user
+    )

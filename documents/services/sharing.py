@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from councils import services as council_services
-from councils.models import Council
+from councils.models import Council, MembershipEvent
 from councils.services.transparency import space_access_title
 
 from .. import permissions
@@ -36,15 +36,35 @@ def folder_share(*, user: User, folder: Folder, council: Council) -> None:
     FolderGroupObjectPermission.objects.filter(
         content_object=folder, group=council.members_group
     ).update(shared_by=user)
+    council_services.council_log_record(
+        council=folder.council,
+        action=MembershipEvent.Action.FOLDER_SHARED,
+        title=folder.name,
+        actor=user,
+        other_council=council,
+    )
 
 
 @transaction.atomic
 def folder_unshare(*, user: User, folder: Folder, council: Council) -> None:
+    """Withdraw ``council``'s read access to ``folder``; a folder that was not
+    shared with it writes no log line."""
     from guardian.shortcuts import remove_perm
 
     if not permissions.can_share(user, folder):
         raise PermissionDenied
+    shared = FolderGroupObjectPermission.objects.filter(
+        content_object=folder, group=council.members_group
+    ).exists()
     remove_perm(permissions.READ_FOLDER, council.members_group, folder)
+    if shared:
+        council_services.council_log_record(
+            council=folder.council,
+            action=MembershipEvent.Action.FOLDER_UNSHARED,
+            title=folder.name,
+            actor=user,
+            other_council=council,
+        )
 
 
 GUEST_OPENED = _("Opened through a shared folder: %(what)s")

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.files import stored_file_delete_on_commit
+from councils import services as council_services
+from councils.models import MembershipEvent
 
 from .. import permissions
 from ..models import Document, Folder
@@ -37,6 +39,7 @@ def item_trash(*, user: User, item: Document | Folder) -> None:
         )
     else:
         Document.objects.filter(pk=item.pk).update(deleted_at=now)
+    _log(item, trashed=True, actor=user)
 
 
 @transaction.atomic
@@ -58,6 +61,7 @@ def item_restore(*, user: User, item: Document | Folder) -> None:
                 Document.objects.filter(pk=item.pk).update(deleted_at=None)
     except IntegrityError as exc:
         raise ValidationError(ERROR_NAME_TAKEN, code="name_taken") from exc
+    _log(item, trashed=False, actor=user)
 
 
 def trash_purge(*, now=None) -> int:
@@ -65,11 +69,39 @@ def trash_purge(*, now=None) -> int:
     included (after commit). Returns the number of documents deleted."""
     limit = (now or timezone.now()) - timedelta(days=settings.DOCUMENT_TRASH_DAYS)
     count = 0
+    Action = MembershipEvent.Action
     with transaction.atomic():
-        for document in Document.objects.filter(deleted_at__lt=limit).prefetch_related("versions"):
+        # One line a thing thrown away, as when it went in: a folder's line
+        # stands for everything that goes with it.
+        folders = Folder.objects.filter(deleted_at__lt=limit).select_related("council")
+        purged_folders = set(folders.values_list("pk", flat=True))
+        for folder in folders.exclude(parent__deleted_at__lt=limit):
+            council_services.council_log_record(
+                council=folder.council, action=Action.FOLDER_DELETED, title=folder.name, system=True
+            )
+        documents = Document.objects.filter(deleted_at__lt=limit).select_related("council")
+        for document in documents.prefetch_related("versions"):
+            if document.folder_id not in purged_folders:
+                council_services.council_log_record(
+                    council=document.council,
+                    action=Action.FILE_DELETED,
+                    title=document.name,
+                    system=True,
+                )
             names = [version.file.name for version in document.versions.all()]
             document.delete()
             stored_file_delete_on_commit(names)
             count += 1
-        Folder.objects.filter(deleted_at__lt=limit).delete()
+        folders.delete()
     return count
+
+
+def _log(item: Document | Folder, *, trashed: bool, actor: User) -> None:
+    Action = MembershipEvent.Action
+    if isinstance(item, Folder):
+        action = Action.FOLDER_TRASHED if trashed else Action.FOLDER_RESTORED
+    else:
+        action = Action.FILE_TRASHED if trashed else Action.FILE_RESTORED
+    council_services.council_log_record(
+        council=item.council, action=action, title=item.name, actor=actor
+    )
