@@ -37,44 +37,40 @@ def post_reply(*, author: User, topic: Topic, body: str, submission_key: str = "
     if not permissions.can_post_in(author, topic.forum):
         raise PermissionDenied
     html = _render(body)
-    return _post_reply(
-        author=author, topic=topic, body=body, html=html, submission_key=submission_key
-    )
-
-
-@transaction.atomic
-def _post_reply(*, author: User, topic: Topic, body: str, html: str, submission_key: str) -> Post:
-    topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
-    if not permissions.can_post_in(author, topic.forum):
-        raise PermissionDenied
-    if submission_key:
-        existing = Post.objects.filter(author=author, submission_key=submission_key).first()
-        if existing is not None:
-            return existing
-    if topic.is_locked and not permissions.can_moderate(author, topic.forum):
-        raise ValidationError(ERROR_LOCKED, code="locked")
-    _check_pace(author, opening_topic=False)
-    status = Post.Status.PENDING if _needs_approval(author, topic.forum) else Post.Status.PUBLISHED
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            post = Post.objects.create(
-                topic=topic,
-                author=author,
-                body=body.strip(),
-                body_html=html,
-                created_at=now,
-                status=status,
-                submission_key=submission_key,
-            )
-    except IntegrityError:
-        # The same form sent twice at the same moment: the first one won.
-        return Post.objects.get(author=author, submission_key=submission_key)
-    if status == Post.Status.PUBLISHED:
-        _count_new_post(topic, now)
-        _notify_readers(post, new_topic=False)
-    Subscription.objects.get_or_create(user=author, topic=topic)
-    return post
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
+        if not permissions.can_post_in(author, topic.forum):
+            raise PermissionDenied
+        if submission_key:
+            existing = Post.objects.filter(author=author, submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+        if topic.is_locked and not permissions.can_moderate(author, topic.forum):
+            raise ValidationError(ERROR_LOCKED, code="locked")
+        _check_pace(author, opening_topic=False)
+        status = (
+            Post.Status.PENDING if _needs_approval(author, topic.forum) else Post.Status.PUBLISHED
+        )
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                post = Post.objects.create(
+                    topic=topic,
+                    author=author,
+                    body=body.strip(),
+                    body_html=html,
+                    created_at=now,
+                    status=status,
+                    submission_key=submission_key,
+                )
+        except IntegrityError:
+            # The same form sent twice at the same moment: the first one won.
+            return Post.objects.get(author=author, submission_key=submission_key)
+        if status == Post.Status.PUBLISHED:
+            _count_new_post(topic, now)
+            _notify_readers(post, new_topic=False)
+        Subscription.objects.get_or_create(user=author, topic=topic)
+        return post
 
 
 def post_edit(*, editor: User, post: Post, body: str, reason: str = "") -> Post:
@@ -84,25 +80,21 @@ def post_edit(*, editor: User, post: Post, body: str, reason: str = "") -> Post:
     if not permissions.can_edit_post(editor, post):
         raise PermissionDenied
     html = _render(body)
-    return _post_edit(editor=editor, post=post, body=body, html=html, reason=reason)
-
-
-@transaction.atomic
-def _post_edit(*, editor: User, post: Post, body: str, html: str, reason: str) -> Post:
-    post = Post.objects.select_for_update().select_related("topic__forum").get(pk=post.pk)
-    by_moderator = post.author_id != editor.pk
-    if by_moderator and not reason.strip():
-        raise ValidationError(ERROR_REASON_NEEDED, code="reason")
-    if body.strip() == post.body:
+    with transaction.atomic():
+        post = Post.objects.select_for_update().select_related("topic__forum").get(pk=post.pk)
+        by_moderator = post.author_id != editor.pk
+        if by_moderator and not reason.strip():
+            raise ValidationError(ERROR_REASON_NEEDED, code="reason")
+        if body.strip() == post.body:
+            return post
+        PostRevision.objects.create(post=post, body=post.body, edited_by=editor)
+        post.body = body.strip()
+        post.body_html = html
+        post.edited_at = timezone.now()
+        post.save(update_fields=["body", "body_html", "edited_at"])
+        if by_moderator:
+            _moderate(editor, ModerationAction.Kind.EDIT, post.topic, post, reason)
         return post
-    PostRevision.objects.create(post=post, body=post.body, edited_by=editor)
-    post.body = body.strip()
-    post.body_html = html
-    post.edited_at = timezone.now()
-    post.save(update_fields=["body", "body_html", "edited_at"])
-    if by_moderator:
-        _moderate(editor, ModerationAction.Kind.EDIT, post.topic, post, reason)
-    return post
 
 
 @transaction.atomic

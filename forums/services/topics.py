@@ -24,37 +24,29 @@ def topic_create(
     if not permissions.can_post_in(author, forum):
         raise PermissionDenied
     html = _render(body)
-    return _topic_create(
-        author=author, forum=forum, title=title, body=body, html=html, submission_key=submission_key
-    )
-
-
-@transaction.atomic
-def _topic_create(
-    *, author: User, forum: Forum, title: str, body: str, html: str, submission_key: str
-) -> Topic:
-    if submission_key:
-        existing = Post.objects.filter(author=author, submission_key=submission_key).first()
-        if existing is not None:
-            return existing.topic
-    _check_pace(author, opening_topic=True)
-    now = timezone.now()
-    topic = Topic.objects.create(
-        forum=forum, title=title.strip(), author=author, created_at=now, last_post_at=now
-    )
-    status = Post.Status.PENDING if _needs_approval(author, forum) else Post.Status.PUBLISHED
-    Post.objects.create(
-        topic=topic,
-        author=author,
-        body=body.strip(),
-        body_html=html,
-        created_at=now,
-        status=status,
-        submission_key=submission_key,
-    )
-    first_post = topic.posts.get()
-    if status == Post.Status.PUBLISHED:
-        _count_new_post(topic, now, new_topic=True)
-        _notify_readers(first_post, new_topic=True)
-    Subscription.objects.get_or_create(user=author, topic=topic)
-    return topic
+    with transaction.atomic():
+        if submission_key:
+            existing = Post.objects.filter(author=author, submission_key=submission_key).first()
+            if existing is not None:
+                return existing.topic
+        _check_pace(author, opening_topic=True)
+        now = timezone.now()
+        topic = Topic.objects.create(
+            forum=forum, title=title.strip(), author=author, created_at=now, last_post_at=now
+        )
+        status = Post.Status.PENDING if _needs_approval(author, forum) else Post.Status.PUBLISHED
+        Post.objects.create(
+            topic=topic,
+            author=author,
+            body=body.strip(),
+            body_html=html,
+            created_at=now,
+            status=status,
+            submission_key=submission_key,
+        )
+        first_post = topic.posts.get()
+        if status == Post.Status.PUBLISHED:
+            _count_new_post(topic, now, new_topic=True)
+            _notify_readers(first_post, new_topic=True)
+        Subscription.objects.get_or_create(user=author, topic=topic)
+        return topic
