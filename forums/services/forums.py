@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from common.actors import check_actor
+
 from .. import permissions
 from ..models import Forum
 
@@ -46,12 +48,8 @@ def national_forum_create(
     """A forum of the national exchange, made by the animation (``actor``),
     or by the site itself (``system=True``, for demo data: no permission is
     checked). One of the two, never both, never neither."""
-    if system:
-        if actor is not None:
-            raise ValueError("national_forum_create: system=True acts for no one; drop actor.")
-    elif actor is None:
-        raise ValueError("national_forum_create: give the actor, or system=True.")
-    elif not permissions.can_create_national_forum(actor):
+    check_actor(actor, system=system)
+    if not system and not permissions.can_create_national_forum(actor):
         raise PermissionDenied
     base = slugify(name)[:100] or "forum"
     if base in RESERVED_SLUGS or base.startswith(

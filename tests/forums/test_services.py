@@ -415,11 +415,11 @@ def test_only_the_animation_creates_a_national_forum_through_the_service():
 def test_a_national_forum_without_an_actor_is_refused_unless_the_site_says_so():
     """Skipping the permission check is said by name (``system=True``): a
     forgotten ``actor`` is not taken as the site acting."""
-    with pytest.raises(ValueError, match="give the actor"):
+    with pytest.raises(TypeError, match="or system=True when the site itself acts"):
         services.national_forum_create(
             actor=None, name="Forum sans auteur", audience=Forum.Audience.EVERYONE
         )
-    with pytest.raises(ValueError, match="give the actor"):
+    with pytest.raises(TypeError, match="or system=True when the site itself acts"):
         services.national_forum_create(name="Forum sans auteur", audience=Forum.Audience.EVERYONE)
     assert not Forum.objects.filter(name="Forum sans auteur").exists()
 
@@ -434,7 +434,7 @@ def test_a_national_forum_is_refused_when_the_site_would_act_for_someone():
     """``system=True`` skips the check: it cannot come with an actor, whose
     rights would then go unchecked."""
     outsider = UserFactory()
-    with pytest.raises(ValueError, match="drop actor"):
+    with pytest.raises(TypeError, match="not both"):
         services.national_forum_create(
             actor=outsider, system=True, name="Forum mêlé", audience=Forum.Audience.EVERYONE
         )
