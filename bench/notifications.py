@@ -346,7 +346,7 @@ def new_page_arguments(content: Content) -> dict:
 
 
 def post_arguments(content: Content, post, kind: str) -> dict:
-    """What ``forums.services._notify_readers`` passes to ``notify``."""
+    """What ``forums.services._shared._notify_readers`` passes to ``notify``."""
     from django.conf import settings
     from django.utils.translation import gettext, override
 

@@ -124,7 +124,7 @@ def seed_forums(*, demo_users: dict[str, User]) -> list[str]:
         forum = Forum.objects.filter(name=forum_name, council__isnull=True).first()
         if forum is None:
             forum = services.national_forum_create(
-                actor=None,
+                system=True,
                 name=forum_name,
                 description=description,
                 category=category,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from . import permissions
@@ -16,6 +20,9 @@ from .models import (
     Topic,
     TopicReadState,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 TOPICS_PER_PAGE = 25
 POSTS_PER_PAGE = 20
@@ -148,3 +155,37 @@ def with_following(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
     return topics.annotate(
         is_followed=Exists(Subscription.objects.filter(user=user, topic=OuterRef("pk")))
     )
+
+
+MAX_MENTIONS = 20
+# The word written after an @ (not one inside an e-mail address): "@Fatou,"
+# gives "fatou", "@Jean-Pierre" "jean-pierre".
+MENTIONED_WORD = re.compile(r"(?<![\w.])@([^\W\d_][\w'’-]*)")
+
+
+def mentioned_users(post: Post) -> list[User]:
+    """People named in the post among those who take part (the topic's
+    authors and, in a council's forum, the council's members): ``@`` and
+    their whole name, or only their first name when nobody else taking part
+    has it (``@Fatou`` for Fatou Diallo; ``@Awa`` for no one when two Awa
+    take part). Whether each may read the topic is for the caller to ask."""
+    from accounts.models import User
+
+    text = post.body.lower()
+    if "@" not in text:
+        return []
+    topic = post.topic
+    candidates = User.objects.filter(is_active=True).exclude(pk=post.author_id)
+    taking_part = Q(forum_posts__topic=topic)
+    if topic.forum.council_id:
+        taking_part |= Q(council_memberships__council_id=topic.forum.council_id)
+    people = [user for user in candidates.filter(taking_part).distinct() if user.display_name]
+    words_after_at = {match.group(1) for match in MENTIONED_WORD.finditer(text)}
+    first_names = Counter(user.display_name.lower().split()[0] for user in people)
+    mentioned = []
+    for user in people:
+        name = user.display_name.lower()
+        first_name = name.split()[0]
+        if f"@{name}" in text or (first_name in words_after_at and first_names[first_name] == 1):
+            mentioned.append(user)
+    return mentioned[:MAX_MENTIONS]

@@ -76,7 +76,7 @@ def _territories_after_flush(request):
 
 @pytest.fixture
 def render_depths(monkeypatch):
-    """``render_depths("forums.services")`` wraps that module's
+    """``render_depths("forums.services._shared")`` wraps that module's
     ``render_markdown`` and returns the list of transaction depths it ran at,
     counted from the test's own: 0 means no transaction was open, so no lock
     was held (on SQLite every transaction holds the database's write lock

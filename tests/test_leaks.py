@@ -185,7 +185,7 @@ def _build_world() -> World:
 
     # Public things, so that the crawl also walks the showcase.
     national = forum_services.national_forum_create(
-        actor=None, name="Échanges de pratiques", audience=Forum.Audience.EVERYONE
+        system=True, name="Échanges de pratiques", audience=Forum.Audience.EVERYONE
     )
     forum_services.topic_create(
         author=member, forum=national, title="Un sujet public", body="Bonjour à tous."

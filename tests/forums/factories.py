@@ -49,7 +49,7 @@ DANGEROUS_OUTPUT = [
 
 def national_forum(audience: str = Forum.Audience.EVERYONE, **kwargs) -> Forum:
     return services.national_forum_create(
-        actor=None, name=kwargs.pop("name", f"Forum {next(_numbers)}"), audience=audience, **kwargs
+        system=True, name=kwargs.pop("name", f"Forum {next(_numbers)}"), audience=audience, **kwargs
     )
 
 

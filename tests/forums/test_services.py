@@ -47,7 +47,7 @@ def test_hostile_markup_is_rendered_harmless(hostile):
 def test_text_is_rendered_before_any_row_is_locked(render_depths):
     """Rendering a long text under the topic's lock made every other
     request wait ("database is locked" on SQLite): render, then lock."""
-    depths = render_depths("forums.services")
+    depths = render_depths("forums.services._shared")
     author = UserFactory()
     topic = topic_in(national_forum(), author, body="Premier **message**")
     reply = reply_in(topic, author, body="Une *réponse*")
@@ -410,6 +410,35 @@ def test_only_the_animation_creates_a_national_forum_through_the_service():
     )
 
     assert forum.council is None and forum.name == "Forum des pratiques"
+
+
+def test_a_national_forum_without_an_actor_is_refused_unless_the_site_says_so():
+    """Skipping the permission check is said by name (``system=True``): a
+    forgotten ``actor`` is not taken as the site acting."""
+    with pytest.raises(TypeError, match="or system=True when the site itself acts"):
+        services.national_forum_create(
+            actor=None, name="Forum sans auteur", audience=Forum.Audience.EVERYONE
+        )
+    with pytest.raises(TypeError, match="or system=True when the site itself acts"):
+        services.national_forum_create(name="Forum sans auteur", audience=Forum.Audience.EVERYONE)
+    assert not Forum.objects.filter(name="Forum sans auteur").exists()
+
+    forum = services.national_forum_create(
+        system=True, name="Forum sans auteur", audience=Forum.Audience.EVERYONE
+    )
+
+    assert forum.council is None and forum.name == "Forum sans auteur"
+
+
+def test_a_national_forum_is_refused_when_the_site_would_act_for_someone():
+    """``system=True`` skips the check: it cannot come with an actor, whose
+    rights would then go unchecked."""
+    outsider = UserFactory()
+    with pytest.raises(TypeError, match="not both"):
+        services.national_forum_create(
+            actor=outsider, system=True, name="Forum mêlé", audience=Forum.Audience.EVERYONE
+        )
+    assert not Forum.objects.filter(name="Forum mêlé").exists()
 
 
 @pytest.mark.parametrize("model", ["moderationaction", "report", "post", "topic"])
