@@ -52,8 +52,12 @@ def toggle_publication(request, slug: str, kind: str, pk: int):
     item = get_object_or_404(model.objects.live(), pk=pk, council=council)
     if not permissions.can_publish(request.user, council):
         deny(request)
-    public = item.published_at is None
-    services.item_publish(user=request.user, item=item, public=public)
+    # The form says what its button offered: a second tab showing "Publish"
+    # once the file is public must not make it private again.
+    wanted = request.POST.get("public")
+    public = wanted == "1" if wanted in ("0", "1") else item.published_at is None
+    if public != (item.published_at is not None):
+        services.item_publish(user=request.user, item=item, public=public)
     messages.success(
         request,
         _("Published: it is on the council's public page.")

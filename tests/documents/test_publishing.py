@@ -93,3 +93,33 @@ def test_a_trashed_or_archived_publication_is_no_longer_public(client, council):
     Document.objects.filter(pk=document.pk).update(deleted_at=None)
     council_services.council_archive(actor=referent_of("59"), council=council)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["fichier", "page"])
+def test_a_publish_button_from_a_stale_tab_never_makes_the_item_private(client, council, kind):
+    """Two tabs show "Publish": the first publishes; the second must not
+    unpublish it (nor write a second line in the council's log)."""
+    from councils.models import MembershipEvent
+
+    coordinator = coordinator_of(council)
+    if kind == "fichier":
+        item = _document(council, coordinator)
+    else:
+        item = services.page_create(user=coordinator, council=council, title="Bilan", body="x")
+    client.force_login(coordinator)
+    shown = client.get(item.get_absolute_url()).content.decode()
+    assert 'name="public" value="1"' in shown
+    url = reverse("documents:toggle_publication", args=[council.slug, kind, item.pk])
+
+    client.post(url, {"public": "1"})
+    client.post(url, {"public": "1"})
+
+    item.refresh_from_db()
+    assert item.published_at is not None
+    published = [MembershipEvent.Action.FILE_PUBLISHED, MembershipEvent.Action.PAGE_PUBLISHED]
+    assert MembershipEvent.objects.filter(council=council, action__in=published).count() == 1
+    assert 'name="public" value="0"' in client.get(item.get_absolute_url()).content.decode()
+
+    client.post(url, {"public": "0"})
+    item.refresh_from_db()
+    assert item.published_at is None
