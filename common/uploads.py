@@ -143,9 +143,16 @@ def _checked_image(uploaded, kind: str) -> CheckedUpload:
     return CheckedUpload(kind, IMAGES[kind], ContentFile(output.getvalue()))
 
 
-def clean_filename(name: str, *, default: str = "fichier") -> str:
+def clean_filename(name: str, *, default: str = "fichier", typed: bool = False) -> str:
     """The name people see: no folders (``../``, ``\\``), no control or
-    direction characters, no leading dots, 150 characters at most."""
+    direction characters, no leading dots, 150 characters at most.
+
+    An uploaded file's name keeps what follows its last slash (browsers may
+    send a path); a name ``typed`` by someone (a folder, a rename) keeps
+    every word, its slashes turned into dashes ("2025/2026" → "2025-2026").
+    """
+    if typed:
+        name = name.replace("\\", "-").replace("/", "-")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(
         " " if unicodedata.category(char) in {"Zl", "Zp"} or char in "\t\r\n" else char

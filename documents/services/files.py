@@ -148,7 +148,8 @@ def document_rename(*, user: User, document: Document, name: str) -> Document:
     if not permissions.can_change(user, document):
         raise PermissionDenied
     kind = document.current_version.kind if document.current_version else None
-    document.name = name_for_kind(clean_filename(name), kind) if kind else clean_filename(name)
+    typed = clean_filename(name, typed=True)
+    document.name = name_for_kind(typed, kind) if kind else typed
     _check_name_free(document.council, document.folder, document.name, exclude=document)
     _save_in_place(document, "name")
     return document

@@ -27,13 +27,13 @@ def folder_create(*, user: User, council: Council, parent: Folder | None, name: 
     if not permissions.can_add_files(user, council):
         raise PermissionDenied
     _check_folder(parent, council)
-    _check_name_free(council, parent, clean_filename(name, default="dossier"))
+    _check_name_free(council, parent, clean_filename(name, default="dossier", typed=True))
     try:
         with transaction.atomic():
             return Folder.objects.create(
                 council=council,
                 parent=parent,
-                name=clean_filename(name, default="dossier"),
+                name=clean_filename(name, default="dossier", typed=True),
                 created_by=user,
             )
     except IntegrityError as exc:
@@ -44,7 +44,7 @@ def folder_create(*, user: User, council: Council, parent: Folder | None, name: 
 def folder_rename(*, user: User, folder: Folder, name: str) -> Folder:
     if not permissions.can_change(user, folder):
         raise PermissionDenied
-    folder.name = clean_filename(name, default="dossier")
+    folder.name = clean_filename(name, default="dossier", typed=True)
     _check_name_free(folder.council, folder.parent, folder.name, exclude=folder)
     _save_in_place(folder, "name")
     return folder

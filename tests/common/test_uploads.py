@@ -142,3 +142,18 @@ def test_file_names_lose_paths_and_invisible_characters(given, kept):
     from common.uploads import clean_filename
 
     assert clean_filename(given) == kept
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Réunions 2025/2026", "Réunions 2025-2026"),
+        ("Entrées\\sorties", "Entrées-sorties"),
+        ("../../etc", "-..-etc"),  # no leading dot: never a hidden name
+        ("compte\x00rendu", "compterendu"),
+    ],
+)
+def test_typed_names_keep_every_word_their_slashes_made_dashes(given, kept):
+    from common.uploads import clean_filename
+
+    assert clean_filename(given, typed=True) == kept

@@ -126,6 +126,17 @@ def test_anonymous_visitors_are_sent_to_log_in(client, council):
     assert response.url.startswith(reverse("account_login"))
 
 
+def test_a_folder_named_with_a_slash_keeps_its_whole_name(council):
+    member = member_of(council)
+    folder = services.folder_create(
+        user=member, council=council, parent=None, name="Réunions 2025/2026"
+    )
+    assert folder.name == "Réunions 2025-2026"
+    services.folder_rename(user=member, folder=folder, name="Bilans 2024/2025")
+    folder.refresh_from_db()
+    assert folder.name == "Bilans 2024-2025"
+
+
 def test_trash_restore_by_coordinators_and_purge_after_30_days(client, council, media_root):
     member, coordinator = member_of(council), coordinator_of(council)
     folder = services.folder_create(user=member, council=council, parent=None, name="Réunions")
