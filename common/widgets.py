@@ -1,12 +1,15 @@
 """The markdown editor of every form that takes markdown: django-markdownx's,
 with Tab left to move between fields (its own Tab indents the text and
-traps keyboard users), and a preview that stops where the field does,
-without the browser cutting a long paste."""
+traps keyboard users), a preview that stops where the field does, without
+the browser cutting a long paste, and no image upload unless the form gives
+its own checked address (the forums do): markdownx would send every editor's
+images to one address taken from a setting."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext
 from markdownx.settings import MARKDOWNX_URLS_PATH
 from markdownx.widgets import MarkdownxWidget
 
@@ -14,9 +17,23 @@ from markdownx.widgets import MarkdownxWidget
 PREVIEW_LENGTH_PARAMETER = "longueur"
 
 
+UPLOAD_ATTRIBUTE = "data-markdownx-upload-urls-path"
+
+
 class MarkdownEditor(MarkdownxWidget):
     class Media:
         js = ("js/editor-keyboard.js",)
+
+    def add_markdownx_attrs(self, attrs):
+        """No image upload here: a pasted or dropped file is refused in the
+        page with this message (static/js/editor-keyboard.js) instead of
+        going to an address that does not take it."""
+        attrs = super().add_markdownx_attrs(attrs)
+        attrs.pop(UPLOAD_ATTRIBUTE, None)
+        attrs["data-no-upload-message"] = gettext(
+            "Images cannot be added to this text: only its words are kept."
+        )
+        return attrs
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         """The textarea's attributes, but the field's ``maxlength`` (Django

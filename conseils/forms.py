@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
-from markdownx.widgets import MarkdownxWidget
 
 from common.forms import Form
 from common.widgets import MarkdownEditor
@@ -22,16 +21,6 @@ from .models import (
 class SiteFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
-
-
-class SitePageEditorWidget(MarkdownEditor):
-    """markdownx's editor and live preview, without image upload: the showcase
-    pages take no pictures from the editor."""
-
-    def add_markdownx_attrs(self, attrs):
-        attrs = MarkdownxWidget.add_markdownx_attrs(attrs)
-        attrs.pop("data-markdownx-upload-urls-path", None)
-        return attrs
 
 
 TOO_LONG = _("This text is %(show_value)s characters long; the limit is %(limit_value)s.")
@@ -57,7 +46,7 @@ class SitePageForm(Form):
     body = forms.CharField(
         label=_("Text"),
         max_length=BODY_MAX_LENGTH,
-        widget=SitePageEditorWidget(attrs={"rows": 20}),
+        widget=MarkdownEditor(attrs={"rows": 20}),
         help_text=_(
             "Markdown: ## for a heading, **bold**, *italics*, lists with -, "
             "links [text](https://…). The preview appears below as you type."

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import Form, ModelForm
-from common.widgets import MarkdownEditor
+from common.widgets import UPLOAD_ATTRIBUTE, MarkdownEditor
 
 from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
 
@@ -31,7 +31,8 @@ class ForumEditorWidget(MarkdownEditor):
 
     def add_markdownx_attrs(self, attrs):
         attrs = super().add_markdownx_attrs(attrs)
-        attrs["data-markdownx-upload-urls-path"] = self.upload_url
+        attrs.pop("data-no-upload-message", None)
+        attrs[UPLOAD_ATTRIBUTE] = self.upload_url
         return attrs
 
 

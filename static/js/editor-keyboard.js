@@ -22,3 +22,47 @@ window.addEventListener(
   },
   true
 );
+
+/*
+ * An editor without an image upload address (every one but the forums')
+ * refuses a pasted or dropped file with its message, read out politely,
+ * instead of letting django-markdownx send it nowhere and write its error
+ * into the text. Pasted or dropped words are left alone.
+ */
+function refuseFiles(event, files) {
+  var editor = event.target;
+  if (
+    !(editor instanceof HTMLTextAreaElement) ||
+    !editor.classList.contains("markdownx-editor") ||
+    editor.hasAttribute("data-markdownx-upload-urls-path") ||
+    !files ||
+    !files.length
+  ) {
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  var notice = editor.parentNode.querySelector(".editor-notice");
+  if (!notice) {
+    notice = document.createElement("p");
+    notice.className = "editor-notice";
+    notice.setAttribute("role", "status");
+    editor.insertAdjacentElement("afterend", notice);
+  }
+  notice.textContent = editor.getAttribute("data-no-upload-message") || "";
+}
+
+window.addEventListener(
+  "paste",
+  function (event) {
+    refuseFiles(event, event.clipboardData && event.clipboardData.files);
+  },
+  true
+);
+window.addEventListener(
+  "drop",
+  function (event) {
+    refuseFiles(event, event.dataTransfer && event.dataTransfer.files);
+  },
+  true
+);
