@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.db import connections, transaction
+from django.test import override_settings
+
+# Django's test runner swaps every mailer for the in-memory one; the suite puts
+# the real default back, so each e-mail crosses the Celery task as in
+# production, and only the final delivery lands in ``mail.outbox``.
+MAILERS_THROUGH_CELERY = {
+    "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
 
 
 @pytest.fixture(autouse=True)
@@ -19,10 +30,19 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):
-    """Each test stores its files in its own folder, so storage can be inspected."""
+def _media_root(request, tmp_path, settings):
+    """Each test stores its files in its own folder, so storage can be inspected.
+
+    A test over shared data (``module_data``, ``class_data``) starts with a
+    copy of the files stored while that data was built: what it deletes or
+    adds is gone at its end, as the rows it writes.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+    for name in ("module_data", "class_data"):
+        if name in request.fixturenames:
+            shared = request.getfixturevalue(name).media_root
+            shutil.copytree(shared, settings.MEDIA_ROOT, dirs_exist_ok=True)
     yield settings.MEDIA_ROOT
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
@@ -38,13 +58,7 @@ def stored_files(root) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _mail_through_celery(settings):
-    """Django's test runner swaps every mailer for the in-memory one; put the
-    real default back, so each e-mail crosses the Celery task as in production,
-    and only the final delivery lands in ``mail.outbox``."""
-    settings.MAILERS = {
-        "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
-        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
-    }
+    settings.MAILERS = copy.deepcopy(MAILERS_THROUGH_CELERY)
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +112,106 @@ def render_depths(monkeypatch):
         return depths
 
     return spy
+
+
+# Data built once for many tests.
+
+
+class SharedData:
+    """Rows and files built once, under every test of a module or a class.
+
+    The rows live in a transaction opened before the first of these tests and
+    rolled back after the last; each test runs in its own savepoint on top
+    (pytest-django's ``db``), so what a test writes is gone before the next
+    one starts, and every test sees the shared data as it was built. The files
+    are stored in a folder of their own, copied into each test's media folder
+    (``_media_root``) and removed at the end.
+
+    Python objects are shared too: a test that may change one (a model
+    instance it saves, a user it logs in) takes a ``copy.deepcopy`` of what
+    the build returned, as Django's ``TestCase.setUpTestData`` does.
+
+    Each pytest-xdist worker builds its own, in its own test database. A
+    transactional test (``transaction=True``, ``live_server``) empties tables
+    and cannot run over shared data.
+    """
+
+    opened: list[SharedData] = []
+
+    def __init__(self, name, blocker, media_root):
+        self.name = name  # of its fixture
+        self.blocker = blocker
+        self.media_root = media_root
+        self._atomics = []
+
+    def open(self) -> None:
+        with self.blocker.unblock():
+            for alias in connections:
+                atomic = transaction.atomic(using=alias)
+                atomic.__enter__()
+                self._atomics.append((alias, atomic))
+        SharedData.opened.append(self)
+
+    def close(self) -> None:
+        with self.blocker.unblock():
+            for alias, atomic in reversed(self._atomics):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+        self._atomics.clear()
+        SharedData.opened.remove(self)
+        shutil.rmtree(self.media_root, ignore_errors=True)
+
+    def build(self, function, /, *args, **kwargs):
+        """``function(*args, **kwargs)`` with the database open and the
+        settings every test has (``_media_root``, ``_mail_through_celery``),
+        its files stored in the shared folder. On-commit callbacks wait, as
+        in a test; wrap the calls whose callbacks must run in
+        ``django.test.TestCase.captureOnCommitCallbacks(execute=True)``."""
+        cache.clear()
+        with (
+            self.blocker.unblock(),
+            override_settings(
+                MEDIA_ROOT=self.media_root, MAILERS=copy.deepcopy(MAILERS_THROUGH_CELERY)
+            ),
+        ):
+            return function(*args, **kwargs)
+
+
+def _shared_data(name, django_db_blocker, tmp_path_factory):
+    data = SharedData(name, django_db_blocker, tmp_path_factory.mktemp("shared-media"))
+    data.open()
+    try:
+        yield data
+    finally:
+        data.close()
+
+
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Shared data for the tests of a module that all ask for it (else
+    ``class_data``, for a class of them)."""
+    yield from _shared_data("module_data", django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture(scope="class")
+def class_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Shared data for the tests of one class (``module_data`` for a module)."""
+    yield from _shared_data("class_data", django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_data_unasked(request):
+    """Shared data stays until the last test of its module or class: a test
+    there that did not ask for it would read it (and count its rows) unawares."""
+    unasked = [data.name for data in SharedData.opened if data.name not in request.fixturenames]
+    database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if unasked and database:
+        pytest.fail(
+            f"{request.node.nodeid} runs over the shared data of {unasked} without asking "
+            "for it: ask for it, or move the tests that share data into a class "
+            "(class_data)."
+        )
