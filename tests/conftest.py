@@ -20,6 +20,16 @@ MAILERS_THROUGH_CELERY = {
 }
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests last, after pytest-django's order (non-transactional
+    tests, transactional ones, those without a database): pytest-xdist deals
+    the tests in chunks that shrink as the run nears its end, so the 29
+    browser tests are shared between the workers instead of making one
+    chunk for a single worker."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and cached sessions never leak from one test to the next."""
