@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache
+from django.db import connections, transaction
+from django.test import override_settings
+
+# Django's test runner swaps every mailer for the in-memory one; the suite puts
+# the real default back, so each e-mail crosses the Celery task as in
+# production, and only the final delivery lands in ``mail.outbox``.
+MAILERS_THROUGH_CELERY = {
+    "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests last, after pytest-django's order (non-transactional
+    tests, transactional ones, those without a database): pytest-xdist deals
+    the tests in chunks that shrink as the run nears its end, so the 29
+    browser tests are shared between the workers instead of making one
+    chunk for a single worker."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
 @pytest.fixture(autouse=True)
@@ -19,10 +39,19 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path, settings):
-    """Each test stores its files in its own folder, so storage can be inspected."""
+def _media_root(request, tmp_path, settings):
+    """Each test stores its files in its own folder, so storage can be inspected.
+
+    A test over shared data (``module_data``, ``class_data``) starts with a
+    copy of the files stored while that data was built: what it deletes or
+    adds is gone at its end, as the rows it writes.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+    for name in ("module_data", "class_data"):
+        if name in request.fixturenames:
+            shared = request.getfixturevalue(name).media_root
+            shutil.copytree(shared, settings.MEDIA_ROOT, dirs_exist_ok=True)
     yield settings.MEDIA_ROOT
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
@@ -38,13 +67,38 @@ def stored_files(root) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _mail_through_celery(settings):
-    """Django's test runner swaps every mailer for the in-memory one; put the
-    real default back, so each e-mail crosses the Celery task as in production,
-    and only the final delivery lands in ``mail.outbox``."""
-    settings.MAILERS = {
-        "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
-        "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
-    }
+    settings.MAILERS = copy.deepcopy(MAILERS_THROUGH_CELERY)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_by_delete_on_postgresql():
+    """A transactional test (browser, concurrency, e-mail after commit) ends by
+    emptying every table. On PostgreSQL, Django does it with one TRUNCATE of
+    the whole schema, which makes new files for each table and index: 1.5
+    seconds a test. Deleting the rows, in one transaction whose foreign keys
+    are checked at its end, leaves the same empty tables in milliseconds (no
+    trigger runs on DELETE). Sequences go on either way, as without
+    ``reset_sequences``; with it, Django's own TRUNCATE is kept."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    operations = type(connection.ops)
+    truncate = operations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        return ["SET CONSTRAINTS ALL DEFERRED;"] + [
+            f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
+            for table in tables
+        ]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "sql_flush", sql_flush)
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -65,10 +119,21 @@ def _territories_after_flush(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
-    from councils.models import Department
+    from councils.models import Department, Region
+    from councils.territories_data import DEPARTMENTS, REGIONS
 
     if not Department.objects.exists():
-        import_module("councils.migrations.0002_territories").load_territories(apps, None)
+        # The data of ``load_territories``, written in two queries, not 400.
+        regions = {
+            region.code: region
+            for region in Region.objects.bulk_create(
+                Region(code=code, name=name) for code, name in REGIONS
+            )
+        }
+        Department.objects.bulk_create(
+            Department(code=code, name=name, region=regions[region_code])
+            for code, name, region_code in DEPARTMENTS
+        )
     from conseils.services import site_pages_create_missing
 
     site_pages_create_missing()
@@ -98,3 +163,106 @@ def render_depths(monkeypatch):
         return depths
 
     return spy
+
+
+# Data built once for many tests.
+
+
+class SharedData:
+    """Rows and files built once, under every test of a module or a class.
+
+    The rows live in a transaction opened before the first of these tests and
+    rolled back after the last; each test runs in its own savepoint on top
+    (pytest-django's ``db``), so what a test writes is gone before the next
+    one starts, and every test sees the shared data as it was built. The files
+    are stored in a folder of their own, copied into each test's media folder
+    (``_media_root``) and removed at the end.
+
+    Python objects are shared too: a test that may change one (a model
+    instance it saves, a user it logs in) takes a ``copy.deepcopy`` of what
+    the build returned, as Django's ``TestCase.setUpTestData`` does.
+
+    Each pytest-xdist worker builds its own, in its own test database. A
+    transactional test (``transaction=True``, ``live_server``) empties tables
+    and cannot run over shared data.
+    """
+
+    opened: list[SharedData] = []
+
+    def __init__(self, name, blocker, media_root):
+        self.name = name  # of its fixture
+        self.blocker = blocker
+        self.media_root = media_root
+        self._atomics = []
+
+    def open(self) -> None:
+        with self.blocker.unblock():
+            for alias in connections:
+                atomic = transaction.atomic(using=alias)
+                atomic.__enter__()
+                self._atomics.append((alias, atomic))
+        SharedData.opened.append(self)
+
+    def close(self) -> None:
+        with self.blocker.unblock():
+            for alias, atomic in reversed(self._atomics):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+        self._atomics.clear()
+        SharedData.opened.remove(self)
+        shutil.rmtree(self.media_root, ignore_errors=True)
+
+    def build(self, function, /, *args, **kwargs):
+        """``function(*args, **kwargs)`` with the database open and the
+        settings every test has (``_media_root``, ``_mail_through_celery``),
+        its files stored in the shared folder. On-commit callbacks wait, as
+        in a test; wrap the calls whose callbacks must run in
+        ``django.test.TestCase.captureOnCommitCallbacks(execute=True)``."""
+        cache.clear()
+        with (
+            self.blocker.unblock(),
+            override_settings(
+                MEDIA_ROOT=self.media_root, MAILERS=copy.deepcopy(MAILERS_THROUGH_CELERY)
+            ),
+        ):
+            return function(*args, **kwargs)
+
+
+def _shared_data(name, django_db_blocker, tmp_path_factory):
+    data = SharedData(name, django_db_blocker, tmp_path_factory.mktemp("shared-media"))
+    data.open()
+    try:
+        yield data
+    finally:
+        data.close()
+
+
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Shared data for the tests of a module that all ask for it (else
+    ``class_data``, for a class of them)."""
+    yield from _shared_data("module_data", django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture(scope="class")
+def class_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Shared data for the tests of one class (``module_data`` for a module)."""
+    yield from _shared_data("class_data", django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture(autouse=True)
+def _no_shared_data_unasked(request):
+    """Shared data stays until the last test of its module or class: a test
+    there that did not ask for it would read it (and count its rows) unawares."""
+    unasked = [data.name for data in SharedData.opened if data.name not in request.fixturenames]
+    database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if unasked and database:
+        pytest.fail(
+            f"{request.node.nodeid} runs over the shared data of {unasked} without asking "
+            "for it: ask for it, or move the tests that share data into a class "
+            "(class_data)."
+        )

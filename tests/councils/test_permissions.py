@@ -6,6 +6,8 @@ council's private data is logged.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
@@ -68,6 +70,22 @@ def _councils():
     return council_create(), council_create(department=department(OTHER_DEPARTMENT))
 
 
+def _worlds():
+    """For each role, a world of its own, as each test had: the council the
+    role is about, a council of another department, and the person. Then the
+    same again with the council archived afterwards."""
+    worlds = {}
+    for role in ROLES:
+        council, other_council = _councils()
+        worlds["active", role] = (council, other_council, _person(role, council, other_council))
+    for role in ROLES:
+        council, other_council = _councils()
+        user = _person(role, council, other_council)
+        council = services.council_archive(actor=referent_of(council.department), council=council)
+        worlds["archived", role] = (council, other_council, user)
+    return worlds
+
+
 # Who gets True on an active council; every other role gets False.
 COUNCIL_PREDICATES = {
     "can_view_space": {"member", "coordinator"},
@@ -96,30 +114,6 @@ COUNCIL_PREDICATES = {
 ARCHIVED_CHANGES = {"can_contribute": set(), "can_ask_to_join": set()}
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
-def test_council_predicates_on_an_active_council(predicate, role):
-    council, other_council = _councils()
-    user = _person(role, council, other_council)
-
-    allowed = getattr(permissions, predicate)(user, council)
-
-    assert allowed is (role in COUNCIL_PREDICATES[predicate])
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
-def test_council_predicates_on_an_archived_council(predicate, role):
-    council, other_council = _councils()
-    user = _person(role, council, other_council)
-    council = services.council_archive(actor=referent_of(council.department), council=council)
-
-    allowed = getattr(permissions, predicate)(user, council)
-
-    expected = ARCHIVED_CHANGES.get(predicate, COUNCIL_PREDICATES[predicate])
-    assert allowed is (role in expected)
-
-
 # Site-wide roles: who gets True; every other role gets False.
 USER_PREDICATES = {
     "is_referent": {"referent_here", "referent_elsewhere"},
@@ -129,54 +123,83 @@ USER_PREDICATES = {
 }
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("predicate", sorted(USER_PREDICATES))
-def test_site_wide_predicates(predicate, role):
-    council, other_council = _councils()
-    user = _person(role, council, other_council)
-
-    assert getattr(permissions, predicate)(user) is (role in USER_PREDICATES[predicate])
+@pytest.fixture(scope="class")
+def shared_worlds(class_data):
+    return class_data.build(_worlds)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_councils_are_created_only_in_ones_own_departments(role):
-    council, other_council = _councils()
-    user = _person(role, council, other_council)
-
-    assert permissions.can_create_council_in(user, council.department) is (role == "referent_here")
+@pytest.fixture
+def worlds(shared_worlds):
+    """``worlds["active" or "archived", role]``: (council, other council, person)."""
+    return copy.deepcopy(shared_worlds)
 
 
-@pytest.mark.parametrize(
-    ("role", "codes"),
-    [
-        ("anonymous", []),
-        ("registered", []),
-        ("member", []),
-        ("coordinator", []),
-        ("referent_here", ["59"]),
-        ("referent_elsewhere", [OTHER_DEPARTMENT]),
-        ("animator", []),
-        ("superuser", []),
-    ],
-)
-def test_referent_departments(role, codes):
-    council, other_council = _councils()
-    user = _person(role, council, other_council)
+class TestEveryRole:
+    """The matrices: every predicate against every role, each role in a world
+    of its own, built once for the class."""
 
-    assert [d.code for d in permissions.referent_departments(user)] == codes
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
+    def test_council_predicates_on_an_active_council(self, worlds, predicate, role):
+        council, _other_council, user = worlds["active", role]
 
+        allowed = getattr(permissions, predicate)(user, council)
 
-@pytest.mark.parametrize("role", ROLES)
-def test_councils_with_space_visible_to(role):
-    council, other_council = _councils()
-    user = _person(role, council, other_council)
-    expected = {
-        "member": [council],
-        "coordinator": [council],
-        "member_elsewhere": [other_council],
-    }.get(role, [])
+        assert allowed is (role in COUNCIL_PREDICATES[predicate])
 
-    assert list(permissions.councils_with_space_visible_to(user)) == expected
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
+    def test_council_predicates_on_an_archived_council(self, worlds, predicate, role):
+        council, _other_council, user = worlds["archived", role]
+
+        allowed = getattr(permissions, predicate)(user, council)
+
+        expected = ARCHIVED_CHANGES.get(predicate, COUNCIL_PREDICATES[predicate])
+        assert allowed is (role in expected)
+
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("predicate", sorted(USER_PREDICATES))
+    def test_site_wide_predicates(self, worlds, predicate, role):
+        _council, _other_council, user = worlds["active", role]
+
+        assert getattr(permissions, predicate)(user) is (role in USER_PREDICATES[predicate])
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_councils_are_created_only_in_ones_own_departments(self, worlds, role):
+        council, _other_council, user = worlds["active", role]
+
+        assert permissions.can_create_council_in(user, council.department) is (
+            role == "referent_here"
+        )
+
+    @pytest.mark.parametrize(
+        ("role", "codes"),
+        [
+            ("anonymous", []),
+            ("registered", []),
+            ("member", []),
+            ("coordinator", []),
+            ("referent_here", ["59"]),
+            ("referent_elsewhere", [OTHER_DEPARTMENT]),
+            ("animator", []),
+            ("superuser", []),
+        ],
+    )
+    def test_referent_departments(self, worlds, role, codes):
+        _council, _other_council, user = worlds["active", role]
+
+        assert [d.code for d in permissions.referent_departments(user)] == codes
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_councils_with_space_visible_to(self, worlds, role):
+        council, other_council, user = worlds["active", role]
+        expected = {
+            "member": [council],
+            "coordinator": [council],
+            "member_elsewhere": [other_council],
+        }.get(role, [])
+
+        assert list(permissions.councils_with_space_visible_to(user)) == expected
 
 
 def test_councils_with_space_visible_to_keeps_archived_councils_and_lists_each_once():

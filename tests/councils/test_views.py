@@ -3,6 +3,7 @@ nothing private shows to those who may not read it."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -42,8 +43,7 @@ class World:
     people: dict[str, User | None]
 
 
-@pytest.fixture
-def world() -> World:
+def _build_world() -> World:
     council = council_create()
     other_council = council_create(department=department("69"), town="Lyon")
     people: dict[str, User | None] = {
@@ -60,6 +60,16 @@ def world() -> World:
     animator_appoint(user=people["animator"])
     member_of(council, UserFactory(display_name="Membre secret du conseil"))
     return World(council, other_council, people)
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_data) -> World:
+    return module_data.build(_build_world)
+
+
+@pytest.fixture
+def world(shared_world) -> World:
+    return copy.deepcopy(shared_world)
 
 
 def _client_for(client, world: World, role: str):
