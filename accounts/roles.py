@@ -12,9 +12,11 @@ import contextlib
 from collections.abc import Callable
 
 from django.contrib.auth.models import AnonymousUser, Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy
+
+from common.actors import check_actor
 
 from .models import User
 
@@ -52,12 +54,16 @@ ERROR_OWN_APPOINTMENT = gettext_lazy("You cannot appoint yourself: another opera
 
 
 @transaction.atomic
-def animator_appoint(*, user: User, actor: User | None = None) -> None:
+def animator_appoint(*, user: User, actor: User | None = None, system: bool = False) -> None:
     """Make ``user`` a member of the national animation. ``actor`` is the
-    operator (None: the site itself, for demo data); nobody appoints
-    themselves."""
-    if actor is not None and actor.pk == user.pk:
-        raise ValidationError(ERROR_OWN_APPOINTMENT, code="self_appointment")
+    operator, who may change accounts (the admin's action); ``system=True``
+    the site itself (demo data, tests). Nobody appoints themselves."""
+    check_actor(actor, system=system)
+    if not system:
+        if not actor.has_perm("accounts.change_user"):
+            raise PermissionDenied
+        if actor.pk == user.pk:
+            raise ValidationError(ERROR_OWN_APPOINTMENT, code="self_appointment")
     group, _created = Group.objects.get_or_create(name=ANIMATION_GROUP_NAME)
     user.groups.add(group)
     _forget_animator(user)

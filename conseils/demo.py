@@ -220,7 +220,7 @@ def _seed_demo_accounts() -> int:
             created_count += 1
         _verify_email(user)
         if role == "animator":
-            animator_appoint(user=user)
+            animator_appoint(user=user, system=True)
     return created_count
 
 

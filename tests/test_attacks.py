@@ -1037,7 +1037,7 @@ def csrf_world(world):
     w.notification = Notification.objects.filter(recipient=w.member).latest("pk")
     w.coordinator.is_staff = w.coordinator.is_superuser = True
     w.coordinator.save()
-    animator_appoint(user=w.coordinator)
+    animator_appoint(user=w.coordinator, system=True)
     referent_appoint(
         system=True, user=w.coordinator, departments=[Department.objects.get(code="13")]
     )

@@ -174,7 +174,7 @@ def _build_world() -> World:
     coordinator_of(other, UserFactory(display_name="Eva Coordinatrice B"))
     superuser = UserFactory(display_name="Technique", is_superuser=True, is_staff=True)
     animator = UserFactory(display_name="Animation nationale")
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     users = {
         "member_b": member_of(other, UserFactory(display_name="Farid Membre B")),
         "referent_other": referent_of("69", UserFactory(display_name="Gaël Référent 69")),

@@ -41,7 +41,7 @@ def site(settings):
     coordinator = coordinator_of(council)
     member = member_of(council)
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     referent = referent_of("59")
     topic = topic_in(council.forum, member, title="Notre budget", body="Premier message")
     folder = document_services.folder_create(

@@ -82,7 +82,7 @@ def test_unverified_account_cannot_log_in(client):
 def test_staff_roles_must_set_up_two_factor_when_required(client, settings):
     settings.MFA_REQUIRED_FOR_STAFF = True
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     client.force_login(animator)
 
     response = client.get(reverse("home"))

@@ -10,5 +10,5 @@ from tests.accounts.factories import UserFactory
 def animator(**fields) -> User:
     """A member of the national animation team."""
     user = UserFactory(**fields)
-    animator_appoint(user=user)
+    animator_appoint(user=user, system=True)
     return user

@@ -61,7 +61,7 @@ def _manager(kind: str, council: Council):
     elif kind == "referent_elsewhere":
         referent_of(OTHER_DEPARTMENT, user)
     elif kind == "animator":
-        animator_appoint(user=user)
+        animator_appoint(user=user, system=True)
     elif kind == "superuser":
         user.is_superuser = user.is_staff = True
         user.save(update_fields=["is_superuser", "is_staff"])
@@ -356,7 +356,7 @@ def test_an_animator_cannot_appoint_themself_referent(council):
 
 def test_the_animation_page_refuses_a_self_appointment(client, council):
     animator = UserFactory(email="animation@exemple.test")
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     client.force_login(animator)
     before = _state(council)
 
@@ -371,7 +371,7 @@ def test_the_animation_page_refuses_a_self_appointment(client, council):
 
 
 def test_nobody_appoints_themself_to_the_animation():
-    operator = UserFactory()
+    operator = UserFactory(is_superuser=True, is_staff=True)
     with pytest.raises(ValidationError):
         animator_appoint(actor=operator, user=operator)
     assert not is_animator(operator)
@@ -584,7 +584,7 @@ def test_a_referent_appointment_is_told_to_the_coordinators_of_the_department(
     coordinator = coordinator_of(here)
     far_coordinator = coordinator_of(elsewhere)
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     new_referent = UserFactory(display_name="Nouvelle Référente")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -741,7 +741,7 @@ def test_every_self_admission_route_is_closed_to_every_manager(client, council, 
     coordinator_of(council)
     manager = _manager(kind, council)
     appointer = UserFactory()
-    animator_appoint(user=appointer)
+    animator_appoint(user=appointer, system=True)
     if kind != "referent_here":
         services.referent_appoint(actor=appointer, user=manager, departments=[council.department])
     client.force_login(manager)

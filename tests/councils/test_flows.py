@@ -370,7 +370,7 @@ def test_referent_creates_a_council_only_in_their_departments(client):
 
 def test_animator_appoints_and_withdraws_a_referent(client):
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     future_referent = UserFactory(email="olivier@exemple.test")
     council = council_create()
     client.force_login(animator)
@@ -394,7 +394,7 @@ def test_animator_appoints_and_withdraws_a_referent(client):
 
 def test_animation_page_lists_councils_needing_attention(client):
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     orphan = council_create(name="Conseil sans coordination")
     staffed = council_create(name="Conseil coordonné")
     coordinator_of(staffed)
@@ -605,7 +605,7 @@ def test_refusing_and_withdrawing_ask_for_confirmation(client, council):
     assert join_request.is_pending
 
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     referent = referent_of("59")
     assignment = ReferentAssignment.objects.get(user=referent)
     client.force_login(animator)

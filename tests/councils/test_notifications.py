@@ -368,7 +368,7 @@ def test_a_referent_withdrawn_before_the_digest_gets_nothing_of_the_request(
     notifications.preference_set(user=referent, kind=JOIN_REQUEST, delivery=registry.DIGEST)
     _ask(council)
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     services.referent_withdraw(
         actor=animator, assignment=ReferentAssignment.objects.get(user=referent)
     )

@@ -58,7 +58,7 @@ def _person(role: str, council, other_council):
         return referent_of(OTHER_DEPARTMENT)
     if role == "animator":
         user = UserFactory()
-        animator_appoint(user=user)
+        animator_appoint(user=user, system=True)
         return user
     if role == "superuser":
         return UserFactory(is_superuser=True, is_staff=True)
@@ -327,7 +327,7 @@ def test_the_cache_is_refreshed_when_an_invitation_is_accepted():
 def test_the_cache_is_refreshed_when_a_referent_is_appointed_and_withdrawn():
     council = council_create()
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     user = UserFactory()
     assert not permissions.can_manage_members(user, council)
     assert not permissions.is_referent(user)

@@ -125,7 +125,7 @@ def _membership(council: Council, user: User) -> Membership:
 
 def _animator() -> User:
     user = UserFactory()
-    animator_appoint(user=user)
+    animator_appoint(user=user, system=True)
     return user
 
 

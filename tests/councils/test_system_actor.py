@@ -91,7 +91,7 @@ def test_an_actor_and_system_together_are_refused(service):
     allowed = referent_of(council.department)
     if service == "referent_appoint":
         allowed = UserFactory()
-        animator_appoint(user=allowed)
+        animator_appoint(user=allowed, system=True)
     before = _counts()
 
     with pytest.raises(TypeError, match=re.escape(ERROR_ACTOR_AND_SYSTEM)):
@@ -179,3 +179,20 @@ def test_a_log_line_by_a_person_is_not_by_the_site():
     event = _record(council, Action.ARCHIVED, actor=referent)
 
     assert (event.actor, event.by_system) == (referent, False)
+
+
+def test_appointing_to_the_animation_names_who_does_it_and_checks_them():
+    from accounts.roles import is_animator
+
+    person = UserFactory()
+    with pytest.raises(TypeError, match=re.escape(ERROR_NO_ACTOR)):
+        animator_appoint(user=person)
+    with pytest.raises(TypeError, match=re.escape(ERROR_ACTOR_AND_SYSTEM)):
+        animator_appoint(user=person, actor=UserFactory(is_superuser=True), system=True)
+    with pytest.raises(PermissionDenied):
+        animator_appoint(user=person, actor=UserFactory())
+    assert not is_animator(person)
+
+    animator_appoint(user=person, actor=UserFactory(is_superuser=True, is_staff=True))
+
+    assert is_animator(person)

@@ -57,7 +57,7 @@ def _build_world() -> World:
         "animator": UserFactory(),
         "superuser": UserFactory(is_superuser=True, is_staff=True),
     }
-    animator_appoint(user=people["animator"])
+    animator_appoint(user=people["animator"], system=True)
     member_of(council, UserFactory(display_name="Membre secret du conseil"))
     return World(council, other_council, people)
 

@@ -77,7 +77,7 @@ class World:
             "animator": UserFactory(),
             "superuser": UserFactory(is_superuser=True, is_staff=True),
         }
-        animator_appoint(user=self.users["animator"])
+        animator_appoint(user=self.users["animator"], system=True)
 
         def folder(name, parent=None):
             return services.folder_create(

@@ -106,7 +106,7 @@ def test_nobody_outside_the_council_reaches_its_files(client, council, role):
         "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
     }[role]()
     if role == "animator":
-        animator_appoint(user=person)
+        animator_appoint(user=person, system=True)
     client.force_login(person)
     urls = [
         reverse("documents:root", args=[council.slug]),

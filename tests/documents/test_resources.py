@@ -19,7 +19,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 @pytest.fixture
 def animator():
     user = UserFactory()
-    animator_appoint(user=user)
+    animator_appoint(user=user, system=True)
     return user
 
 

@@ -63,7 +63,7 @@ class World:
             "animator": UserFactory(),
             "superuser": UserFactory(is_superuser=True, is_staff=True),
         }
-        animator_appoint(user=self.users["animator"])
+        animator_appoint(user=self.users["animator"], system=True)
         owner = self.owner
 
         self.public = EventFactory(council=council, public=True, created_by=owner)

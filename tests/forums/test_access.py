@@ -499,7 +499,7 @@ def _mail_to(address: str) -> list[mail.EmailMessage]:
 def _outsiders(council: Council) -> list[User]:
     other_council = council_create(department=department(OTHER_DEPARTMENT), town="Lyon")
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     return [
         UserFactory(),
         member_of(other_council),

@@ -71,7 +71,7 @@ def _remove(council, member: User) -> None:
 
 def _animator() -> User:
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     return animator
 
 

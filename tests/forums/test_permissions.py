@@ -105,7 +105,7 @@ def people_for(council: Council, other_council: Council) -> dict[str, User | Ano
         "animator": UserFactory(),
         "superuser": UserFactory(is_superuser=True, is_staff=True),
     }
-    animator_appoint(user=people["animator"])
+    animator_appoint(user=people["animator"], system=True)
     return people
 
 
@@ -262,7 +262,7 @@ def test_a_referent_or_animator_who_is_a_member_reads_as_a_member_and_moderates_
     council = council_create()
     referent = member_of(council, referent_of(council.department))
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     member_of(council, animator)
     topic = topic_in(council.forum, member_of(council))
     post = topic.posts.get()
@@ -444,7 +444,7 @@ def test_a_deactivated_coordinator_reads_and_moderates_nothing():
 def test_a_deactivated_animator_moderates_nothing():
     forum = national_forum()
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     User.objects.filter(pk=animator.pk).update(is_active=False)
     animator = User.objects.get(pk=animator.pk)
     assert not permissions.can_moderate(animator, forum)

@@ -108,7 +108,7 @@ def test_editing_keeps_the_history_and_a_moderator_must_give_a_reason():
     assert list(post.revisions.values_list("body", flat=True)) == ["Version 1"]
 
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     with pytest.raises(ValidationError):
         services.post_edit(editor=animator, post=post, body="Version 3")
     mail.outbox.clear()
@@ -170,7 +170,7 @@ def test_first_posts_of_new_accounts_wait_for_approval_in_national_forums(settin
     assert forum.topic_count == 0
 
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     services.post_approve(moderator=animator, post=post)
     post.refresh_from_db()
     forum.refresh_from_db()
@@ -188,7 +188,7 @@ def test_hiding_tells_the_author_and_is_logged(django_capture_on_commit_callback
     topic = topic_in(national_forum(), author)
     post = topic.posts.get()
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     with pytest.raises(ValidationError):
         services.post_hide(moderator=animator, post=post, reason=" ")
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,7 +215,7 @@ def test_moderators_are_the_animator_nationally_and_coordinators_at_home():
     council_topic = topic_in(council.forum, member)
     national_topic = topic_in(national_forum(), member)
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
 
     services.topic_lock(moderator=coordinator, topic=council_topic, locked=True)
     services.topic_pin(moderator=animator, topic=national_topic, pinned=True)
@@ -229,7 +229,7 @@ def test_moderators_are_the_animator_nationally_and_coordinators_at_home():
 
 def test_a_topic_never_moves_in_or_out_of_a_council_forum():
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     first, second = national_forum(), national_forum()
     topic = topic_in(first, UserFactory())
     services.topic_move(moderator=animator, topic=topic, forum=second, reason="Mieux ici")
@@ -249,7 +249,7 @@ def test_reports_one_open_per_person_then_handled():
     with pytest.raises(ValidationError):
         services.report_create(reporter=reporter, post=post, reason="Encore")
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
     services.report_handle(moderator=animator, report=report, resolved=False)
     report.refresh_from_db()
     assert report.status == Report.Status.DISMISSED
@@ -403,7 +403,7 @@ def test_only_the_animation_creates_a_national_forum_through_the_service():
             )
     assert not Forum.objects.filter(name="Forum pirate").exists()
     animator = UserFactory()
-    animator_appoint(user=animator)
+    animator_appoint(user=animator, system=True)
 
     forum = services.national_forum_create(
         actor=animator, name="Forum des pratiques", audience=Forum.Audience.EVERYONE

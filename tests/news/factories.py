@@ -18,7 +18,7 @@ _numbers = itertools.count(1)
 
 def animator():
     user = UserFactory()
-    animator_appoint(user=user)
+    animator_appoint(user=user, system=True)
     return user
 
 

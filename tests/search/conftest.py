@@ -55,7 +55,7 @@ def resource(animator, *, title: str, description: str = "", name: str = "guide.
 
 def animator():
     user = UserFactory()
-    animator_appoint(user=user)
+    animator_appoint(user=user, system=True)
     return user
 
 
