@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import shutil
 from importlib import import_module
 
@@ -22,12 +23,22 @@ MAILERS_THROUGH_CELERY = {
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The browser tests last, after pytest-django's order (non-transactional
-    tests, transactional ones, those without a database): pytest-xdist deals
-    the tests in chunks that shrink as the run nears its end, so the 29
-    browser tests are shared between the workers instead of making one
-    chunk for a single worker."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Two changes to pytest-django's order (non-transactional tests,
+    transactional ones, those without a database), both stable:
+
+    - in each stretch of a module's tests, those over the module's shared
+      data (``module_data``) last: the data is built for the first of them
+      and stays until the module's last test, so no other test runs over it;
+    - the browser tests last of all: pytest-xdist deals the tests in chunks
+      that shrink as the run nears its end, so the 29 browser tests are
+      shared between the workers instead of making one chunk for a single
+      worker.
+    """
+    ordered = []
+    for _module, stretch in itertools.groupby(items, key=lambda item: item.path):
+        ordered += sorted(stretch, key=lambda item: "module_data" in item.fixturenames)
+    ordered.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items[:] = ordered
 
 
 @pytest.fixture(autouse=True)
@@ -239,8 +250,8 @@ def _shared_data(name, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Shared data for the tests of a module that all ask for it (else
-    ``class_data``, for a class of them)."""
+    """Shared data for the tests of a module that ask for it; they run after
+    the module's other tests (``pytest_collection_modifyitems``)."""
     yield from _shared_data("module_data", django_db_blocker, tmp_path_factory)
 
 
@@ -253,7 +264,7 @@ def class_data(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _no_shared_data_unasked(request):
     """Shared data stays until the last test of its module or class: a test
-    there that did not ask for it would read it (and count its rows) unawares."""
+    that did not ask for it would read it (and count its rows) unawares."""
     unasked = [data.name for data in SharedData.opened if data.name not in request.fixturenames]
     database = request.node.get_closest_marker("django_db") or {
         "db",
@@ -263,6 +274,6 @@ def _no_shared_data_unasked(request):
     if unasked and database:
         pytest.fail(
             f"{request.node.nodeid} runs over the shared data of {unasked} without asking "
-            "for it: ask for it, or move the tests that share data into a class "
-            "(class_data)."
+            "for it (was the order of the tests changed?): ask for it, or share the data "
+            "of a class of tests only (class_data)."
         )
