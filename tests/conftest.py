@@ -210,6 +210,8 @@ class SharedData:
         with self.blocker.unblock():
             for alias in connections:
                 atomic = transaction.atomic(using=alias)
+                # As TestCase's own: a durable block inside is no error.
+                atomic._from_testcase = True
                 atomic.__enter__()
                 self._atomics.append((alias, atomic))
         SharedData.opened.append(self)
