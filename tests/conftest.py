@@ -53,16 +53,15 @@ def _fresh_cache():
 def _media_root(request, tmp_path, settings):
     """Each test stores its files in its own folder, so storage can be inspected.
 
-    A test over shared data (``module_data``, ``class_data``) starts with a
-    copy of the files stored while that data was built: what it deletes or
-    adds is gone at its end, as the rows it writes.
+    A test over shared data (``module_data``) starts with a copy of the files
+    stored while that data was built: what it deletes or adds is gone at its
+    end, as the rows it writes.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
-    for name in ("module_data", "class_data"):
-        if name in request.fixturenames:
-            shared = request.getfixturevalue(name).media_root
-            shutil.copytree(shared, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    if "module_data" in request.fixturenames:
+        shared = request.getfixturevalue("module_data").media_root
+        shutil.copytree(shared, settings.MEDIA_ROOT, dirs_exist_ok=True)
     yield settings.MEDIA_ROOT
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
@@ -180,7 +179,7 @@ def render_depths(monkeypatch):
 
 
 class SharedData:
-    """Rows and files built once, under every test of a module or a class.
+    """Rows and files built once, under the tests of a module that ask for them.
 
     The rows live in a transaction opened before the first of these tests and
     rolled back after the last; each test runs in its own savepoint on top
@@ -200,8 +199,7 @@ class SharedData:
 
     opened: list[SharedData] = []
 
-    def __init__(self, name, blocker, media_root):
-        self.name = name  # of its fixture
+    def __init__(self, blocker, media_root):
         self.blocker = blocker
         self.media_root = media_root
         self._atomics = []
@@ -241,8 +239,22 @@ class SharedData:
             return function(*args, **kwargs)
 
 
-def _shared_data(name, django_db_blocker, tmp_path_factory):
-    data = SharedData(name, django_db_blocker, tmp_path_factory.mktemp("shared-media"))
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Shared data for the tests of a module that ask for it, through a
+    module-scoped fixture of the module::
+
+        @pytest.fixture(scope="module")
+        def shared_world(module_data):
+            return module_data.build(World)
+
+        @pytest.fixture
+        def world(shared_world):
+            return copy.deepcopy(shared_world)
+
+    They run after the module's other tests (``pytest_collection_modifyitems``).
+    """
+    data = SharedData(django_db_blocker, tmp_path_factory.mktemp("shared-media"))
     data.open()
     try:
         yield data
@@ -250,32 +262,17 @@ def _shared_data(name, django_db_blocker, tmp_path_factory):
         data.close()
 
 
-@pytest.fixture(scope="module")
-def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Shared data for the tests of a module that ask for it; they run after
-    the module's other tests (``pytest_collection_modifyitems``)."""
-    yield from _shared_data("module_data", django_db_blocker, tmp_path_factory)
-
-
-@pytest.fixture(scope="class")
-def class_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Shared data for the tests of one class (``module_data`` for a module)."""
-    yield from _shared_data("class_data", django_db_blocker, tmp_path_factory)
-
-
 @pytest.fixture(autouse=True)
 def _no_shared_data_unasked(request):
-    """Shared data stays until the last test of its module or class: a test
-    that did not ask for it would read it (and count its rows) unawares."""
-    unasked = [data.name for data in SharedData.opened if data.name not in request.fixturenames]
+    """Shared data stays until the last test of its module: a test that did
+    not ask for it would read it (and count its rows) unawares."""
     database = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
         "live_server",
     } & set(request.fixturenames)
-    if unasked and database:
+    if SharedData.opened and database and "module_data" not in request.fixturenames:
         pytest.fail(
-            f"{request.node.nodeid} runs over the shared data of {unasked} without asking "
-            "for it (was the order of the tests changed?): ask for it, or share the data "
-            "of a class of tests only (class_data)."
+            f"{request.node.nodeid} runs over shared data it did not ask for: was the "
+            "order of the tests changed? (tests/conftest.py puts those that ask last)"
         )
