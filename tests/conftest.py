@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import shutil
 from importlib import import_module
 
@@ -22,12 +23,22 @@ MAILERS_THROUGH_CELERY = {
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The browser tests last, after pytest-django's order (non-transactional
-    tests, transactional ones, those without a database): pytest-xdist deals
-    the tests in chunks that shrink as the run nears its end, so the 29
-    browser tests are shared between the workers instead of making one
-    chunk for a single worker."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Two changes to pytest-django's order (non-transactional tests,
+    transactional ones, those without a database), both stable:
+
+    - in each stretch of a module's tests, those over the module's shared
+      data (``module_data``) last: the data is built for the first of them
+      and stays until the module's last test, so no other test runs over it;
+    - the browser tests last of all: pytest-xdist deals the tests in chunks
+      that shrink as the run nears its end, so the 29 browser tests are
+      shared between the workers instead of making one chunk for a single
+      worker.
+    """
+    ordered = []
+    for _module, stretch in itertools.groupby(items, key=lambda item: item.path):
+        ordered += sorted(stretch, key=lambda item: "module_data" in item.fixturenames)
+    ordered.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items[:] = ordered
 
 
 @pytest.fixture(autouse=True)
@@ -42,16 +53,15 @@ def _fresh_cache():
 def _media_root(request, tmp_path, settings):
     """Each test stores its files in its own folder, so storage can be inspected.
 
-    A test over shared data (``module_data``, ``class_data``) starts with a
-    copy of the files stored while that data was built: what it deletes or
-    adds is gone at its end, as the rows it writes.
+    A test over shared data (``module_data``) starts with a copy of the files
+    stored while that data was built: what it deletes or adds is gone at its
+    end, as the rows it writes.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
-    for name in ("module_data", "class_data"):
-        if name in request.fixturenames:
-            shared = request.getfixturevalue(name).media_root
-            shutil.copytree(shared, settings.MEDIA_ROOT, dirs_exist_ok=True)
+    if "module_data" in request.fixturenames:
+        shared = request.getfixturevalue("module_data").media_root
+        shutil.copytree(shared, settings.MEDIA_ROOT, dirs_exist_ok=True)
     yield settings.MEDIA_ROOT
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
@@ -169,7 +179,7 @@ def render_depths(monkeypatch):
 
 
 class SharedData:
-    """Rows and files built once, under every test of a module or a class.
+    """Rows and files built once, under the tests of a module that ask for them.
 
     The rows live in a transaction opened before the first of these tests and
     rolled back after the last; each test runs in its own savepoint on top
@@ -189,8 +199,7 @@ class SharedData:
 
     opened: list[SharedData] = []
 
-    def __init__(self, name, blocker, media_root):
-        self.name = name  # of its fixture
+    def __init__(self, blocker, media_root):
         self.blocker = blocker
         self.media_root = media_root
         self._atomics = []
@@ -199,6 +208,8 @@ class SharedData:
         with self.blocker.unblock():
             for alias in connections:
                 atomic = transaction.atomic(using=alias)
+                # As TestCase's own: a durable block inside is no error.
+                atomic._from_testcase = True
                 atomic.__enter__()
                 self._atomics.append((alias, atomic))
         SharedData.opened.append(self)
@@ -228,8 +239,22 @@ class SharedData:
             return function(*args, **kwargs)
 
 
-def _shared_data(name, django_db_blocker, tmp_path_factory):
-    data = SharedData(name, django_db_blocker, tmp_path_factory.mktemp("shared-media"))
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Shared data for the tests of a module that ask for it, through a
+    module-scoped fixture of the module::
+
+        @pytest.fixture(scope="module")
+        def shared_world(module_data):
+            return module_data.build(World)
+
+        @pytest.fixture
+        def world(shared_world):
+            return copy.deepcopy(shared_world)
+
+    They run after the module's other tests (``pytest_collection_modifyitems``).
+    """
+    data = SharedData(django_db_blocker, tmp_path_factory.mktemp("shared-media"))
     data.open()
     try:
         yield data
@@ -237,32 +262,17 @@ def _shared_data(name, django_db_blocker, tmp_path_factory):
         data.close()
 
 
-@pytest.fixture(scope="module")
-def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Shared data for the tests of a module that all ask for it (else
-    ``class_data``, for a class of them)."""
-    yield from _shared_data("module_data", django_db_blocker, tmp_path_factory)
-
-
-@pytest.fixture(scope="class")
-def class_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Shared data for the tests of one class (``module_data`` for a module)."""
-    yield from _shared_data("class_data", django_db_blocker, tmp_path_factory)
-
-
 @pytest.fixture(autouse=True)
 def _no_shared_data_unasked(request):
-    """Shared data stays until the last test of its module or class: a test
-    there that did not ask for it would read it (and count its rows) unawares."""
-    unasked = [data.name for data in SharedData.opened if data.name not in request.fixturenames]
+    """Shared data stays until the last test of its module: a test that did
+    not ask for it would read it (and count its rows) unawares."""
     database = request.node.get_closest_marker("django_db") or {
         "db",
         "transactional_db",
         "live_server",
     } & set(request.fixturenames)
-    if unasked and database:
+    if SharedData.opened and database and "module_data" not in request.fixturenames:
         pytest.fail(
-            f"{request.node.nodeid} runs over the shared data of {unasked} without asking "
-            "for it: ask for it, or move the tests that share data into a class "
-            "(class_data)."
+            f"{request.node.nodeid} runs over shared data it did not ask for: was the "
+            "order of the tests changed? (tests/conftest.py puts those that ask last)"
         )

@@ -9,6 +9,7 @@ response of any app was left out.
 
 from __future__ import annotations
 
+import copy
 import html
 import importlib
 import io
@@ -34,7 +35,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import BaseForm, FileField
 from django.http import HttpResponse
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, include, path, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.csp import build_policy
@@ -96,12 +97,13 @@ pytestmark = pytest.mark.django_db
 SAME_ORIGIN = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
-@pytest.fixture
-def world(settings):
+# The world's people write several messages in a row.
+ESTABLISHED_ACCOUNTS = {"FORUM_NEW_ACCOUNT_DAYS": 0, "FORUM_APPROVE_FIRST_POSTS": 0}
+
+
+def _build_world():
     """One council with its people and content, a national forum, an animator
     and a referent: someone allowed for each form of the site."""
-    settings.FORUM_NEW_ACCOUNT_DAYS = 0
-    settings.FORUM_APPROVE_FIRST_POSTS = 0
     council = council_create()
     coordinator = coordinator_of(council)
     member = member_of(council)
@@ -146,6 +148,19 @@ def world(settings):
         shelf=shelf,
         help_request=help_request,
     )
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_data):
+    """Built once per module (per xdist worker)."""
+    return module_data.build(override_settings(**ESTABLISHED_ACCOUNTS)(_build_world))
+
+
+@pytest.fixture
+def world(shared_world, settings):
+    for name, value in ESTABLISHED_ACCOUNTS.items():
+        setattr(settings, name, value)
+    return copy.deepcopy(shared_world)
 
 
 def _file(name: str, content: bytes):

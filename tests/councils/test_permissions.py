@@ -86,6 +86,18 @@ def _worlds():
     return worlds
 
 
+@pytest.fixture(scope="module")
+def shared_worlds(module_data):
+    """Built once per module, for the matrices below."""
+    return module_data.build(_worlds)
+
+
+@pytest.fixture
+def worlds(shared_worlds):
+    """``worlds["active" or "archived", role]``: (council, other council, person)."""
+    return copy.deepcopy(shared_worlds)
+
+
 # Who gets True on an active council; every other role gets False.
 COUNCIL_PREDICATES = {
     "can_view_space": {"member", "coordinator"},
@@ -114,6 +126,27 @@ COUNCIL_PREDICATES = {
 ARCHIVED_CHANGES = {"can_contribute": set(), "can_ask_to_join": set()}
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
+def test_council_predicates_on_an_active_council(worlds, predicate, role):
+    council, _other_council, user = worlds["active", role]
+
+    allowed = getattr(permissions, predicate)(user, council)
+
+    assert allowed is (role in COUNCIL_PREDICATES[predicate])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
+def test_council_predicates_on_an_archived_council(worlds, predicate, role):
+    council, _other_council, user = worlds["archived", role]
+
+    allowed = getattr(permissions, predicate)(user, council)
+
+    expected = ARCHIVED_CHANGES.get(predicate, COUNCIL_PREDICATES[predicate])
+    assert allowed is (role in expected)
+
+
 # Site-wide roles: who gets True; every other role gets False.
 USER_PREDICATES = {
     "is_referent": {"referent_here", "referent_elsewhere"},
@@ -123,83 +156,50 @@ USER_PREDICATES = {
 }
 
 
-@pytest.fixture(scope="class")
-def shared_worlds(class_data):
-    return class_data.build(_worlds)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("predicate", sorted(USER_PREDICATES))
+def test_site_wide_predicates(worlds, predicate, role):
+    _council, _other_council, user = worlds["active", role]
+
+    assert getattr(permissions, predicate)(user) is (role in USER_PREDICATES[predicate])
 
 
-@pytest.fixture
-def worlds(shared_worlds):
-    """``worlds["active" or "archived", role]``: (council, other council, person)."""
-    return copy.deepcopy(shared_worlds)
+@pytest.mark.parametrize("role", ROLES)
+def test_councils_are_created_only_in_ones_own_departments(worlds, role):
+    council, _other_council, user = worlds["active", role]
+
+    assert permissions.can_create_council_in(user, council.department) is (role == "referent_here")
 
 
-class TestEveryRole:
-    """The matrices: every predicate against every role, each role in a world
-    of its own, built once for the class."""
+@pytest.mark.parametrize(
+    ("role", "codes"),
+    [
+        ("anonymous", []),
+        ("registered", []),
+        ("member", []),
+        ("coordinator", []),
+        ("referent_here", ["59"]),
+        ("referent_elsewhere", [OTHER_DEPARTMENT]),
+        ("animator", []),
+        ("superuser", []),
+    ],
+)
+def test_referent_departments(worlds, role, codes):
+    _council, _other_council, user = worlds["active", role]
 
-    @pytest.mark.parametrize("role", ROLES)
-    @pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
-    def test_council_predicates_on_an_active_council(self, worlds, predicate, role):
-        council, _other_council, user = worlds["active", role]
+    assert [d.code for d in permissions.referent_departments(user)] == codes
 
-        allowed = getattr(permissions, predicate)(user, council)
 
-        assert allowed is (role in COUNCIL_PREDICATES[predicate])
+@pytest.mark.parametrize("role", ROLES)
+def test_councils_with_space_visible_to(worlds, role):
+    council, other_council, user = worlds["active", role]
+    expected = {
+        "member": [council],
+        "coordinator": [council],
+        "member_elsewhere": [other_council],
+    }.get(role, [])
 
-    @pytest.mark.parametrize("role", ROLES)
-    @pytest.mark.parametrize("predicate", sorted(COUNCIL_PREDICATES))
-    def test_council_predicates_on_an_archived_council(self, worlds, predicate, role):
-        council, _other_council, user = worlds["archived", role]
-
-        allowed = getattr(permissions, predicate)(user, council)
-
-        expected = ARCHIVED_CHANGES.get(predicate, COUNCIL_PREDICATES[predicate])
-        assert allowed is (role in expected)
-
-    @pytest.mark.parametrize("role", ROLES)
-    @pytest.mark.parametrize("predicate", sorted(USER_PREDICATES))
-    def test_site_wide_predicates(self, worlds, predicate, role):
-        _council, _other_council, user = worlds["active", role]
-
-        assert getattr(permissions, predicate)(user) is (role in USER_PREDICATES[predicate])
-
-    @pytest.mark.parametrize("role", ROLES)
-    def test_councils_are_created_only_in_ones_own_departments(self, worlds, role):
-        council, _other_council, user = worlds["active", role]
-
-        assert permissions.can_create_council_in(user, council.department) is (
-            role == "referent_here"
-        )
-
-    @pytest.mark.parametrize(
-        ("role", "codes"),
-        [
-            ("anonymous", []),
-            ("registered", []),
-            ("member", []),
-            ("coordinator", []),
-            ("referent_here", ["59"]),
-            ("referent_elsewhere", [OTHER_DEPARTMENT]),
-            ("animator", []),
-            ("superuser", []),
-        ],
-    )
-    def test_referent_departments(self, worlds, role, codes):
-        _council, _other_council, user = worlds["active", role]
-
-        assert [d.code for d in permissions.referent_departments(user)] == codes
-
-    @pytest.mark.parametrize("role", ROLES)
-    def test_councils_with_space_visible_to(self, worlds, role):
-        council, other_council, user = worlds["active", role]
-        expected = {
-            "member": [council],
-            "coordinator": [council],
-            "member_elsewhere": [other_council],
-        }.get(role, [])
-
-        assert list(permissions.councils_with_space_visible_to(user)) == expected
+    assert list(permissions.councils_with_space_visible_to(user)) == expected
 
 
 def test_councils_with_space_visible_to_keeps_archived_councils_and_lists_each_once():

@@ -6,6 +6,8 @@ the council's coordinators for the council's), nobody else."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.urls import reverse
 
@@ -36,8 +38,7 @@ ROLES = [
 ]
 
 
-@pytest.fixture
-def world():
+def _build_world():
     council_a, council_b = council_create(), council_create()
     users = {
         "anonymous": None,
@@ -66,6 +67,17 @@ def world():
         ),
     }
     return {"a": council_a, "b": council_b, "users": users, "articles": articles}
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_data):
+    """Built once per module: two councils, a person per role, five articles."""
+    return module_data.build(_build_world)
+
+
+@pytest.fixture
+def world(shared_world):
+    return copy.deepcopy(shared_world)
 
 
 def _get(client, user, url):

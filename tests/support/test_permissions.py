@@ -3,6 +3,8 @@ council of the Nord, and every write of the team refused to those outside it."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -38,8 +40,7 @@ ROLES = [
 TEAM = {"referent", "animator"}
 
 
-@pytest.fixture
-def world():
+def _build_world():
     """A request sent from a council of the Nord by ``requester``, and one
     person per role around it."""
     council = council_create()
@@ -56,6 +57,17 @@ def world():
     }
     help_request = help_request_submit(requester=requester, council=council)
     return {"council": council, "request": help_request, "people": people}
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_data):
+    """Built once per module: a council, a person per role, a request."""
+    return module_data.build(_build_world)
+
+
+@pytest.fixture
+def world(shared_world):
+    return copy.deepcopy(shared_world)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -8,6 +8,7 @@ nothing of others."""
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -48,8 +49,7 @@ def _form(**overrides) -> dict:
     return data
 
 
-@pytest.fixture
-def world():
+def _build_world():
     council_a, council_b = council_create(), council_create(department=department("13"))
     users = {
         "requester": UserFactory(),
@@ -66,6 +66,17 @@ def world():
         requester=users["requester"], council=council_a, message=f"Texte {SECRET} {XSS}"
     )
     return {"council_a": council_a, "council_b": council_b, "request": help_request, **users}
+
+
+@pytest.fixture(scope="module")
+def shared_world(module_data):
+    """Built once per module: two councils, a person per role, a request."""
+    return module_data.build(_build_world)
+
+
+@pytest.fixture
+def world(shared_world):
+    return copy.deepcopy(shared_world)
 
 
 def _as(client, user):
