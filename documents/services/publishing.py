@@ -21,10 +21,15 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def item_publish(*, user: User, item: Document | Page, public: bool) -> None:
-    """A coordinator makes a file or a page public, or private again."""
+    """A coordinator makes a file or a page public, or private again. Asking
+    for the state it is already in (a second tab, a double submit) changes
+    nothing and writes no log line."""
     if not permissions.can_publish(user, item.council) or item.deleted_at is not None:
         raise PermissionDenied
-    type(item).objects.filter(pk=item.pk).update(published_at=timezone.now() if public else None)
+    current = type(item).objects.select_for_update().filter(pk=item.pk)
+    if current.filter(published_at__isnull=not public).exists():
+        return
+    current.update(published_at=timezone.now() if public else None)
     Action = MembershipEvent.Action
     if isinstance(item, Page):
         action, title = (Action.PAGE_PUBLISHED if public else Action.PAGE_UNPUBLISHED), item.title

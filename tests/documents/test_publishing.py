@@ -123,3 +123,22 @@ def test_a_publish_button_from_a_stale_tab_never_makes_the_item_private(client, 
     client.post(url, {"public": "0"})
     item.refresh_from_db()
     assert item.published_at is None
+
+
+def test_publishing_what_is_already_public_changes_nothing(council):
+    """At the service: a second publish keeps the first date and writes no
+    second log line, whoever calls it."""
+    from councils.models import MembershipEvent
+
+    coordinator = coordinator_of(council)
+    document = _document(council, coordinator)
+    services.item_publish(user=coordinator, item=document, public=True)
+    document.refresh_from_db()
+    first = document.published_at
+
+    services.item_publish(user=coordinator, item=document, public=True)
+
+    document.refresh_from_db()
+    assert document.published_at == first
+    action = MembershipEvent.Action.FILE_PUBLISHED
+    assert MembershipEvent.objects.filter(council=council, action=action).count() == 1
