@@ -15,7 +15,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def render_mail(self, template_prefix, email, context, headers=None):
         message = super().render_mail(template_prefix, email, context, headers=headers)
         # Names the message in the logs and the admins' report should it
-        # fail to build (conseils.mail), instead of its content.
+        # fail to build (outbox.payloads), instead of its content.
         message.template_name = template_prefix
         return message
 

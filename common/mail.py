@@ -1,7 +1,7 @@
 """Sending e-mail from services: rendered in French, one message per
-recipient, sent once the transaction commits, and silenced while demo data is
-written (``muted``). Header values are made one line here, whatever the
-text they were made of (``header_value``)."""
+recipient, sent once the transaction commits (through the outbox), and
+silenced while demo data is written (``muted``). Header values are made one
+line here, whatever the text they were made of (``header_value``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -61,20 +60,16 @@ def render_email(template: str, context: dict, *, folder: str) -> tuple[str, str
 
 
 def send_after_commit(messages: list[EmailMessage], *, template: str) -> None:
-    """Send once the transaction commits (nothing while ``muted``).
+    """Send with the current transaction (nothing while ``muted``).
 
-    ``template`` (``folder/name``) names the messages in the logs and in the
-    report to the admins if one cannot be built, instead of their content.
-    Robust: the action that sends them is committed by then, so a failure is
-    logged (and reported) but never turns its page into an error.
+    The site's mailer writes each message to the outbox now, in the caller's
+    transaction: they leave once it commits, and not at all if it rolls
+    back. ``template`` (``folder/name``) names the messages in the logs and
+    in the report to the admins if one cannot be built, instead of their
+    content.
     """
     if not messages or _muted.get():
         return
     for message in messages:
         message.template_name = template
-
-    def send() -> None:
-        for message in messages:
-            message.send()
-
-    transaction.on_commit(send, robust=True)
+        message.send()

@@ -10,7 +10,7 @@ from . import services
 def send_immediate(pks: list[int]) -> int:
     """E-mail notifications that their recipients want at once. Safe to run
     twice: each notification is claimed under its row lock, once. The
-    messages themselves go through ``deliver_email``, which retries."""
+    messages themselves go through the outbox, which retries."""
     return services.deliver_immediate(pks)
 
 

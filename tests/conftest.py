@@ -13,10 +13,10 @@ from django.db import connections, transaction
 from django.test import override_settings
 
 # Django's test runner swaps every mailer for the in-memory one; the suite puts
-# the real default back, so each e-mail crosses the Celery task as in
-# production, and only the final delivery lands in ``mail.outbox``.
+# the real default back, so each e-mail crosses the outbox and its Celery task
+# as in production, and only the final delivery lands in ``mail.outbox``.
 MAILERS_THROUGH_CELERY = {
-    "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
+    "default": {"BACKEND": "outbox.backends.OutboxEmailBackend"},
     "delivery": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
 }
 

@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS = {
     "common": 0,
     "accounts": 1,
+    # Every e-mail of the site, written with what causes it, sent once.
+    "outbox": 1,
     # The page, its backends and the registry the apps put their sources in.
     "search": 1,
     "councils": 2,

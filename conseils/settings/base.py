@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "guardian",
     "markdownx",
+    "outbox",
     "accounts",
     "notifications",
     "councils",
@@ -301,8 +302,9 @@ COUNCIL_LOGO_SIZE_PX = 400
 
 # E-MAIL
 # https://docs.djangoproject.com/en/6.1/topics/email/#mailers
-# The default mailer queues every message (allauth's included) for a Celery
-# task after commit; the task hands it to the "delivery" mailer: SMTP when
+# The default mailer writes every message (allauth's included) to the outbox,
+# in the transaction of what causes it; a task queued after commit, or the
+# outbox sweep, hands it to the "delivery" mailer: SMTP when
 # EMAIL_URL is set (smtp://user:password@host:587, submission+TLS with
 # smtp+tls://), the console otherwise.
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -323,7 +325,7 @@ if EMAIL_URL:
 else:
     EMAIL_DELIVERY_MAILER = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 MAILERS = {
-    "default": {"BACKEND": "conseils.mail.CeleryEmailBackend"},
+    "default": {"BACKEND": "outbox.backends.OutboxEmailBackend"},
     "delivery": EMAIL_DELIVERY_MAILER,
 }
 DEFAULT_FROM_EMAIL = env.str(
@@ -348,6 +350,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Sends what the task queued with each e-mail did not (broker or worker
+    # away, SMTP server down). Expires so that sweeps never pile up.
+    "outbox-sweep": {
+        "task": "outbox.tasks.outbox_sweep",
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
+    },
+    "outbox-purge": {
+        "task": "outbox.tasks.outbox_purge",
+        "schedule": timedelta(hours=24),
+    },
     "clear-expired-sessions": {
         "task": "conseils.tasks.clear_expired_sessions",
         "schedule": timedelta(hours=24),

@@ -1,10 +1,4 @@
-"""An e-mail backend that hands every message to a Celery task after commit.
-
-Every e-mail of the site, allauth's included, goes through Django's mail API;
-this backend turns each message into plain JSON and queues
-``conseils.tasks.deliver_email`` once the current transaction has committed, so
-that a rolled-back sign-up sends nothing. The task delivers through the
-"delivery" mailer of ``settings.MAILERS`` and retries on SMTP errors.
+"""A message as plain JSON, and back: what an outbox row keeps.
 
 Header values are made one line (``common.mail.header_value``) whatever text
 they come from. A message that still cannot be built is never dropped
@@ -17,13 +11,11 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Sequence
 from email.mime.base import MIMEBase
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from common.mail import header_value, render_email
@@ -33,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 # The report itself: if it cannot be built either, it is only logged (a report
 # about a report would loop).
-REPORT_TEMPLATE = "conseils/email/email_not_built"
+REPORT_TEMPLATE = "outbox/email/email_not_built"
 
 
 def message_to_payload(message: EmailMessage) -> dict[str, Any]:
@@ -122,40 +114,10 @@ def report_not_built(*, template: str, recipients: int, error: Exception) -> Non
             "error": f"{type(error).__name__}: {error}"[:300],
             "when": timezone.localtime(),
         },
-        folder="conseils/email",
+        folder="outbox/email",
     )
     report = EmailMessage(
         subject=subject, body=body, from_email=settings.SERVER_EMAIL, to=settings.ADMINS
     )
     report.template_name = REPORT_TEMPLATE
     report.send()
-
-
-class CeleryEmailBackend(BaseEmailBackend):
-    """Queue each message for delivery by ``deliver_email`` after commit.
-
-    Each message is built once here, in the process that wrote it: one that
-    cannot be is reported (``report_not_built``) and left out, never queued to
-    fail in a worker nor allowed to break the page that sent it.
-    """
-
-    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        from .tasks import deliver_email
-
-        count = 0
-        for message in email_messages:
-            if not message.recipients():
-                continue
-            try:
-                payload = message_to_payload(message)
-                built(payload)
-            except ValueError as error:
-                report_not_built(
-                    template=getattr(message, "template_name", ""),
-                    recipients=len(message.recipients()),
-                    error=error,
-                )
-                continue
-            deliver_email.delay_on_commit(payload)
-            count += 1
-        return count

@@ -1,24 +1,23 @@
-"""E-mails leave through a Celery task queued after commit, retried on SMTP
-errors; header values are one line whatever they are made of, and a message
-that cannot be built is logged and reported to the admins, never dropped
-without a trace."""
+"""E-mails leave through the outbox once their transaction commits; header
+values are one line whatever they are made of, and a message that cannot be
+built is logged and reported to the admins, never dropped without a
+trace."""
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from email import message_from_bytes, policy
 
 import pytest
-from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 
 from common.mail import header_value, send_after_commit
 from common.mail_headers import VerbatimHeader
-from conseils.mail import message_to_payload, payload_to_message
-from conseils.tasks import deliver_email
+from outbox import services
+from outbox.models import OutboundEmail
+from outbox.payloads import message_to_payload, payload_to_message
 from tests.hostile import CONTROL_CHARACTERS, LINE_BREAKS_IN_HEADERS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,34 +98,6 @@ def test_a_list_unsubscribe_header_cannot_add_a_header():
         VerbatimHeader("List-Unsubscribe", "<https://x.test/>\r\nBcc: victim@x.test")
 
 
-def test_smtp_errors_are_retried_with_backoff(monkeypatch):
-    attempts = []
-
-    class BrokenSMTP:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def send_messages(self, messages):
-            attempts.append(len(messages))
-            raise smtplib.SMTPServerDisconnected("server went away")
-
-    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend", BrokenSMTP)
-    payload = message_to_payload(_message())
-
-    with pytest.raises(Retry) as first:
-        deliver_email.apply(args=[payload], retries=0)
-    with pytest.raises(Retry) as later:
-        deliver_email.apply(args=[payload], retries=6)
-
-    assert attempts == [1, 1]
-    assert isinstance(first.value.exc, smtplib.SMTPServerDisconnected)
-    # Exponential backoff (with jitter): never immediate, capped at an hour.
-    assert 0 <= first.value.when <= 30
-    assert 0 <= later.value.when <= 3600
-    assert deliver_email.max_retries == 8
-    assert mail.outbox == []
-
-
 # Header values: one line, whatever they were made of.
 
 
@@ -182,9 +153,9 @@ def _report(outbox) -> EmailMessage:
 
 
 def test_the_backend_logs_and_reports_a_message_it_cannot_build(admins, caplog):
-    with caplog.at_level(logging.ERROR, logger="conseils.mail"), transaction.atomic():
+    with caplog.at_level(logging.ERROR, logger="outbox.payloads"), transaction.atomic():
         send_after_commit([_unbuildable()], template="support/email/team_new")
-    (record,) = [r for r in caplog.records if r.name == "conseils.mail"]
+    (record,) = [r for r in caplog.records if r.name == "outbox.payloads"]
     assert record.levelno == logging.ERROR
     assert record.exc_info[0] is UnicodeEncodeError
     said = record.getMessage()
@@ -201,51 +172,44 @@ def test_the_backend_logs_and_reports_a_message_it_cannot_build(admins, caplog):
     assert "secret" not in report.body
 
 
-def test_a_failure_to_send_never_breaks_the_action_that_committed(monkeypatch, caplog):
-    """Whatever else goes wrong once the data is committed (here the broker
-    is away) is logged, not raised into the page that sent the e-mail."""
-
-    def away(*args, **kwargs):
-        raise ConnectionError("broker unreachable")
-
-    monkeypatch.setattr(deliver_email, "delay_on_commit", away)
-    with caplog.at_level(logging.ERROR), transaction.atomic():
-        send_after_commit(
-            [EmailMessage(subject="Réunion", body="Texte", to=["a@exemple.test"])],
-            template="councils/email/contact",
-        )
-    (failure,) = [r for r in caplog.records if r.exc_info and r.exc_info[0] is ConnectionError]
-    assert failure.levelno == logging.ERROR
-    assert mail.outbox == []
+def _waiting_row(payload: dict) -> OutboundEmail:
+    """A row as an older version of the site, or another process, left it."""
+    return OutboundEmail.objects.create(
+        message_id=f"<{len(payload['subject'])}.test@exemple.test>",
+        template=payload.get("template", ""),
+        recipient_count=len(payload["to"]),
+        payload=OutboundEmail.payload_encode(payload),
+    )
 
 
-def test_the_task_reports_a_queued_message_it_cannot_build_and_does_not_retry(
-    admins, caplog, monkeypatch
-):
-    """A message queued before this cleaning (or built elsewhere) that the
-    worker cannot build never will be: reported once, not retried, not raised
-    away silently in the worker's log."""
+def test_the_sender_reports_a_waiting_message_it_cannot_build_and_does_not_retry(admins, caplog):
+    """A message written before this cleaning that cannot be built never will
+    be: reported once, given up, not raised away silently in the worker."""
     payload = message_to_payload(_unbuildable())
     payload["template"] = "notifications/email/notification"
-    retries = []
-    monkeypatch.setattr(deliver_email, "retry", lambda *a, **k: retries.append(k))
-    with caplog.at_level(logging.ERROR, logger="conseils.mail"):
-        result = deliver_email.apply(args=[payload])
-    assert result.successful()
-    assert retries == []
-    (record,) = [r for r in caplog.records if r.name == "conseils.mail"]
+    row = _waiting_row(payload)
+    with caplog.at_level(logging.ERROR, logger="outbox.payloads"):
+        assert services.email_send(row.pk) == services.Outcome.FAILED
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.FAILED
+    assert row.last_error.startswith("UnicodeEncodeError")
+    (record,) = [r for r in caplog.records if r.name == "outbox.payloads"]
     assert "notifications/email/notification" in record.getMessage()
     assert record.exc_info[0] is UnicodeEncodeError
     report = _report(mail.outbox)
     assert "2 destinataires" in report.subject
     assert [m.to for m in mail.outbox] == [admins]
+    # Given up: the sweep never tries it again.
+    assert services.outbox_sweep() == 0
+    assert len(mail.outbox) == 1
 
 
-def test_a_queued_message_with_a_broken_subject_is_delivered_clean():
-    """Queued before the services cleaned their text: made one line when built."""
+def test_a_waiting_message_with_a_broken_subject_is_delivered_clean():
+    """Written before the services cleaned their text: made one line when built."""
     payload = message_to_payload(_message())
     payload["subject"] = "Réunion\x0bdu\u2028conseil\x85"
-    deliver_email.apply(args=[payload])
+    row = _waiting_row(payload)
+    assert services.email_send(row.pk) == services.Outcome.SENT
     (delivered,) = mail.outbox
     assert delivered.subject == "Réunion du conseil"
 
@@ -253,9 +217,9 @@ def test_a_queued_message_with_a_broken_subject_is_delivered_clean():
 def test_a_report_that_cannot_be_built_is_only_logged(settings, caplog):
     """No loop: a report about a report stops at the log."""
     settings.ADMINS = ["exploitation@exemple.test\ud800"]
-    with caplog.at_level(logging.ERROR, logger="conseils.mail"), transaction.atomic():
+    with caplog.at_level(logging.ERROR, logger="outbox.payloads"), transaction.atomic():
         send_after_commit([_unbuildable()], template="support/email/team_new")
-    said = [r.getMessage() for r in caplog.records if r.name == "conseils.mail"]
+    said = [r.getMessage() for r in caplog.records if r.name == "outbox.payloads"]
     assert len(said) == 2
-    assert "conseils/email/email_not_built" in said[1]
+    assert "outbox/email/email_not_built" in said[1]
     assert mail.outbox == []
