@@ -1,0 +1,90 @@
+"""A digest, the notifications it marks delivered and its outbox row are one
+transaction: a digest is never lost between them, and two beats sending the
+digests at once send each person's once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.db.models.signals import post_save
+
+from notifications import services
+from notifications.models import Notification
+from outbox.models import OutboundEmail
+from tests.accounts.factories import UserFactory
+
+from . import kinds
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _readers():
+    kinds.readers.clear()
+    yield
+    kinds.readers.clear()
+
+
+def _waiting_digests(count: int) -> list:
+    readers = UserFactory.create_batch(count)
+    kinds.readers.setdefault(41, set()).update(reader.pk for reader in readers)
+    services.notify(
+        recipients=readers,
+        kind=kinds.SAMPLE_DIGEST.key,
+        target_id=41,
+        title="Karim a répondu",
+        url="/forums/sujet/1/",
+        group_key="council:1",
+        group_title="Conseil citoyen de l’Alma",
+        thread_key="topic:1",
+        thread_title="Budget participatif",
+    )
+    return readers
+
+
+def test_a_digest_that_fails_to_be_written_leaves_its_notifications_waiting():
+    (reader,) = _waiting_digests(1)
+
+    def outbox_down(sender, instance, created, **kwargs):
+        raise RuntimeError("the database went away while writing the e-mail")
+
+    post_save.connect(outbox_down, sender=OutboundEmail)
+    try:
+        with pytest.raises(RuntimeError):
+            services.send_digests()
+    finally:
+        post_save.disconnect(outbox_down, sender=OutboundEmail)
+    assert Notification.objects.get(recipient=reader).delivered_at is None
+    assert not OutboundEmail.objects.exists()
+
+    assert services.send_digests() == 1
+    assert Notification.objects.get(recipient=reader).delivered_at is not None
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [[reader.email]]
+
+
+def test_two_beats_sending_the_digests_at_once_send_each_person_one():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks that skip: PostgreSQL (SQLite writes one at a time)")
+    readers = _waiting_digests(12)
+    start = threading.Barrier(2)
+    sent = []
+
+    def beat():
+        try:
+            start.wait(10)
+            sent.append(services.send_digests())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=beat) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sum(sent) == 12
+    assert OutboundEmail.objects.count() == 12
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(reader.email for reader in readers)
