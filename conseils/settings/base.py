@@ -384,7 +384,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.trash_purge",
         "schedule": timedelta(hours=24),
     },
+    # Files left by a process killed between storing a file and committing
+    # its row; at night, as it lists every stored file.
+    "storage-orphans-purge": {
+        "task": "conseils.storage_orphans.storage_orphans_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Task modules other than the apps' ``tasks``.
+CELERY_IMPORTS = ["conseils.storage_orphans"]
 
 # SECURITY
 # https://docs.djangoproject.com/en/6.1/ref/csp/
