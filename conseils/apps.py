@@ -7,8 +7,14 @@ class ConseilsConfig(AppConfig):
     verbose_name = _("Citizen councils")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from search import registry as search_registry
 
+        from .outage import database_connected
         from .search import SITE_PAGES
 
         search_registry.register(SITE_PAGES)
+        # Connected here, not by a decorator: the end of an outage is logged
+        # by the first connection that opens after it.
+        connection_created.connect(database_connected, dispatch_uid="conseils.outage")

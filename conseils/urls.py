@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import home, views
+from . import errors, home, views
 from .site_pages_data import PAGES
 
 # The admin login goes through allauth's: rate limits and two-factor apply.
@@ -15,6 +15,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Citizen councils: technical administration")
 admin.site.site_title = _("Citizen councils: technical administration")
 admin.site.index_title = _("Technical administration")
+
+# A database that does not answer gets a 503 page instead of the 500 one.
+handler500 = errors.server_error
 
 STATIC_PAGES = [
     ("contact/", "contact"),

@@ -122,10 +122,11 @@ def article_create(
         with transaction.atomic():
             article.save()
             _set_tags(article, tags)
-            if cover is not None:
-                _store_cover(article, cover)
             if published_at is not None:
                 _log(article, MembershipEvent.Action.ARTICLE_PUBLISHED, actor=author)
+            # Last: no row written after it could fail and leave the file.
+            if cover is not None:
+                _store_cover(article, cover)
     except IntegrityError:
         # The same form sent twice at once: the other request made it.
         existing = Article.objects.filter(author=author, submission_key=submission_key).first()
@@ -206,15 +207,16 @@ def _article_update(
     article.full_clean(exclude=["cover", "body_html", "author", "submission_key"])
     article.save()
     _set_tags(article, tags)
+    if not was_published and published_at is not None:
+        _log(article, MembershipEvent.Action.ARTICLE_PUBLISHED, actor=actor)
+    elif was_published and published_at is None:
+        _log(article, MembershipEvent.Action.ARTICLE_UNPUBLISHED, actor=actor)
+    # Last: no row written after it could fail and leave the file.
     if cover is not None:
         _store_cover(article, cover)
     new_cover = article.cover.name if article.cover else ""
     if old_cover != new_cover:
         stored_file_delete_on_commit([old_cover])
-    if not was_published and published_at is not None:
-        _log(article, MembershipEvent.Action.ARTICLE_PUBLISHED, actor=actor)
-    elif was_published and published_at is None:
-        _log(article, MembershipEvent.Action.ARTICLE_UNPUBLISHED, actor=actor)
     _announce_after_commit(article)
     return article
 

@@ -73,6 +73,7 @@ def _duplicate(
     return latest
 
 
+@transaction.atomic
 def request_submit(
     *,
     subject: str,
@@ -88,7 +89,8 @@ def request_submit(
     submission_key: str = "",
 ) -> HelpRequest:
     """Open a request; the requester gets the link to follow it, the team a
-    word. The same form sent twice makes one request."""
+    word. The same form sent twice makes one request. The request and what
+    announces it are written together: a failure leaves neither."""
     if submission_key:
         existing = HelpRequest.objects.filter(submission_key=submission_key).first()
         if existing is not None:

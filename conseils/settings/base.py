@@ -119,7 +119,14 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# Not one transaction per request: each service writes all its rows in one
+# ``transaction.atomic()`` (a dead connection or a killed worker leaves
+# nothing half written), and requests that only read hold no transaction. On
+# SQLite, with IMMEDIATE transactions, a transaction per request would make
+# every page, even a read, wait for the one writer.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A connection is kept a minute; CONN_HEALTH_CHECKS tries it before a request
+# uses it again, so one broken by a database restart is replaced, not used.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -390,7 +397,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.trash_purge",
         "schedule": timedelta(hours=24),
     },
+    # Files left by a process killed between storing a file and committing
+    # its row; at night, as it lists every stored file.
+    "storage-orphans-purge": {
+        "task": "conseils.storage_orphans.storage_orphans_sweep",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Task modules other than the apps' ``tasks``.
+CELERY_IMPORTS = ["conseils.storage_orphans"]
 
 # SECURITY
 # https://docs.djangoproject.com/en/6.1/ref/csp/
@@ -424,9 +439,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(asctime)s %(name)s %(message)s"}},
+    # A database that does not answer fails every request the same way: its
+    # first traceback is logged, then one line a minute (conseils/outage.py).
+    "filters": {"database_outage": {"()": "conseils.outage.DatabaseOutageFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.security": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "django.security": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"filters": ["database_outage"]},
+    },
 }
 
 # FORMS

@@ -108,13 +108,15 @@ def document_upload(
         uploaded_by=user,
         created_at=now,
     )
+    # Every row of the upload is written inside this block: if any of them
+    # fails, the stored file is removed with the rolled back rows.
     with stored_file_save(version.file, f"v{number}.{checked.kind}", checked.content):
         version.save()
         Document.objects.filter(pk=document.pk).update(current_version=version, updated_at=now)
-    document.current_version = version
-    council_services.council_touch(council=council)
-    if as_new_version_of is None:
-        _notify_new_file(document, folder=folder, user=user)
+        document.current_version = version
+        council_services.council_touch(council=council)
+        if as_new_version_of is None:
+            _notify_new_file(document, folder=folder, user=user)
     if checked.kind in ("jpg", "png", "webp", "gif"):
         from ..tasks import version_thumbnail
 
