@@ -367,6 +367,12 @@ def backups_prune(*, directory: Path | None = None, keep_days: int) -> list[Path
     archives.sort()
     limit = datetime.now(UTC) - timedelta(days=keep_days)
     deleted = []
+    # What a backup killed on its way left behind (a day is longer than any
+    # backup, so none is still being written).
+    for leftover in directory.glob(".conseils-*.tar.part"):
+        if leftover.stat().st_mtime < time.time() - 86400:
+            leftover.unlink()
+            deleted.append(leftover)
     for written, path in archives[:-1]:
         if written < limit:
             path.unlink()
@@ -390,6 +396,18 @@ def _database_accounts() -> int:
 def _read_verified_manifest(path: Path) -> dict:
     """Read the archive once, checking every member against the manifest
     (which comes last), before anything is written."""
+    try:
+        manifest = _verify_members(path)
+    except (tarfile.TarError, EOFError, ValueError, KeyError, TypeError) as error:
+        raise BackupError(f"{path} is not a readable backup archive ({error}).") from error
+    for item in manifest["files"]:
+        name = item["name"]
+        if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+            raise BackupError(f"The archive names a file outside the storage: {name}")
+    return manifest
+
+
+def _verify_members(path: Path) -> dict:
     digests: dict[str, tuple[int, str]] = {}
     manifest = None
     with tarfile.open(path, "r|*") as archive:

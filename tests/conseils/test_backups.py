@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tarfile
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -56,7 +57,7 @@ def test_a_backup_of_the_demo_restores_into_an_empty_site(client, media_root, tm
     call_command("backup", dir=tmp_path / "backups", stdout=io.StringIO())
     (archive,) = (tmp_path / "backups").iterdir()
     assert backups.ARCHIVE_NAME.match(archive.name)
-    rows = backups.database_row_counts()  # the download counted itself
+    rows = backups.database_row_counts()  # as at the backup (the login above is gone)
 
     # The site holds accounts: nothing is replaced without --force.
     with pytest.raises(CommandError, match=r"already holds \d+ account"):
@@ -112,6 +113,11 @@ def test_restore_refuses_a_storage_with_files_and_force_replaces_them(
     with pytest.raises(CommandError, match=r"storage already holds files \(stray\.txt"):
         call_command("restore", archive)
 
+    not_an_archive = tmp_path / "notes.tar"
+    not_an_archive.write_bytes(b"minutes")
+    with pytest.raises(CommandError, match="not a readable backup archive"):
+        call_command("restore", not_an_archive, force=True)
+
     call_command("restore", archive, force=True, stdout=io.StringIO())
     assert stored_files(media_root) == ["private/notes/minutes.txt"]
     assert (media_root / "private/notes/minutes.txt").read_bytes() == b"minutes"
@@ -142,11 +148,16 @@ def test_retention_deletes_old_archives_of_the_command_only_never_the_newest(tmp
     recent, old, older = archive(1), archive(15), archive(40)
     other = tmp_path / "conseils-notes.tar"
     other.write_bytes(b"")
-    assert backups.backups_prune(directory=tmp_path, keep_days=14) == [older, old]
-    assert sorted(os.listdir(tmp_path)) == sorted([recent.name, other.name])
+    killed, running = tmp_path / ".conseils-1.tar.part", tmp_path / ".conseils-2.tar.part"
+    killed.write_bytes(b"")
+    running.write_bytes(b"")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(killed, (two_days_ago, two_days_ago))
+    assert backups.backups_prune(directory=tmp_path, keep_days=14) == [killed, older, old]
+    assert sorted(os.listdir(tmp_path)) == sorted([recent.name, other.name, running.name])
 
     # The newest archive stays, however old.
-    for path in (recent, other):
+    for path in (recent, other, running):
         path.unlink()
     lone = archive(100)
     assert backups.backups_prune(directory=tmp_path, keep_days=14) == []
