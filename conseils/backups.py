@@ -369,9 +369,12 @@ def backups_prune(*, directory: Path | None = None, keep_days: int) -> list[Path
     deleted = []
     # What a backup killed on its way left behind (a day is longer than any
     # backup, so none is still being written).
-    for leftover in directory.glob(".conseils-*.tar.part"):
+    for leftover in [*directory.glob(".conseils-*.tar.part"), *directory.glob(".backup-*")]:
         if leftover.stat().st_mtime < time.time() - 86400:
-            leftover.unlink()
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
             deleted.append(leftover)
     for written, path in archives[:-1]:
         if written < limit:

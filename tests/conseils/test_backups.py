@@ -151,9 +151,14 @@ def test_retention_deletes_old_archives_of_the_command_only_never_the_newest(tmp
     killed, running = tmp_path / ".conseils-1.tar.part", tmp_path / ".conseils-2.tar.part"
     killed.write_bytes(b"")
     running.write_bytes(b"")
+    scratch = tmp_path / ".backup-x1y2"
+    scratch.mkdir()
+    (scratch / "database.pgdump").write_bytes(b"")
     two_days_ago = time.time() - 2 * 86400
-    os.utime(killed, (two_days_ago, two_days_ago))
-    assert backups.backups_prune(directory=tmp_path, keep_days=14) == [killed, older, old]
+    for path in (killed, scratch):
+        os.utime(path, (two_days_ago, two_days_ago))
+    deleted = backups.backups_prune(directory=tmp_path, keep_days=14)
+    assert deleted == [killed, scratch, older, old]
     assert sorted(os.listdir(tmp_path)) == sorted([recent.name, other.name, running.name])
 
     # The newest archive stays, however old.
