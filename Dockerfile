@@ -12,6 +12,25 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=conseils.settings.production \
     MEDIA_ROOT=/app/media
 
+# pg_dump and pg_restore for `manage.py backup` and `restore`, of the major
+# version of docker-compose.yml's postgres image: an older pg_dump refuses a
+# newer server. Debian bookworm ships 15 only, so they come from the
+# PostgreSQL project's apt repository (PGDG), signed by its key.
+ARG POSTGRES_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends "postgresql-client-${POSTGRES_MAJOR}" \
+    && apt-get purge -y curl \
+    && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/* \
+    && pg_dump --version | grep -q " ${POSTGRES_MAJOR}\."
+
 RUN groupadd --system --gid 10001 conseils \
     && useradd --system --uid 10001 --gid conseils --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin conseils
@@ -29,17 +48,18 @@ WORKDIR /app
 COPY . .
 
 # The code stays owned by root and read-only for the app user, who can write
-# only to /app/media. A named volume mounted there on first use copies this
-# ownership. The production settings refuse to load without these variables:
-# the values below exist for this command only and are not kept in the image.
+# only to /app/media and /backups. A named volume mounted there on first use
+# copies this ownership. The production settings refuse to load without these
+# variables: the values below exist for this command only and are not kept in
+# the image.
 RUN python -m compileall -q /app \
     && DJANGO_SECRET_KEY=build-time-only-collectstatic-key-never-used-at-runtime-0000 \
        DJANGO_ALLOWED_HOSTS=build.invalid \
        DATABASE_URL=postgres://build@build.invalid:5432/build \
        REDIS_URL=redis://build.invalid:6379/0 \
        python manage.py collectstatic --no-input \
-    && mkdir -p /app/media \
-    && chown conseils:conseils /app/media
+    && mkdir -p /app/media /backups \
+    && chown conseils:conseils /app/media /backups
 
 USER conseils:conseils
 EXPOSE 8000

@@ -294,6 +294,10 @@ DOCUMENT_TRASH_DAYS = 30
 # (X-Accel-Redirect) once Django has checked the reader.
 PROTECTED_MEDIA_X_ACCEL = env.bool("PROTECTED_MEDIA_X_ACCEL", default=False)
 
+# BACKUPS
+# Where `manage.py backup` writes its archives (docs/production.md, "Backups").
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
+
 # MARKDOWN EDITOR
 # https://neutronx.github.io/django-markdownx/customization/
 # django-markdownx gives the editor and its live preview; the preview and the

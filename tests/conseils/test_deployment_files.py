@@ -41,7 +41,25 @@ def test_compose_file_is_valid_and_complete():
     result = docker_compose("config", "--services", secret_key="s" * 60)
     assert result.returncode == 0, result.stderr
     services = set(result.stdout.split())
-    assert {"web", "worker", "beat", "postgres", "redis", "mailpit", "nginx"} <= services
+    assert {"web", "worker", "beat", "backup", "postgres", "redis", "mailpit", "nginx"} <= services
+
+
+def test_the_image_dumps_with_the_major_version_of_the_compose_database():
+    """pg_dump refuses a server newer than itself: the image's client and the
+    compose file's postgres image move together."""
+    postgres_image = _compose()["services"]["postgres"]["image"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    client_major = re.search(r"^ARG POSTGRES_MAJOR=(\d+)$", dockerfile, re.MULTILINE)
+    assert client_major, "the Dockerfile names no POSTGRES_MAJOR"
+    assert postgres_image.split(":")[1].split(".")[0] == client_major.group(1)
+
+
+def test_the_backup_service_writes_to_its_volume_with_a_retention():
+    backup = _compose()["services"]["backup"]
+    assert "backups:/backups" in backup["volumes"]
+    assert "media:/app/media" in backup["volumes"]
+    assert backup["environment"]["BACKUP_DIR"] == "/backups"
+    assert "manage.py backup --keep-days" in backup["command"][-1]
 
 
 @pytest.mark.skipif(shutil.which("docker-compose") is None, reason="make test installs it")
