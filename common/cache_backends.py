@@ -8,7 +8,10 @@ or unreachable, every call answers as an empty cache that keeps nothing would:
 - ``get`` returns the default, ``get_many`` nothing, ``has_key`` False;
 - ``add`` returns True (the key was not there, as far as anyone can tell), so
   that rate limits and allauth's lock around them let people through rather
-  than count everyone as over the limit;
+  than count everyone as over the limit (the price: allauth's guard against
+  replaying a two-factor code, also an ``add``, is off during an outage, so a
+  code seen by someone could be used again within its 90 seconds; refusing
+  every code would lock the staff out instead);
 - ``incr``/``decr`` raise ``ValueError`` like a missing key (what
   ``common.ratelimit`` already handles by starting a new window);
 - ``set``, ``delete``, ``touch``, ``clear`` do nothing (``set_many`` returns
@@ -134,7 +137,7 @@ class DegradingRedisCache(RedisCache):
 
     @property
     def available(self) -> bool:
-        """False while Redis is believed down (for the health check)."""
+        """False while Redis is believed down."""
         return self._breaker.down_since is None
 
     @_degrading(lambda self, *args, **kwargs: True)
