@@ -66,9 +66,12 @@ EXPOSE 8000
 
 # Django answers only to DJANGO_ALLOWED_HOSTS, so the probe sends the first
 # of them as Host ("*" or a ".domain" wildcard are reduced to a usable name).
-# /healthz is exempt from the HTTPS redirect and checks the database and cache.
+# /healthz/live is exempt from the HTTPS redirect and touches neither the
+# database nor Redis: the container is healthy while gunicorn answers, and is
+# not marked otherwise (nor restarted) because PostgreSQL or Redis is down.
+# Load balancers and monitoring read /healthz instead (docs/production.md).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as u; h = os.environ.get('DJANGO_ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('*.') or 'localhost'; u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': h}), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request as u; h = os.environ.get('DJANGO_ALLOWED_HOSTS', '').split(',')[0].strip().lstrip('*.') or 'localhost'; u.urlopen(u.Request('http://127.0.0.1:8000/healthz/live', headers={'Host': h}), timeout=4)"]
 
 # Only nginx (or the load balancer) reaches port 8000, hence forwarded headers
 # are trusted from any address by default; set FORWARDED_ALLOW_IPS to narrow it.

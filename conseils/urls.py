@@ -53,6 +53,7 @@ def _site_page_urls():
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
     path("compte/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("notifications.urls")),

@@ -126,6 +126,10 @@ class Document(models.Model):
         return reverse("documents:document", kwargs={"slug": self.council.slug, "pk": self.pk})
 
 
+# The kinds of version that get a thumbnail.
+IMAGE_KINDS = ("gif", "jpg", "png", "webp")
+
+
 def thumbnail_upload_to(version: DocumentVersion, filename: str) -> str:
     return f"private/thumbnails/{version.document.council_id}/{uuid.uuid4().hex}.webp"
 
@@ -143,6 +147,9 @@ class DocumentVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Made by a Celery task for images; pages show the file name until it exists.
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=300, blank=True)
+    # Set when the image could not be reduced and never will be (undecodable,
+    # too many pixels, file gone): the sweep of missing thumbnails skips it.
+    thumbnail_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("version")
@@ -150,6 +157,14 @@ class DocumentVersion(models.Model):
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="one_version_number")
+        ]
+        indexes = [
+            # What the sweep of missing thumbnails reads every minute.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(thumbnail="", thumbnail_failed_at__isnull=True, kind__in=IMAGE_KINDS),
+                name="version_thumbnail_missing",
+            )
         ]
 
     def __str__(self) -> str:

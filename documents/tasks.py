@@ -17,3 +17,10 @@ def trash_purge() -> int:
 def version_thumbnail(version_id: int) -> bool:
     """Make the thumbnail of an image version. Idempotent: done once."""
     return services.version_thumbnail_make(version_id=version_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def missing_thumbnails_make() -> int:
+    """Every minute: the thumbnails ``version_thumbnail`` should have made and
+    did not (never queued while the broker was down, or lost with a worker)."""
+    return services.missing_thumbnails_make()

@@ -144,15 +144,26 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Answers as an empty cache while Redis is down, logging the
+            # outage once (common/cache_backends.py): a page never fails
+            # because of the cache.
+            "BACKEND": "common.cache_backends.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "conseils",
+            # Passed to redis-py's connection pool: a Redis that does not
+            # answer costs a page at most this long, once; then the backend
+            # skips it for a few seconds.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions live in the database and are read through the cache when there is one.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the database only, never through the cache
+# (``cached_db``): a session ended or changed while Redis was down (a logout,
+# a password change that ends the other sessions) would come back from the
+# cache, stale, once Redis returns, and a cached_db session cannot be kept
+# right through an outage. One read by primary key per request is cheap.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A session lasts two weeks when the user ticks "remember me" at login, and
 # ends with the browser otherwise (allauth's ACCOUNT_SESSION_REMEMBER = None).
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
@@ -347,18 +358,41 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # CELERY
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
-CELERY_RESULT_BACKEND = REDIS_URL or None
 # Without Redis, tasks run inline in the web process (the embedded shape).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_EXPIRES = int(timedelta(days=1).total_seconds())
+# Nothing reads a task's result: without a result backend, a task finishing
+# while Redis is down does not fail storing it.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page queuing a task (common.tasks) waits at most this long for a broker
+# that does not answer, then goes on; a sweep does the work later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # kombu retries connecting before a publish until the connection timeout,
+    # sleeping 2 seconds first: one immediate retry instead, so that a page
+    # finds a refused broker in milliseconds. (The worker reconnects by its
+    # own loop, broker_connection_retry, and is not held to this.)
+    "max_retries": 1,
+    "interval_start": 0,
+    "socket_connect_timeout": 1,
+    # Above the worker's BRPOP wait (kombu's brpop_timeout, 1 second), so an
+    # idle worker's poll is never cut short; a publish on a dead connection
+    # gives up after it.
+    "socket_timeout": 5,
+    # A task taken by a worker that dies (acks_late) goes back to the queue
+    # after this long, instead of the default hour. It must stay above the
+    # longest task's time_limit (send_digest_batch, 960 s), or a task still
+    # running would be handed to a second worker. What must happen within a
+    # minute (e-mails, immediate notifications, thumbnails) does not wait for
+    # it: it is written in the database first and swept every minute.
+    "visibility_timeout": 1200,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Sends what the task queued with each e-mail did not (broker or worker
@@ -396,6 +430,16 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digests": {
         "task": "notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # What fell due while the broker was down (or was lost with a worker):
+    # immediate notifications not yet e-mailed, images without a thumbnail.
+    "notifications-deliver-late": {
+        "task": "notifications.tasks.deliver_late_immediate",
+        "schedule": timedelta(minutes=1),
+    },
+    "documents-missing-thumbnails": {
+        "task": "documents.tasks.missing_thumbnails_make",
+        "schedule": timedelta(minutes=1),
     },
     "documents-trash-purge": {
         "task": "documents.tasks.trash_purge",

@@ -55,6 +55,7 @@ from .sharing import (
 )
 from .thumbnails import (
     THUMBNAIL_SIZE_PX,
+    missing_thumbnails_make,
     version_thumbnail_make,
 )
 from .trash import (

@@ -18,12 +18,13 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from common.files import stored_file_save
+from common.tasks import task_enqueue_on_commit
 from common.uploads import check_upload, clean_filename, name_for_kind
 from councils import services as council_services
 from councils.models import Council
 
 from .. import permissions
-from ..models import Document, DocumentVersion, Folder
+from ..models import IMAGE_KINDS, Document, DocumentVersion, Folder
 from ..selectors import storage_used
 from ._shared import (
     ERROR_NAME_TAKEN,
@@ -117,10 +118,11 @@ def document_upload(
         council_services.council_touch(council=council)
         if as_new_version_of is None:
             _notify_new_file(document, folder=folder, user=user)
-    if checked.kind in ("jpg", "png", "webp", "gif"):
+    if checked.kind in IMAGE_KINDS:
         from ..tasks import version_thumbnail
 
-        version_thumbnail.delay_on_commit(version.pk)
+        # Sooner than the sweep (missing_thumbnails_make), when the broker answers.
+        task_enqueue_on_commit(version_thumbnail, version.pk)
     return document
 
 

@@ -52,3 +52,18 @@ def test_an_inline_task_runs_and_its_own_error_shows(dead_broker_app):
     assert common_tasks.task_enqueue(work, 1) is True
     with pytest.raises(OSError, match="the task's own error"):
         common_tasks.task_enqueue(fails)
+
+
+def test_with_the_sites_broker_settings_a_refused_publish_costs_no_wait(dead_broker_app):
+    """kombu would sleep 2 seconds before retrying a refused connection; the
+    site's transport options make it retry at once, so a page hardly waits."""
+    import time
+
+    from django.conf import settings
+
+    app, work = dead_broker_app
+    app.conf.broker_connection_timeout = settings.CELERY_BROKER_CONNECTION_TIMEOUT
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    started = time.monotonic()
+    assert common_tasks.task_enqueue(work, 1) is False
+    assert time.monotonic() - started < 1.5

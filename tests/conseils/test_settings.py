@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-key-for-the-test-only-0123456789"
@@ -112,3 +113,46 @@ def test_embedded_defaults_need_no_variable():
         "django.core.cache.backends.locmem.LocMemCache",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def test_production_survives_redis_stopping_and_exempts_both_health_checks():
+    """The cache degrades instead of raising, sessions never come from it,
+    and both health checks answer over plain HTTP (docs/production.md)."""
+    env = dict(os.environ)
+    env.update(SAFE_ENV)
+    code = (
+        "import django, re; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND']); print(settings.SESSION_ENGINE); "
+        "print(all(any(re.search(p, path) for p in settings.SECURE_REDIRECT_EXEMPT) "
+        "for path in ('healthz', 'healthz/live'))); "
+        "print(settings.CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'])"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "common.cache_backends.DegradingRedisCache",
+        "django.contrib.sessions.backends.db",
+        "True",
+        "1200",
+    ]
+
+
+def test_the_broker_is_visible_again_after_the_longest_task_could_have_ended():
+    """A task is handed to another worker after ``visibility_timeout``: a
+    shorter one would run a long task twice while it is still running."""
+    from importlib import import_module, util
+
+    from celery import current_app
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if util.find_spec(f"{config.name}.tasks") is not None:
+            import_module(f"{config.name}.tasks")
+    longest = max(
+        task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+        for name, task in current_app.tasks.items()
+        if not name.startswith("celery.")
+    )
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > longest

@@ -88,8 +88,9 @@ def test_management_page_is_bounded(client, django_assert_max_num_queries, size)
     council = council_create()
     _bulk_members(council, size)
     client.force_login(referent_of("59"))
-    # 12, and the header's unread notifications.
-    with django_assert_max_num_queries(13):
+    # 12, the header's unread notifications and the session (read from the
+    # database).
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("councils:manage", args=[council.slug])).status_code == 200
 
 
@@ -100,9 +101,9 @@ def test_space_and_public_page_are_bounded(client, django_assert_max_num_queries
     coordinator_of(council)
     viewer = member_of(council)
     client.force_login(viewer)
-    # One query per activity source of later apps (forums, agenda), and the
-    # header's unread notifications.
-    with django_assert_max_num_queries(11):
+    # One query per activity source of later apps (forums, agenda), the
+    # header's unread notifications and the session (read from the database).
+    with django_assert_max_num_queries(12):
         assert client.get(council.get_space_url()).status_code == 200
     # The public page's sections from later apps count too (publications: 2,
     # news: 1 and 1 more for tags when there are articles, agenda: 1), and

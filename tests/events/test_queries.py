@@ -35,9 +35,9 @@ def test_the_national_agenda_is_bounded(client, django_assert_max_num_queries, s
         client.force_login(member)
     for url in (reverse("events:agenda"), reverse("events:agenda_past"), "/agenda/?region=32"):
         # The regions of the filter (and the one chosen), the count and the
-        # page; signed in, the user, the header's roles and the unread
-        # notifications too.
-        with django_assert_max_num_queries(7):
+        # page; signed in, the session (read from the database), the user,
+        # the header's roles and the unread notifications too.
+        with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
 
 
@@ -46,9 +46,9 @@ def test_the_council_agenda_is_bounded(client, django_assert_max_num_queries, si
     council, member = _agenda(size)
     client.force_login(member)
     for name in ("council_agenda", "council_agenda_past"):
-        # The user, grants, header (roles, unread notifications), the
-        # council, the count, the page and the private link's existence.
-        with django_assert_max_num_queries(9):
+        # The session, the user, grants, header (roles, unread notifications),
+        # the council, the count, the page and the private link's existence.
+        with django_assert_max_num_queries(10):
             assert client.get(reverse(f"events:{name}", args=[council.slug])).status_code == 200
 
 
@@ -62,7 +62,8 @@ def test_an_event_page_is_bounded_by_its_answers(client, django_assert_max_num_q
             event=event, user=member_of(council), answer=["yes", "maybe", "no"][index % 3]
         )
     client.force_login(member)
-    with django_assert_max_num_queries(7):
+    # 8 with the session, read from the database.
+    with django_assert_max_num_queries(8):
         assert client.get(event.get_absolute_url()).status_code == 200
     client.logout()
     # The event with its council: that is all an outsider costs.

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from notifications import emails, registry, services
 from notifications.models import Notification, Preference
@@ -562,3 +564,48 @@ def test_the_daily_task_shares_the_digest_among_batches(
         assert tasks.send_daily_digests() == 2  # batches of 2 and 1
     assert sorted(message.to[0] for message in mailoutbox) == sorted(r.email for r in readers)
     assert not Notification.objects.filter(delivered_at__isnull=True).exists()
+
+
+# The sweep of what was never queued.
+
+
+def test_the_sweep_e_mails_a_notification_left_undelivered_once_and_only_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its task was never queued (the broker was down): the commit's callback
+    is not run here. A minute later the sweep sends it; a second run does not."""
+    from notifications import tasks
+
+    reader = UserFactory()
+    _readable_by(reader)
+    _notify([reader])
+    notification = Notification.objects.get()
+    assert notification.delivered_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deliver_late_immediate() == 0  # still on its way
+        Notification.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+        assert tasks.deliver_late_immediate.delay().get() == 1
+        assert tasks.deliver_late_immediate.delay().get() == 0
+    assert [message.to for message in mailoutbox] == [[reader.email]]
+    assert Notification.objects.get().delivered_at is not None
+
+
+def test_the_sweep_leaves_digests_and_takes_a_bounded_batch(monkeypatch):
+    readers = [UserFactory() for _ in range(3)]
+    _readable_by(*readers)
+    Preference.objects.create(user=readers[0], kind=kinds.SAMPLE.key, delivery=registry.DIGEST)
+    _notify(readers)
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+    monkeypatch.setattr(services, "LATE_BATCH", 1)
+    assert services.deliver_late_immediate() == 1
+    assert services.deliver_late_immediate() == 1
+    assert services.deliver_late_immediate() == 0
+    assert Notification.objects.get(recipient=readers[0]).delivered_at is None
+
+
+def test_the_sweep_runs_every_minute():
+    from django.conf import settings
+
+    schedule = settings.CELERY_BEAT_SCHEDULE["notifications-deliver-late"]
+    assert schedule["task"] == "notifications.tasks.deliver_late_immediate"
+    assert schedule["schedule"] == timedelta(minutes=1)

@@ -515,10 +515,10 @@ def test_the_animator_sees_the_page(client, clock, team):
     assert client.get(URL).status_code == 200
 
 
-# The user, their animator group, the header's site roles and notifications'
-# bell, the requests, the calls, the departments of the filter form: whatever
-# the number of requests.
-QUERY_BOUND = 7
+# The session (read from the database), the user, their animator group, the
+# header's site roles and notifications' bell, the requests, the calls, the
+# departments of the filter form: whatever the number of requests.
+QUERY_BOUND = 8
 
 
 @pytest.mark.parametrize("count", [1, 40])
