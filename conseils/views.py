@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import timedelta
 
 from celery import current_app
 from django.contrib import messages
@@ -12,11 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from common.access import deny, login_or
+from outbox.models import OutboundEmail
 
 from . import permissions, services
 from .forms import SitePageForm
@@ -164,6 +167,17 @@ def _broker_state() -> str | None:
     return "ok"
 
 
+def _email_state() -> str:
+    """ "late" when an e-mail has waited more than 15 minutes (the SMTP server
+    refuses or does not answer, or no worker sends): informational, the site
+    serves as usual and the outbox sends it once it can."""
+    late = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.PENDING,
+        created_at__lte=timezone.now() - timedelta(minutes=15),
+    )
+    return "late" if late.exists() else "ok"
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -181,6 +195,7 @@ def healthz(request):
         states["broker"] = broker
     if states["database"] != "ok":
         return JsonResponse({"status": "unavailable", **states}, status=503)
+    states["email"] = _email_state()
     if any(state != "ok" for state in states.values()):
         return JsonResponse({"status": "degraded", **states})
     return JsonResponse({"status": "ok", **states})

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "email": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -38,7 +38,12 @@ def test_a_cache_that_keeps_nothing_is_degraded_not_down(client, monkeypatch):
     monkeypatch.setattr(cache, "set", lambda *args, **kwargs: None)
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unavailable",
+        "email": "ok",
+    }
 
 
 def test_a_cache_that_raises_is_degraded_not_down(client, monkeypatch):
@@ -69,6 +74,7 @@ def test_the_broker_is_reported_never_fatal(client, settings):
         "database": "ok",
         "cache": "ok",
         "broker": "unavailable",
+        "email": "ok",
     }
 
 
@@ -77,3 +83,22 @@ def test_liveness_touches_nothing(client, monkeypatch):
     response = client.get("/healthz/live")
     assert response.status_code == 200
     assert response.json() == {"status": "alive"}
+
+
+def test_an_e_mail_waiting_a_quarter_of_an_hour_is_degraded_not_down(client, time_machine):
+    """The SMTP server refuses, or no worker sends: the site serves as usual,
+    monitoring reads it here before the admins' one-hour warning."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outbox.models import OutboundEmail
+
+    OutboundEmail.objects.create(message_id="<1@exemple.test>", recipient_count=1)
+    time_machine.move_to(timezone.now() + timedelta(minutes=14), tick=False)
+    assert client.get("/healthz").json()["email"] == "ok"
+    time_machine.move_to(timezone.now() + timedelta(minutes=2), tick=False)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["email"] == "late"
