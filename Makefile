@@ -15,7 +15,7 @@ PORT ?= 8000
 # and chromium.
 TEST_WORKERS ?= 2
 
-.PHONY: run test e2e lint check-deploy audit load messages clean
+.PHONY: run test e2e lint check-deploy audit load faults messages clean
 
 $(PY):
 	$(BOOT_PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12) and "Python 3.12 or newer is needed (see .python-version)")'
@@ -111,6 +111,15 @@ $(VENV)/.load-installed: requirements/base.txt requirements/test.txt requirement
 
 load: $(VENV)/.load-installed
 	DATABASE_URL=$(LOAD_DATABASE_URL) REDIS_URL=$(LOAD_REDIS_URL) $(PY) bench/load.py $(LOAD_ARGS)
+
+# make faults, apart from make test: bench/faults.py starts the production
+# shape on private ports and folders (its own PostgreSQL cluster and Redis,
+# never the machine's on 5432 and 6379; an SMTP sink; gunicorn, a Celery
+# worker and beat), injects the faults of issue 18 one after the other and
+# prints one line per fault; it fails if any line shows something lost or
+# doubled. About 15 minutes; FAULTS_ARGS=--quick for shorter outages.
+faults: $(VENV)/.load-installed
+	$(PY) bench/faults.py $(FAULTS_ARGS)
 
 ## make messages: refresh the French catalogue after changing strings
 messages: $(VENV)/.base-installed
