@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -251,6 +252,16 @@ def already_unsubscribed(*, user, kind: str) -> bool:
 # E-mails.
 
 
+def _recipient_lock(recipient_id: int) -> None:
+    """Hold the recipient's account row until the transaction ends."""
+    list(
+        get_user_model()
+        .objects.select_for_update(of=("self",))
+        .filter(pk=recipient_id)
+        .values_list("pk", flat=True)
+    )
+
+
 def _claim(queryset) -> list[Notification]:
     return list(
         queryset.select_for_update(skip_locked=True, of=("self",))
@@ -333,6 +344,11 @@ def send_digests(*, now: datetime | None = None, recipient_ids: list[int] | None
     sent = 0
     for recipient_id in recipient_ids:
         with transaction.atomic():
+            # One digest sender per person at a time: two beats, or two
+            # batches of the same day, would otherwise each lock part of a
+            # person's rows and send two halves. The second waits here, then
+            # finds the rows delivered.
+            _recipient_lock(recipient_id)
             claimed = _claim(waiting.filter(recipient_id=recipient_id, created_at__lte=now))
             if not claimed:
                 continue
