@@ -132,7 +132,8 @@ def _database_state() -> str:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        logger.exception("Health check: the database does not answer")
+        # Not logged here: polled every few seconds, the answer says it, and
+        # the pages' own requests log the outage once (conseils.outage).
         return "unavailable"
     return "ok"
 
@@ -194,7 +195,12 @@ def healthz(request):
     if broker is not None:
         states["broker"] = broker
     if states["database"] != "ok":
-        return JsonResponse({"status": "unavailable", **states}, status=503)
+        response = JsonResponse({"status": "unavailable", **states}, status=503)
+        # Nor is the 503 itself: Django's request log skips a response marked
+        # as logged, and a balancer polling every few seconds would otherwise
+        # write an error line each time for the one outage.
+        response._has_been_logged = True
+        return response
     states["email"] = _email_state()
     if any(state != "ok" for state in states.values()):
         return JsonResponse({"status": "degraded", **states})

@@ -296,15 +296,15 @@ def deliver_immediate(pks: list[int], *, now: datetime | None = None) -> int:
 
 # What the sweep leaves to the normal path: a notification younger than
 # this is still on its way through the task queued after commit.
-LATE_AFTER = timedelta(minutes=1)
+LATE_AFTER = timedelta(seconds=15)
 # At most this many notifications a sweep, so that one run stays short; the
-# next run, a minute later, takes the rest.
+# next run, 30 seconds later, takes the rest.
 LATE_BATCH = 200
 
 
 def deliver_late_immediate(*, now: datetime | None = None) -> int:
-    """E-mail the notifications wanted at once that are still undelivered a
-    minute after they were made: their task was never queued (the broker was
+    """E-mail the notifications wanted at once that are still undelivered 15
+    seconds after they were made: their task was never queued (the broker was
     down) or was lost with its worker. Safe beside the normal path: rows are
     claimed under lock by ``deliver_immediate``. Returns how many were sent."""
     now = now or timezone.now()

@@ -18,7 +18,7 @@ def send_immediate(pks: list[int]) -> int:
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
 def deliver_late_immediate() -> int:
-    """Every minute: what ``send_immediate`` should have sent and did not
+    """Every 30 seconds: what ``send_immediate`` should have sent and did not
     (never queued while the broker was down, or lost with a worker)."""
     return services.deliver_late_immediate()
 

@@ -435,7 +435,8 @@ CELERY_BEAT_SCHEDULE = {
     # immediate notifications not yet e-mailed, images without a thumbnail.
     "notifications-deliver-late": {
         "task": "notifications.tasks.deliver_late_immediate",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
     },
     "documents-missing-thumbnails": {
         "task": "documents.tasks.missing_thumbnails_make",

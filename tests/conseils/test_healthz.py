@@ -102,3 +102,15 @@ def test_an_e_mail_waiting_a_quarter_of_an_hour_is_degraded_not_down(client, tim
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["email"] == "late"
+
+
+def test_a_dead_database_is_answered_not_logged_at_every_poll(client, monkeypatch, caplog):
+    """A load balancer polls every few seconds: the outage is logged by the
+    pages (once a minute), not by each poll."""
+    import logging
+
+    _database_down(monkeypatch)
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            assert client.get("/healthz").status_code == 503
+    assert caplog.records == []

@@ -123,3 +123,16 @@ def test_a_database_that_names_no_file_deletes_nothing(media_root):
 
 def test_an_empty_storage_is_nothing_to_do(media_root):
     assert storage_orphans_purge(keep_for=timedelta(0)).names == []
+
+
+def test_the_command_takes_a_shorter_age_for_a_quiet_moment(site_files, media_root):
+    """A bench or a maintenance window with no upload in flight may sweep
+    files of any age; the day stays the default."""
+    _orphan(media_root, "private/documents/1/orphelin-frais.pdf", old=False)
+    call_command("storage_orphans_purge")
+    assert default_storage.exists("private/documents/1/orphelin-frais.pdf")
+    call_command("storage_orphans_purge", "--older-than-minutes", "0")
+    assert not default_storage.exists("private/documents/1/orphelin-frais.pdf")
+    assert stored_files(media_root) == site_files
+    with pytest.raises(CommandError, match="negative"):
+        call_command("storage_orphans_purge", "--older-than-minutes", "-1")

@@ -603,9 +603,9 @@ def test_the_sweep_leaves_digests_and_takes_a_bounded_batch(monkeypatch):
     assert Notification.objects.get(recipient=readers[0]).delivered_at is None
 
 
-def test_the_sweep_runs_every_minute():
+def test_the_sweep_runs_every_thirty_seconds():
     from django.conf import settings
 
     schedule = settings.CELERY_BEAT_SCHEDULE["notifications-deliver-late"]
     assert schedule["task"] == "notifications.tasks.deliver_late_immediate"
-    assert schedule["schedule"] == timedelta(minutes=1)
+    assert schedule["schedule"] == timedelta(seconds=30)

@@ -1,10 +1,12 @@
-"""Delete the stored files that no row names, older than a day."""
+"""Delete the stored files that no row names, older than a day (or than asked)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandError
 
-from conseils.storage_orphans import storage_orphans_purge
+from conseils.storage_orphans import KEEP_FOR, storage_orphans_purge
 
 
 class Command(BaseCommand):
@@ -17,9 +19,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="List the orphan files, delete nothing."
         )
+        parser.add_argument(
+            "--older-than-minutes",
+            type=int,
+            default=int(KEEP_FOR.total_seconds() // 60),
+            help=(
+                "Only files older than this (default: a day). Lower it only while "
+                "no upload is in flight (a test, a maintenance window): a file being "
+                "uploaded has no row yet."
+            ),
+        )
 
-    def handle(self, *args, dry_run: bool, **options):
-        result = storage_orphans_purge(dry_run=dry_run)
+    def handle(self, *args, dry_run: bool, older_than_minutes: int, **options):
+        if older_than_minutes < 0:
+            raise CommandError("--older-than-minutes cannot be negative.")
+        result = storage_orphans_purge(
+            dry_run=dry_run, keep_for=timedelta(minutes=older_than_minutes)
+        )
         if result.refused:
             raise CommandError(
                 f"{len(result.names)} old stored files and the database names none: "
