@@ -1027,9 +1027,10 @@ class Harness:
                 return
             time.sleep(2)
 
-    def mail_counts(self, start: float, expected: dict) -> dict:
+    def mail_counts(self, start: float, expected: dict, *, fault_end: float | None = None) -> dict:
         """Expected, delivered (distinct recipients), duplicated: the same
-        Message-ID twice, or one recipient getting the same message twice."""
+        Message-ID twice, or one recipient getting the same message twice;
+        with ``fault_end``, how long after it the last one arrived."""
         arrived = [m for m in self.stack.sink.handler.since(start) if _matches(m, expected)]
         delivered = {m["to"] for m in arrived}
         ids = collections.Counter((m["message_id"], m["to"]) for m in arrived if m["message_id"])
@@ -1040,11 +1041,15 @@ class Harness:
             sum(n - 1 for n in contents.values()),
             sum(n - 1 for n in per_recipient.values()),
         )
-        return {
+        counts = {
             "expected": len(expected),
             "delivered": len(delivered & set(expected)),
             "duplicated": duplicated,
         }
+        if fault_end is not None and arrived:
+            last = max(m["at"] for m in arrived)
+            counts["last_e_mail_after_fault_s"] = round(max(0.0, last - fault_end), 1)
+        return counts
 
     def check_data(self, record: Record) -> dict:
         """Each reply and file the server accepted, once in the database; each
@@ -1128,13 +1133,14 @@ class Harness:
             self.stack.worker_kill()
             log("   worker killed; restarting it")
             self.stack.worker_start()
+        worker_back = time.monotonic()
         self.wait_for_mail(start, matcher, self.args.mail_wait)
         self.end_load()
         self.line(
             1,
             "Celery worker kill -9 ×2",
             record,
-            self.mail_counts(start, matcher),
+            self.mail_counts(start, matcher, fault_end=worker_back),
             announce=self.announced,
         )
 
@@ -1156,6 +1162,7 @@ class Harness:
             health[self.healthz()] += 1
             time.sleep(2)
         self.stack.redis_start()
+        redis_back = time.monotonic()
         log("   Redis is back")
         for member in self.members:
             member.images = False
@@ -1171,7 +1178,7 @@ class Harness:
             2,
             f"Redis stopped {seconds} s",
             record,
-            self.mail_counts(start, matcher),
+            self.mail_counts(start, matcher, fault_end=redis_back),
             healthz=dict(health),
             thumbnails_missing=thumbnails,
             announce=self.announced,
@@ -1276,6 +1283,7 @@ class Harness:
         time.sleep(seconds / 2)
         sink.handler.mode = "accept"
         sink.start()
+        smtp_back = time.monotonic()
         log("   SMTP accepts again")
         self.end_load()
         self.wait_for_mail(start, matcher, self.args.mail_wait)
@@ -1283,7 +1291,7 @@ class Harness:
             4,
             f"SMTP refusing/closed {seconds} s",
             record,
-            self.mail_counts(start, matcher),
+            self.mail_counts(start, matcher, fault_end=smtp_back),
             refused_rcpt=sink.handler.refused,
             announce=self.announced,
         )
