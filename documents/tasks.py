@@ -21,6 +21,6 @@ def version_thumbnail(version_id: int) -> bool:
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def missing_thumbnails_make() -> int:
-    """Every minute: the thumbnails ``version_thumbnail`` should have made and
+    """Every 30 seconds: the thumbnails ``version_thumbnail`` should have made and
     did not (never queued while the broker was down, or lost with a worker)."""
     return services.missing_thumbnails_make()

@@ -440,7 +440,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "documents-missing-thumbnails": {
         "task": "documents.tasks.missing_thumbnails_make",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
     },
     "documents-trash-purge": {
         "task": "documents.tasks.trash_purge",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -20,13 +21,16 @@ logger = logging.getLogger(__name__)
 
 THUMBNAIL_SIZE_PX = 320
 # The sweep leaves a version this young to the task queued after its upload.
-MISSING_AFTER = timedelta(minutes=1)
+MISSING_AFTER = timedelta(seconds=15)
 # Past this age a version without a thumbnail is no longer tried: whatever
 # keeps failing for a week (without being recorded as hopeless) stops costing
 # a try every minute.
 MISSING_GIVE_UP_AFTER = timedelta(days=7)
-# At most this many thumbnails a sweep; the next run takes the rest.
-MISSING_BATCH = 50
+# At most this many thumbnails, or this long, a sweep (it runs every 30 s:
+# shorter runs do not overlap); the next run takes the rest. A minute of
+# uploads during a Redis outage is a few hundred images.
+MISSING_BATCH = 500
+MISSING_SECONDS = 25
 
 
 class _MadeMeanwhile(Exception):
@@ -76,7 +80,7 @@ def _thumbnail_store(version: DocumentVersion, image) -> bool:
 
 
 def missing_thumbnails(*, now: datetime | None = None) -> list[int]:
-    """The image versions, older than a minute and younger than a week, that
+    """The image versions, older than 15 seconds and younger than a week, that
     have no thumbnail and did not fail for good, oldest first, one batch."""
     now = now or timezone.now()
     return list(
@@ -96,7 +100,10 @@ def missing_thumbnails_make(*, now: datetime | None = None) -> int:
     """Make the thumbnails that their upload's task did not (never queued
     while the broker was down, or lost with a worker). Returns how many."""
     made = 0
+    deadline = time.monotonic() + MISSING_SECONDS
     for version_id in missing_thumbnails(now=now):
+        if time.monotonic() > deadline:
+            break
         try:
             made += version_thumbnail_make(version_id=version_id)
         except Exception:
