@@ -12,6 +12,7 @@ with its connection, leaving the row for the next sweep.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import time
 from datetime import datetime, timedelta
@@ -46,6 +47,15 @@ SWEEP_SECONDS = 25
 
 LATE_TEMPLATE = "outbox/email/waiting"
 GIVEN_UP_TEMPLATE = "outbox/email/given_up"
+
+
+# An e-mail address in an SMTP server's answer (a refused recipient's): the
+# error is logged and shown in the admin, never the people it was for.
+_ADDRESS = re.compile(r"[^\s<>'\"(),:;\[\]{}]+@[^\s<>'\"(),:;\[\]{}]+")
+
+
+def _error_text(error: Exception) -> str:
+    return _ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
 
 
 class PermanentFailure(Exception):
@@ -120,8 +130,18 @@ def _deliver(row: OutboundEmail, now: datetime) -> str:
         return Outcome.FAILED
     try:
         mail.mailers["delivery"].send_messages([message])
+    except ValueError as error:
+        # Django's SMTP mailer, before any exchange, on an address it cannot
+        # encode (a non-ASCII local part): it would fail every time, and
+        # left pending it would stop every sweep at it. Its message names
+        # the address: not kept, not logged.
+        row.status = OutboundEmail.Status.FAILED
+        row.last_error = f"{type(error).__name__}: the mailer refused an address or a header"
+        logger.error("E-mail %s (%s) given up: %s", row.pk, row.template, row.last_error)
+        row.save(update_fields=fields)
+        return Outcome.FAILED
     except (smtplib.SMTPException, OSError) as error:
-        row.last_error = f"{type(error).__name__}: {error}"[:300]
+        row.last_error = _error_text(error)
         if _is_permanent(error):
             row.status = OutboundEmail.Status.FAILED
             logger.error(
