@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
@@ -140,7 +141,11 @@ def _deliver(row: OutboundEmail, now: datetime) -> str:
         logger.error("E-mail %s (%s) given up: %s", row.pk, row.template, row.last_error)
         row.save(update_fields=fields)
         return Outcome.FAILED
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, SoftTimeLimitExceeded) as error:
+        # A task's soft time limit met in a slow exchange counts as an attempt
+        # too: rolled back, the row would come first again at every sweep, the
+        # sweep never reach its late and give-up reports, and a message the
+        # server had taken just before leave again every 30 seconds.
         row.last_error = _error_text(error)
         if _is_permanent(error):
             row.status = OutboundEmail.Status.FAILED

@@ -282,3 +282,18 @@ def test_a_refused_recipient_is_given_up_without_its_address_in_logs_or_admin(sm
     assert "membre@exemple.test" not in row.last_error
     assert "refused for good" in caplog.text
     assert "membre@exemple.test" not in caplog.text
+
+
+def test_a_send_cut_by_the_task_time_limit_counts_as_an_attempt_and_waits(smtp, caplog):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    smtp.down = SoftTimeLimitExceeded()
+    _send()
+    (row,) = OutboundEmail.objects.all()
+    assert row.status == OutboundEmail.Status.PENDING
+    assert row.attempts == 1
+    assert row.next_attempt_at > timezone.now()
+    assert row.last_error.startswith("SoftTimeLimitExceeded")
+    # Not due again at once: the next sweeps go on to the reports.
+    assert services.outbox_sweep() == 0
+    assert smtp.attempts == 1
