@@ -49,7 +49,8 @@ COPY . .
 
 # The code stays owned by root and read-only for the app user, who can write
 # only to /app/media and /backups. A named volume mounted there on first use
-# copies this ownership. The production settings refuse to load without these
+# copies this ownership (and /backups its mode: the archives hold every
+# private file and password hash). The production settings refuse to load without these
 # variables: the values below exist for this command only and are not kept in
 # the image.
 RUN python -m compileall -q /app \
@@ -59,7 +60,8 @@ RUN python -m compileall -q /app \
        REDIS_URL=redis://build.invalid:6379/0 \
        python manage.py collectstatic --no-input \
     && mkdir -p /app/media /backups \
-    && chown conseils:conseils /app/media /backups
+    && chown conseils:conseils /app/media /backups \
+    && chmod 0700 /backups
 
 USER conseils:conseils
 EXPOSE 8000

@@ -296,7 +296,8 @@ def backup_create(*, directory: Path | None = None) -> Path:
     written under a temporary name and renamed once complete, so that a
     half-written one is never taken for a backup."""
     directory = Path(directory or backup_directory())
-    directory.mkdir(parents=True, exist_ok=True)
+    # Every private file and every password hash: for the owner only.
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     vendor = connection.vendor
     if vendor not in DATABASE_MEMBERS:
         raise BackupError(f"Backups support PostgreSQL and SQLite, not {vendor}.")
@@ -324,7 +325,8 @@ def backup_create(*, directory: Path | None = None) -> Path:
             "files": [],
         }
         try:
-            with tarfile.open(partial, "w") as archive:
+            handle = os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+            with handle, tarfile.open(fileobj=handle, mode="w") as archive:
                 archive.add(dump, arcname=dump.name)
                 dump.unlink()
                 for name in stored_names():
@@ -427,6 +429,9 @@ def _verify_members(path: Path) -> dict:
             digests[member.name] = (member.size, digest.hexdigest())
     if manifest is None or manifest.get("format") != FORMAT_VERSION:
         raise BackupError(f"{path} is not a backup of this site (no manifest of format 1).")
+    # The member restore writes to its scratch folder under its own name.
+    if manifest["database"]["member"] not in DATABASE_MEMBERS.values():
+        raise BackupError(f"{path} is not a backup of this site (no database member).")
     expected = {
         manifest["database"]["member"]: (
             manifest["database"]["size"],

@@ -34,8 +34,10 @@ def is_database_unavailable(exc: BaseException | None) -> bool:
     or lost, server shutting down or starting up, no connection slot left),
     as opposed to an error in the query itself (a bug: answered 500)."""
     if isinstance(exc, InterfaceError):
-        # The connection is closed or broken: no query gets through it.
-        return True
+        # The connection is closed or broken: no query gets through it. A
+        # cursor used once closed, or a value the driver cannot bind (SQLite),
+        # is an InterfaceError too, and a bug: answered 500.
+        return "connection" in str(exc.__cause__ or exc).lower()
     if not isinstance(exc, OperationalError):
         return False
     cause = exc.__cause__

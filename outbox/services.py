@@ -12,12 +12,14 @@ with its connection, leaving the row for the next sweep.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import time
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
@@ -46,6 +48,15 @@ SWEEP_SECONDS = 25
 
 LATE_TEMPLATE = "outbox/email/waiting"
 GIVEN_UP_TEMPLATE = "outbox/email/given_up"
+
+
+# An e-mail address in an SMTP server's answer (a refused recipient's): the
+# error is logged and shown in the admin, never the people it was for.
+_ADDRESS = re.compile(r"[^\s<>'\"(),:;\[\]{}]+@[^\s<>'\"(),:;\[\]{}]+")
+
+
+def _error_text(error: Exception) -> str:
+    return _ADDRESS.sub("<address>", f"{type(error).__name__}: {error}")[:300]
 
 
 class PermanentFailure(Exception):
@@ -120,8 +131,22 @@ def _deliver(row: OutboundEmail, now: datetime) -> str:
         return Outcome.FAILED
     try:
         mail.mailers["delivery"].send_messages([message])
-    except (smtplib.SMTPException, OSError) as error:
-        row.last_error = f"{type(error).__name__}: {error}"[:300]
+    except ValueError as error:
+        # Django's SMTP mailer, before any exchange, on an address it cannot
+        # encode (a non-ASCII local part): it would fail every time, and
+        # left pending it would stop every sweep at it. Its message names
+        # the address: not kept, not logged.
+        row.status = OutboundEmail.Status.FAILED
+        row.last_error = f"{type(error).__name__}: the mailer refused an address or a header"
+        logger.error("E-mail %s (%s) given up: %s", row.pk, row.template, row.last_error)
+        row.save(update_fields=fields)
+        return Outcome.FAILED
+    except (smtplib.SMTPException, OSError, SoftTimeLimitExceeded) as error:
+        # A task's soft time limit met in a slow exchange counts as an attempt
+        # too: rolled back, the row would come first again at every sweep, the
+        # sweep never reach its late and give-up reports, and a message the
+        # server had taken just before leave again every 30 seconds.
+        row.last_error = _error_text(error)
         if _is_permanent(error):
             row.status = OutboundEmail.Status.FAILED
             logger.error(

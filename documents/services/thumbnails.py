@@ -7,6 +7,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -106,6 +107,10 @@ def missing_thumbnails_make(*, now: datetime | None = None) -> int:
             break
         try:
             made += version_thumbnail_make(version_id=version_id)
+        except SoftTimeLimitExceeded:
+            # The task's time is up: stop here, the next run takes the rest
+            # (caught below, it would go on until the hard limit kills it).
+            raise
         except Exception:
             # One version's unexpected failure must not hold up the others;
             # it is tried again at the next run, for a week at most.

@@ -167,3 +167,45 @@ def test_retention_deletes_old_archives_of_the_command_only_never_the_newest(tmp
     lone = archive(100)
     assert backups.backups_prune(directory=tmp_path, keep_days=14) == []
     assert lone.exists()
+
+
+def _crafted_archive(path, members: dict[str, bytes], database_member: str):
+    """A tar whose manifest agrees with ``members`` (names as given)."""
+    import hashlib
+
+    manifest = {
+        "format": backups.FORMAT_VERSION,
+        "created_at": datetime.now(UTC).isoformat(),
+        "database": {
+            "vendor": "sqlite",
+            "member": database_member,
+            "size": len(members[database_member]),
+            "sha256": hashlib.sha256(members[database_member]).hexdigest(),
+        },
+        "rows": {},
+        "files": [],
+    }
+    with tarfile.open(path, "w") as archive:
+        for name, data in [*members.items(), ("manifest.json", json.dumps(manifest).encode())]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_database_member_named_outside_its_scratch_folder(media_root, tmp_path):
+    outside = tmp_path / "outside" / "written-by-the-archive"
+    outside.parent.mkdir()
+    for name in (str(outside), "../../" + str(outside).lstrip("/")):
+        crafted = _crafted_archive(tmp_path / "crafted.tar", {name: b"not a database"}, name)
+        with pytest.raises(CommandError, match="not a backup of this site"):
+            call_command("restore", crafted, force=True)
+        assert not outside.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_archives_and_their_folder_are_readable_by_their_owner_only(media_root, tmp_path):
+    archive = backups.backup_create(directory=tmp_path / "backups")
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "backups").stat().st_mode & 0o777 == 0o700

@@ -47,6 +47,15 @@ def _wrapped(cls, cause):
         # Errors of the query, not of the database: bugs, answered 500.
         (_wrapped(OperationalError, psycopg.errors.QueryCanceled("statement timeout")), False),
         (_wrapped(OperationalError, sqlite3.OperationalError("no such table: x")), False),
+        # A cursor used after it was closed, a value the driver cannot bind.
+        (_wrapped(InterfaceError, psycopg.InterfaceError("the cursor is closed")), False),
+        (
+            _wrapped(
+                InterfaceError,
+                sqlite3.InterfaceError("Error binding parameter 1: type 'dict' is not supported"),
+            ),
+            False,
+        ),
         (_wrapped(ProgrammingError, psycopg.errors.UndefinedTable("no table")), False),
         (ValueError("not a database error"), False),
         (None, False),

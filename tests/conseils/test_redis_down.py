@@ -135,4 +135,9 @@ def test_a_password_reset_is_sent(django_capture_on_commit_callbacks):
 def test_healthz_keeps_the_node_and_says_the_cache_is_down():
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unavailable",
+        "email": "ok",
+    }

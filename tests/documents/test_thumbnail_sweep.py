@@ -82,3 +82,25 @@ def test_the_sweep_runs_every_thirty_seconds():
     schedule = settings.CELERY_BEAT_SCHEDULE["documents-missing-thumbnails"]
     assert schedule["task"] == "documents.tasks.missing_thumbnails_make"
     assert schedule["schedule"] == timedelta(seconds=30)
+
+
+def test_the_sweep_stops_at_its_soft_time_limit_instead_of_running_to_the_kill(
+    media_root, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from documents.services import thumbnails
+
+    council = council_create()
+    _uploaded_without_thumbnail(council, png(name="a.png"))
+    _uploaded_without_thumbnail(council, png(name="b.png"))
+    tried = []
+
+    def slow(*, version_id):
+        tried.append(version_id)
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(thumbnails, "version_thumbnail_make", slow)
+    with pytest.raises(SoftTimeLimitExceeded):
+        thumbnails.missing_thumbnails_make()
+    assert len(tried) == 1

@@ -231,3 +231,69 @@ def test_a_message_being_sent_by_one_worker_is_skipped_by_another(smtp):
     thread.join(10)
     assert sorted(outcomes) == [("first", Outcome.SENT), ("second", Outcome.SKIPPED)]
     assert len(mail.outbox) == 1
+
+
+def test_an_address_the_smtp_mailer_refuses_to_encode_fails_alone_and_blocks_nothing(
+    monkeypatch, caplog
+):
+    """Django's SMTP mailer raises ValueError, before any SMTP exchange, for an
+    address it cannot encode (a non-ASCII local part) that the message itself
+    accepts: that row is given up, and neither the page nor the sweep stop."""
+    from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+    original = locmem.EmailBackend.send_messages
+
+    def send_messages(self, messages):
+        for message in messages:
+            for address in message.recipients():
+                SMTPBackend.prep_address(self, address)
+        return original(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", send_messages)
+    task = email_send_task._get_current_object()
+    with monkeypatch.context() as broker:
+        broker.setitem(task.app.conf, "task_always_eager", False)
+        broker.setattr(task, "apply_async", lambda *args, **kwargs: None)
+        _send(subject="Invalide", to="josé@exemple.test")
+        _send(subject="Valide")
+    with caplog.at_level(logging.ERROR, logger="outbox"):
+        assert services.outbox_sweep() == 1
+    assert [m.subject for m in mail.outbox] == ["Valide"]
+    poisoned = OutboundEmail.objects.get(status=OutboundEmail.Status.FAILED)
+    assert poisoned.attempts == 1
+    assert "josé" not in poisoned.last_error
+    assert "josé" not in caplog.text
+
+    # Written and sent at once (the embedded shape): the page is not broken.
+    _send(subject="Invalide encore", to="josé@exemple.test")
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count() == 2
+
+
+def test_a_refused_recipient_is_given_up_without_its_address_in_logs_or_admin(smtp, caplog):
+    smtp.down = smtplib.SMTPRecipientsRefused(
+        {"membre@exemple.test": (550, b"5.1.1 <membre@exemple.test>: Recipient address rejected")}
+    )
+    with caplog.at_level(logging.WARNING, logger="outbox"):
+        _send()
+    (row,) = OutboundEmail.objects.all()
+    assert row.status == OutboundEmail.Status.FAILED
+    assert "SMTPRecipientsRefused" in row.last_error and "550" in row.last_error
+    assert "Recipient address rejected" in row.last_error
+    assert "membre@exemple.test" not in row.last_error
+    assert "refused for good" in caplog.text
+    assert "membre@exemple.test" not in caplog.text
+
+
+def test_a_send_cut_by_the_task_time_limit_counts_as_an_attempt_and_waits(smtp, caplog):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    smtp.down = SoftTimeLimitExceeded()
+    _send()
+    (row,) = OutboundEmail.objects.all()
+    assert row.status == OutboundEmail.Status.PENDING
+    assert row.attempts == 1
+    assert row.next_attempt_at > timezone.now()
+    assert row.last_error.startswith("SoftTimeLimitExceeded")
+    # Not due again at once: the next sweeps go on to the reports.
+    assert services.outbox_sweep() == 0
+    assert smtp.attempts == 1
