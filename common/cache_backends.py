@@ -2,20 +2,19 @@
 
 Nothing the site keeps in the cache is the only copy of anything: sessions
 live in the database, and what is cached (rate-limit counters, computed
-fragments) can be rebuilt or forgotten. So while Redis is stopped, restarting
-or unreachable, every call answers as an empty cache that keeps nothing would:
+fragments) can be rebuilt or forgotten. So while Redis is stopped,
+restarting or unreachable, every call goes to a small cache in the memory of
+the process instead (Django's local-memory cache, one per Redis location and
+process, at most ``FALLBACK_MAX_ENTRIES`` keys):
 
-- ``get`` returns the default, ``get_many`` nothing, ``has_key`` False;
-- ``add`` returns True (the key was not there, as far as anyone can tell), so
-  that rate limits and allauth's lock around them let people through rather
-  than count everyone as over the limit (the price: allauth's guard against
-  replaying a two-factor code, also an ``add``, is off during an outage, so a
-  code seen by someone could be used again within its 90 seconds; refusing
-  every code would lock the staff out instead);
-- ``incr``/``decr`` raise ``ValueError`` like a missing key (what
-  ``common.ratelimit`` already handles by starting a new window);
-- ``set``, ``delete``, ``touch``, ``clear`` do nothing (``set_many`` returns
-  every key as not written).
+- pages go on: nothing raises, reads miss at first;
+- limits keep counting, per process rather than for the whole site: rate
+  limits on login, password reset and the forms, and allauth's guard against
+  replaying a two-factor code (an ``add``), still hold against someone
+  trying codes or passwords during the outage, only with each web process
+  counting apart;
+- what was written there is dropped when Redis answers again (it may be
+  stale by then, and Redis holds the site-wide truth).
 
 A small circuit breaker keeps a dead Redis from costing a connection timeout
 on every call: after a failure, Redis is skipped for ``RETRY_AFTER_SECONDS``,
@@ -30,6 +29,7 @@ import threading
 import time
 from functools import wraps
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 # answers an error; OSError for a socket failing below it.
 CACHE_ERRORS = (RedisError, OSError)
 RETRY_AFTER_SECONDS = 5.0
+FALLBACK_MAX_ENTRIES = 10_000
 
 
 class _Breaker:
@@ -47,6 +48,10 @@ class _Breaker:
 
     def __init__(self, location: str):
         self.location = location
+        # Where calls go while Redis is down; emptied when it answers again.
+        self.fallback = LocMemCache(
+            f"degraded:{location}", {"OPTIONS": {"MAX_ENTRIES": FALLBACK_MAX_ENTRIES}}
+        )
         self._lock = threading.Lock()
         self.down_since: float | None = None  # wall clock, for the message
         self._retry_at = 0.0  # monotonic
@@ -79,6 +84,7 @@ class _Breaker:
                 return
             down_for = time.time() - self.down_since
             self.down_since = None
+        self.fallback.clear()
         logger.info(
             "The cache (Redis at %s) answers again, after %.0f seconds.", self.location, down_for
         )
@@ -93,43 +99,28 @@ def _breaker_for(location: str) -> _Breaker:
         return _breakers.setdefault(location, _Breaker(location))
 
 
-def _missing_key(key) -> ValueError:
-    return ValueError(f"Key '{key}' not found.")
-
-
-def _degrading(fallback):
+def _degrading(method):
     """Run the method against Redis unless it is believed down; on a Redis
-    error, or while skipped, answer ``fallback(self, *args, **kwargs)``."""
+    error, or while skipped, run the same method on the process's fallback."""
 
-    def decorate(method):
-        @wraps(method)
-        def wrapped(self, *args, **kwargs):
-            breaker = self._breaker
-            if breaker.allows():
-                try:
-                    result = method(self, *args, **kwargs)
-                except CACHE_ERRORS as error:
-                    breaker.failed(error)
-                else:
-                    breaker.succeeded()
-                    return result
-            return fallback(self, *args, **kwargs)
+    @wraps(method)
+    def wrapped(self, *args, **kwargs):
+        breaker = self._breaker
+        if breaker.allows():
+            try:
+                result = method(self, *args, **kwargs)
+            except CACHE_ERRORS as error:
+                breaker.failed(error)
+            else:
+                breaker.succeeded()
+                return result
+        return getattr(breaker.fallback, method.__name__)(*args, **kwargs)
 
-        return wrapped
-
-    return decorate
-
-
-def _default(self, key, default=None, version=None):
-    return default
-
-
-def _raise_missing(self, key, delta=1, version=None):
-    raise _missing_key(key)
+    return wrapped
 
 
 class DegradingRedisCache(RedisCache):
-    """Django's Redis cache, answering as an empty cache while Redis is down."""
+    """Django's Redis cache, answering from the process's memory while Redis is down."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -140,46 +131,46 @@ class DegradingRedisCache(RedisCache):
         """False while Redis is believed down."""
         return self._breaker.down_since is None
 
-    @_degrading(lambda self, *args, **kwargs: True)
+    @_degrading
     def add(self, key, value, *args, **kwargs):
         return super().add(key, value, *args, **kwargs)
 
-    @_degrading(_default)
+    @_degrading
     def get(self, key, default=None, version=None):
         return super().get(key, default, version=version)
 
-    @_degrading(lambda self, *args, **kwargs: None)
+    @_degrading
     def set(self, key, value, *args, **kwargs):
         return super().set(key, value, *args, **kwargs)
 
-    @_degrading(lambda self, *args, **kwargs: False)
+    @_degrading
     def touch(self, key, *args, **kwargs):
         return super().touch(key, *args, **kwargs)
 
-    @_degrading(lambda self, *args, **kwargs: False)
+    @_degrading
     def delete(self, key, version=None):
         return super().delete(key, version=version)
 
-    @_degrading(lambda self, *args, **kwargs: {})
+    @_degrading
     def get_many(self, keys, version=None):
         return super().get_many(keys, version=version)
 
-    @_degrading(lambda self, *args, **kwargs: False)
+    @_degrading
     def has_key(self, key, version=None):
         return super().has_key(key, version=version)
 
-    @_degrading(_raise_missing)
+    @_degrading
     def incr(self, key, delta=1, version=None):
         return super().incr(key, delta, version=version)
 
-    @_degrading(lambda self, data, *args, **kwargs: list(data))
+    @_degrading
     def set_many(self, data, *args, **kwargs):
         return super().set_many(data, *args, **kwargs)
 
-    @_degrading(lambda self, *args, **kwargs: None)
+    @_degrading
     def delete_many(self, keys, version=None):
         return super().delete_many(keys, version=version)
 
-    @_degrading(lambda self: False)
+    @_degrading
     def clear(self):
         return super().clear()

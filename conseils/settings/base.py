@@ -144,9 +144,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Answers as an empty cache while Redis is down, logging the
-            # outage once (common/cache_backends.py): a page never fails
-            # because of the cache.
+            # Answers from the process's memory while Redis is down, logging
+            # the outage once (common/cache_backends.py): a page never fails
+            # because of the cache, and rate limits keep counting.
             "BACKEND": "common.cache_backends.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "conseils",
