@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,11 @@ LATE_AFTER = timedelta(hours=1)
 GIVE_UP_AFTER = timedelta(days=3)
 # Rows sent or given up are kept this long (without their content once sent).
 KEEP_FOR = timedelta(days=30)
+# After a passing failure, the tasks of new messages leave the SMTP server
+# alone this long (one slow timeout each would hold every worker): the sweep
+# alone probes it, one message a run, and lifts the pause when one leaves.
+SMTP_PAUSE_SECONDS = 30
+SMTP_PAUSE_KEY = "outbox:smtp-paused"
 SWEEP_LIMIT = 500
 SWEEP_SECONDS = 25
 
@@ -158,6 +164,7 @@ def _deliver(row: OutboundEmail, now: datetime) -> str:
             row.save(update_fields=fields)
             return Outcome.FAILED
         row.next_attempt_at = now + _retry_delay(row.attempts)
+        cache.set(SMTP_PAUSE_KEY, True, timeout=SMTP_PAUSE_SECONDS)
         logger.warning(
             "E-mail %s (%s) not sent, attempt %d, next at %s: %s",
             row.pk,
@@ -182,11 +189,14 @@ def _due(now: datetime):
     )
 
 
-def email_send(pk: int, *, now: datetime | None = None) -> str:
+def email_send(pk: int, *, now: datetime | None = None, probe: bool = False) -> str:
     """Send the outbox row ``pk`` if it is waiting, due, and no one else is
     sending it; an ``Outcome``. The row is locked from before the SMTP
-    conversation until its new state is committed."""
+    conversation until its new state is committed. While the SMTP server
+    is paused (it just failed), only a ``probe`` (the sweep) tries it."""
     now = now or timezone.now()
+    if not probe and cache.get(SMTP_PAUSE_KEY):
+        return Outcome.SKIPPED
     with transaction.atomic():
         row = _due(now).select_for_update(skip_locked=True).filter(pk=pk).first()
         if row is None:
@@ -208,9 +218,11 @@ def outbox_sweep(
     for pk in due:
         if time.monotonic() > deadline:
             break
-        outcome = email_send(pk, now=now)
+        outcome = email_send(pk, now=now, probe=True)
         if outcome == Outcome.RETRY:
             break
+        if outcome == Outcome.SENT and not sent:
+            cache.delete(SMTP_PAUSE_KEY)
         sent += outcome == Outcome.SENT
     outbox_report_late(now=now)
     outbox_give_up(now=now)
