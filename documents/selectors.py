@@ -130,3 +130,22 @@ def shared_with(council: Council) -> QuerySet[Folder]:
         )
         .select_related("council")
     )
+
+
+# Extensions and words of file names that usually mean a list of people.
+PERSONAL_DATA_EXTENSIONS = (".csv", ".xls", ".xlsx", ".ods", ".vcf")
+PERSONAL_DATA_WORDS = ("contact", "adresse", "address", "liste", "membres", "annuaire")
+
+
+def may_hold_personal_data(document: Document) -> bool:
+    """Whether a file's name or type suggests a list of people (contacts,
+    addresses, members): publishing it asks with a warning."""
+    name = document.name.lower()
+    content_type = document.current_version.content_type if document.current_version else ""
+    return (
+        name.endswith(PERSONAL_DATA_EXTENSIONS)
+        or any(word in name for word in PERSONAL_DATA_WORDS)
+        or content_type in ("text/csv", "text/vcard")
+        or "spreadsheet" in content_type
+        or "ms-excel" in content_type
+    )

@@ -331,7 +331,7 @@ def _post_cases(w: World):
         "restore": (f("restore", "fichier", w.trashed.pk), dict, COORDINATORS),
         "publish_file": (
             f("toggle_publication", "fichier", w.private_doc.pk),
-            dict,
+            lambda: {"public": "1", "confirm": "1"},
             COORDINATORS,
         ),
         "unpublish_page": (
@@ -408,7 +408,26 @@ def test_the_post_urls_refuse_get(client, world):
         assert client.get(cases[action][0]).status_code == 405, action
     # Restoring a page revision asks first: its GET is the confirmation page.
     assert client.get(cases["page_restore"][0]).status_code == 200
-    assert client.get(cases["publish_file"][0]).status_code == 405
+    # Publishing asks first too: its GET is the confirmation page.
+    assert client.get(cases["publish_file"][0]).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_asking_to_publish_is_refused_like_publishing(client, world, role):
+    """The confirmation step (a GET, or the button's POST without ``confirm``)
+    is shown only to those who may publish, and changes nothing."""
+    url = world.files("toggle_publication", "fichier", world.private_doc.pk)
+    _login(client, world, role)
+    before = _snapshot()
+    for response in (client.get(url), client.post(url, {"public": "1"})):
+        if role in COORDINATORS:
+            assert response.status_code == 200, role
+            assert "Publier" in response.content.decode()
+        else:
+            _assert_refused(response, role, url)
+    assert _snapshot() == before, role
+    world.private_doc.refresh_from_db()
+    assert world.private_doc.published_at is None
 
 
 def test_guests_lose_the_folder_once_unshared(client, world):

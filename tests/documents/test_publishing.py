@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from documents import services
 from documents.models import Document
@@ -14,6 +15,7 @@ from tests.councils.factories import coordinator_of, council_create, member_of
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+CONFIRMED = {"public": "1", "confirm": "1"}
 
 
 @pytest.fixture
@@ -43,9 +45,12 @@ def test_a_published_file_is_on_the_public_page_and_downloadable_by_anyone(clien
 
     client.force_login(coordinator)
     client.post(
-        reverse("documents:toggle_publication", args=[council.slug, "fichier", published.pk])
+        reverse("documents:toggle_publication", args=[council.slug, "fichier", published.pk]),
+        CONFIRMED,
     )
-    client.post(reverse("documents:toggle_publication", args=[council.slug, "page", page.pk]))
+    client.post(
+        reverse("documents:toggle_publication", args=[council.slug, "page", page.pk]), CONFIRMED
+    )
     client.logout()
 
     public = client.get(council.get_absolute_url()).content.decode()
@@ -71,10 +76,9 @@ def test_only_coordinators_publish(client, council):
     with pytest.raises(PermissionDenied):
         services.item_publish(user=member, item=document, public=True)
     client.force_login(member)
-    response = client.post(
-        reverse("documents:toggle_publication", args=[council.slug, "fichier", document.pk])
-    )
-    assert response.status_code == 404
+    url = reverse("documents:toggle_publication", args=[council.slug, "fichier", document.pk])
+    for response in (client.get(url), client.post(url), client.post(url, CONFIRMED)):
+        assert response.status_code == 404
     document.refresh_from_db()
     assert document.published_at is None
 
@@ -111,8 +115,8 @@ def test_a_publish_button_from_a_stale_tab_never_makes_the_item_private(client, 
     assert 'name="public" value="1"' in shown
     url = reverse("documents:toggle_publication", args=[council.slug, kind, item.pk])
 
-    client.post(url, {"public": "1"})
-    client.post(url, {"public": "1"})
+    client.post(url, CONFIRMED)
+    client.post(url, CONFIRMED)
 
     item.refresh_from_db()
     assert item.published_at is not None
@@ -142,3 +146,95 @@ def test_publishing_what_is_already_public_changes_nothing(council):
     assert document.published_at == first
     action = MembershipEvent.Action.FILE_PUBLISHED
     assert MembershipEvent.objects.filter(council=council, action=action).count() == 1
+
+
+CSV = b"nom;courriel\nAwa;awa@example.org\n"
+
+
+def _csv(council, member, name="contacts.csv"):
+    return services.document_upload(
+        user=member,
+        council=council,
+        folder=None,
+        uploaded=SimpleUploadedFile(name, CSV, "text/csv"),
+    )
+
+
+def test_the_publish_button_asks_first_saying_what_becomes_public_and_to_whom(client, council):
+    coordinator = coordinator_of(council)
+    document = _csv(council, coordinator)
+    client.force_login(coordinator)
+    shown = client.get(document.get_absolute_url()).content.decode()
+    assert "Publier sur la page publique" in shown
+    url = reverse("documents:toggle_publication", args=[council.slug, "fichier", document.pk])
+
+    for response in (client.post(url, {"public": "1"}), client.get(url)):
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "Publier «\u00a0contacts.csv\u00a0»\u00a0?" in text
+        assert "n’importe qui sur Internet" in text
+        assert f"{len(CSV)}\u00a0octets" in text
+        assert reverse("documents:publications") in text and escape(council.name) in text
+        assert "données personnelles" in text
+        assert 'name="confirm"' in text
+    document.refresh_from_db()
+    assert document.published_at is None
+    assert client.get(reverse("documents:public_download", args=[document.pk])).status_code == 404
+
+    response = client.post(url, CONFIRMED)
+
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.published_at is not None
+    client.logout()
+    assert client.get(reverse("documents:public_download", args=[document.pk])).status_code == 200
+
+
+def test_an_ordinary_file_or_a_page_is_asked_for_without_the_personal_data_warning(client, council):
+    coordinator = coordinator_of(council)
+    document = _document(council, coordinator)
+    page = services.page_create(user=coordinator, council=council, title="Bilan", body="x")
+    client.force_login(coordinator)
+    for kind, item, name in (("fichier", document, "rapport-annuel.pdf"), ("page", page, "Bilan")):
+        url = reverse("documents:toggle_publication", args=[council.slug, kind, item.pk])
+        text = client.post(url, {"public": "1"}).content.decode()
+        assert f"Publier «\u00a0{name}\u00a0»\u00a0?" in text
+        assert "n’importe qui sur Internet" in text
+        assert "données personnelles" not in text
+        item.refresh_from_db()
+        assert item.published_at is None
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("contacts.csv", True),
+        ("Liste des membres.pdf", True),
+        ("adresses.xlsx", True),
+        ("budget.ods", True),
+        ("rapport-annuel.pdf", False),
+        ("photo.png", False),
+    ],
+)
+def test_names_that_suggest_personal_data(name, expected):
+    from documents.selectors import may_hold_personal_data
+
+    assert may_hold_personal_data(Document(name=name)) is expected
+
+
+@pytest.mark.parametrize("kind", ["fichier", "page"])
+def test_making_private_again_is_one_step(client, council, kind):
+    coordinator = coordinator_of(council)
+    if kind == "fichier":
+        item = _document(council, coordinator)
+    else:
+        item = services.page_create(user=coordinator, council=council, title="Bilan", body="x")
+    services.item_publish(user=coordinator, item=item, public=True)
+    client.force_login(coordinator)
+    url = reverse("documents:toggle_publication", args=[council.slug, kind, item.pk])
+
+    response = client.post(url, {"public": "0"})
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.published_at is None

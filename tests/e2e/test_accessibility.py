@@ -86,6 +86,12 @@ def site_create() -> Site:
         uploaded=SimpleUploadedFile("compte-rendu.pdf", PDF, "application/pdf"),
     )
     document_services.item_publish(user=coordinator, item=document, public=True)
+    contacts = document_services.document_upload(
+        user=coordinator,
+        council=council,
+        folder=None,
+        uploaded=SimpleUploadedFile("contacts.csv", b"nom;courriel\n", "text/csv"),
+    )
     page = document_services.page_create(
         user=coordinator, council=council, title="Notre charte", body="Texte **commun**."
     )
@@ -160,6 +166,9 @@ def site_create() -> Site:
         "council article form": reverse("news:council_create", kwargs={"slug": slug}),
         "event form": reverse("events:event_create", kwargs={"slug": slug}),
         "new council form": reverse("councils:create"),
+        "publish confirmation": reverse(
+            "documents:toggle_publication", args=[slug, "fichier", contacts.pk]
+        ),
     }
     return Site(council, member, coordinator, referent, team, urls)
 
@@ -251,6 +260,7 @@ ROLES = {
             "council article form",
             "event form",
             "council page",
+            "publish confirmation",
         ],
     ),
     "referent": ("referent", ["new council form", "directory", "my councils"]),
