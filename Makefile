@@ -10,6 +10,10 @@ PYTHON_VERSION := $(shell cat .python-version)
 BOOT_PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address links in e-mails, feeds and calendars point to under `make run`
+# (and the django.contrib.sites row that allauth names the site from): the
+# one served. Set it when HOST is no name a browser reaches (0.0.0.0).
+SITE_URL ?= http://$(HOST):$(PORT)
 # pytest-xdist workers for the suite, the browser tests included. Each worker
 # has its own test database, Redis database (settings/test.py), live server
 # and chromium.
@@ -31,6 +35,9 @@ $(VENV)/.test-installed: requirements/base.txt requirements/test.txt | $(PY)
 	touch $@ $(VENV)/.base-installed
 
 ## make run: install, migrate, load the demo data and serve on http://127.0.0.1:8000
+# The site's own error pages; `make run DJANGO_DEBUG=True` shows Django's
+# debug pages instead.
+run: export SITE_URL := $(SITE_URL)
 run: $(VENV)/.base-installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo

@@ -1,10 +1,11 @@
 """Root URLs."""
 
+import re
+
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from . import errors, home, views
@@ -72,7 +73,9 @@ urlpatterns = [
     *_site_page_urls(),
 ]
 
-if settings.DEBUG:
-    # The embedded shape serves uploaded files itself; production leaves it to
-    # nginx or the S3 store.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # The embedded shape serves uploaded public files itself, DEBUG on or
+    # off; production leaves them to nginx or the S3 store.
+    urlpatterns += [
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", views.media_file)
+    ]

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
+import posixpath
 import secrets
 from datetime import timedelta
 
 from celery import current_app
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from common.access import deny, login_or
 from outbox.models import OutboundEmail
@@ -215,3 +218,14 @@ def healthz_live(request):
     container's liveness check, which must not restart a web process
     because PostgreSQL or Redis is down."""
     return JsonResponse({"status": "alive"})
+
+
+@require_GET
+def media_file(request, path: str):
+    """An uploaded public file (avatar, logo, cover) in the embedded shape
+    (``SERVE_MEDIA``); like nginx's ``location /media/private/``, never a file
+    under ``private/``: those are sent by their own views after a check."""
+    name = posixpath.normpath(path).lstrip("/")
+    if name == "private" or name.startswith("private/"):
+        raise Http404
+    return serve(request, name, document_root=settings.MEDIA_ROOT)

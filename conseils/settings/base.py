@@ -30,6 +30,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = "Conseils citoyens"
+# Whether each migrate sets the django.contrib.sites row from SITE_URL and
+# SITE_NAME (on in dev.py; elsewhere the row keeps what the first migrate or
+# the admin set).
+SITE_FOLLOWS_SITE_URL = False
 
 # INTERNATIONALISATION
 # https://docs.djangoproject.com/en/6.1/topics/i18n/
@@ -259,6 +263,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Whether Django itself serves MEDIA_URL (dev.py), private/ excepted.
+SERVE_MEDIA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
