@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from markdownx.settings import MARKDOWNX_URLS_PATH
 from markdownx.widgets import MarkdownxWidget
 
@@ -21,8 +21,17 @@ UPLOAD_ATTRIBUTE = "data-markdownx-upload-urls-path"
 
 
 class MarkdownEditor(MarkdownxWidget):
+    # Shown under the field once static/js/editor-keyboard.js runs: without
+    # JavaScript there is no preview (templates/markdownx/widget.html).
+    editor_help = gettext_lazy("The preview appears below as you type.")
+
     class Media:
         js = ("js/editor-keyboard.js",)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["editor_help"] = self.editor_help
+        return context
 
     def add_markdownx_attrs(self, attrs):
         """No image upload here: a pasted or dropped file is refused in the

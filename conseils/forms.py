@@ -49,7 +49,7 @@ class SitePageForm(Form):
         widget=MarkdownEditor(attrs={"rows": 20}),
         help_text=_(
             "Markdown: ## for a heading, **bold**, *italics*, lists with -, "
-            "links [text](https://…). The preview appears below as you type."
+            "links [text](https://…)."
         ),
         error_messages={"required": _("Write something before saving."), "max_length": TOO_LONG},
     )

@@ -15,7 +15,6 @@ from .models import POST_MAX_LENGTH, REASON_MAX_LENGTH, TITLE_MAX_LENGTH, Forum
 
 MARKDOWN_HELP = _(
     "Markdown: **bold**, *italics*, lists with -, > to quote, links [text](https://…). "
-    "The preview appears below as you type; drop an image on the text to add it. "
     "Write @ and someone's name to tell them (the first name is enough when "
     "no one else here has it)."
 )
@@ -24,6 +23,8 @@ MARKDOWN_HELP = _(
 class ForumEditorWidget(MarkdownEditor):
     """markdownx's editor, sending its images to the forum being written in
     (the upload address markdownx takes from a setting is the same for all)."""
+
+    editor_help = _("The preview appears below as you type; drop an image on the text to add it.")
 
     def __init__(self, *args, upload_url: str, **kwargs):
         super().__init__(*args, **kwargs)

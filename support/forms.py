@@ -19,7 +19,7 @@ from .models import (
     PHONE_MAX_LENGTH,
     SUBJECT_MAX_LENGTH,
 )
-from .services import CALL_MAX_MINUTES
+from .services import CALL_LENGTH_NEEDED, CALL_MAX_MINUTES
 
 PHONE_ALLOWED = set("0123456789+ .-()")
 
@@ -156,7 +156,11 @@ class CallForm(Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     minutes = forms.IntegerField(
-        label=_("Length in minutes"), min_value=0, max_value=CALL_MAX_MINUTES
+        label=_("Length in minutes"),
+        help_text=_("Not needed for a missed call."),
+        min_value=0,
+        max_value=CALL_MAX_MINUTES,
+        required=False,
     )
     reached = forms.TypedChoiceField(
         label=_("Did you reach the requester?"),
@@ -178,6 +182,17 @@ class CallForm(Form):
             self.initial.setdefault(
                 "called_at", timezone.localtime().replace(second=0, microsecond=0)
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A call that reached the requester has a length; a missed one may not.
+        if (
+            cleaned.get("reached")
+            and cleaned.get("minutes") is None
+            and "minutes" not in self.errors
+        ):
+            self.add_error("minutes", CALL_LENGTH_NEEDED)
+        return cleaned
 
 
 class AssignForm(Form):

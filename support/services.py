@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from notifications import services as notifications
 
@@ -28,6 +28,9 @@ from .models import ANSWER_WITHIN, HelpMessage, HelpRequest
 # (a double click, a resent form).
 DUPLICATE_WITHIN = timedelta(minutes=10)
 CALL_MAX_MINUTES = 600
+# A call that reached the requester is recorded with its length; a missed one
+# may be recorded without.
+CALL_LENGTH_NEEDED = gettext_lazy("Give the length of a call that reached the requester.")
 # Calls are noted to the minute, by hand: this much before the request (or
 # the message that started the clock) still counts.
 CALL_TIME_SLACK = timedelta(minutes=5)
@@ -238,7 +241,7 @@ def request_call_record(
     actor,
     help_request: HelpRequest,
     called_at: datetime,
-    minutes: int,
+    minutes: int | None,
     reached: bool,
     note: str = "",
 ) -> HelpMessage:
@@ -251,7 +254,9 @@ def request_call_record(
         raise ValidationError(_("The call cannot be in the future."))
     if called_at < help_request.created_at - CALL_TIME_SLACK:
         raise ValidationError(_("The call cannot be before the request was sent."))
-    if not 0 <= minutes <= CALL_MAX_MINUTES:
+    if minutes is None and reached:
+        raise ValidationError(CALL_LENGTH_NEEDED)
+    if minutes is not None and not 0 <= minutes <= CALL_MAX_MINUTES:
         raise ValidationError(
             _("A call lasts between 0 and %(max)s minutes.") % {"max": CALL_MAX_MINUTES}
         )

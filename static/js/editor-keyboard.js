@@ -66,3 +66,39 @@ window.addEventListener(
   },
   true
 );
+
+/*
+ * The editor's help about what only works with JavaScript (the live preview,
+ * images dropped on the text) is hidden in the page as sent: shown here, with
+ * the preview's heading, in place of the wording for a browser without
+ * JavaScript, and read out with the field.
+ */
+function showEditorHelp() {
+  var editors = document.querySelectorAll(".markdownx");
+  for (var i = 0; i < editors.length; i++) {
+    var box = editors[i];
+    var noScript = box.querySelector(".editor-help-no-js");
+    var help = box.querySelector(".editor-help-js");
+    var label = box.querySelector(".markdownx-preview-label");
+    var editor = box.querySelector("textarea.markdownx-editor");
+    if (noScript) {
+      noScript.hidden = true;
+    }
+    if (label) {
+      label.hidden = false;
+    }
+    if (help && help.hidden) {
+      help.hidden = false;
+      if (editor && help.id) {
+        var described = editor.getAttribute("aria-describedby");
+        editor.setAttribute("aria-describedby", described ? described + " " + help.id : help.id);
+      }
+    }
+  }
+}
+
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", showEditorHelp);
+} else {
+  showEditorHelp();
+}

@@ -134,3 +134,11 @@ def test_the_log_in_and_sign_up_pages_speak_the_site_s_french(client):
     assert f'Pas encore de compte\u00a0? <a href="{reverse("account_signup")}' in login
     assert "au préalable" not in login
     assert "Vous avez déjà un compte\u00a0?" in signup and "donc" not in signup
+
+
+def test_the_sign_up_page_says_create_my_account_and_links_to_personal_data(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert '<button class="button" type="submit">Créer mon compte</button>' in " ".join(
+        page.split()
+    ).replace("> ", ">").replace(" <", "<")
+    assert f'<a href="{reverse("personal_data")}">données personnelles</a>' in page

@@ -85,3 +85,10 @@ def test_the_home_page_has_a_fixed_query_count(client, django_assert_max_num_que
         EventFactory(council=council, public=True)
     with django_assert_max_num_queries(12):
         client.get(reverse("home"))
+
+
+def test_the_home_page_leads_to_the_publications_of_the_councils(client):
+    page = client.get(reverse("home")).content.decode()
+    assert '<h2 id="home-publications-title">Publications des conseils</h2>' in page
+    link = f'<a href="{reverse("documents:publications")}">Toutes les publications des conseils</a>'
+    assert link in page

@@ -23,7 +23,7 @@ def test_sign_up_verify_andlog_in(page, live_server):
     page.get_by_label("Nom affiché").fill("Karim B.")
     page.get_by_label("Mot de passe *", exact=True).fill(PASSWORD)
     page.get_by_label("Mot de passe (confirmation)").fill(PASSWORD)
-    page.get_by_role("button", name="Création de compte").click()
+    page.get_by_role("button", name="Créer mon compte").click()
     page.wait_for_url(re.compile(r"/compte/confirm-email/"))
     assert "Vérifiez votre adresse e-mail" in page.content()
 
@@ -56,7 +56,7 @@ def test_signup_errors_are_announced_and_accessible(page, live_server):
     page.get_by_label("Nom affiché").fill("Test")
     page.get_by_label("Mot de passe *", exact=True).fill("court")
     page.get_by_label("Mot de passe (confirmation)").fill("different")
-    page.get_by_role("button", name="Création de compte").click()
+    page.get_by_role("button", name="Créer mon compte").click()
     assert page.locator(".errorlist").count() >= 1
     assert page.get_by_label("Nom affiché").input_value() == "Test"
     assert axe_violations(page) == []

@@ -233,3 +233,28 @@ def test_the_preview_stops_where_the_field_being_written_does(client):
     # A limit above the longest text counts for nothing.
     beyond = f"{reverse('forums:editor_preview')}?longueur={LONGEST_TEXT * 10}"
     assert preview("a" * (LONGEST_TEXT + 1), beyond).status_code == 413
+
+
+def test_without_javascript_the_editor_help_promises_no_preview_nor_image_drop(client):
+    """The page as sent (what a browser without JavaScript shows): the help
+    about the live preview and dropped images is hidden, a wording that holds
+    without JavaScript shows instead (static/js/editor-keyboard.js swaps them)."""
+    member = UserFactory()
+    member_of(council_create(), member)
+    client.force_login(member)
+    topic_form = client.get(
+        reverse("forums:topic_create", args=[national_forum().slug])
+    ).content.decode()
+    shown = re.sub(r"<(p|div)[^>]*\bhidden\b[^>]*>.*?</\1>", "", topic_form, flags=re.S)
+    assert (
+        '<p class="help editor-help-no-js">'
+        "La mise en forme apparaît une fois le texte enregistré.</p>" in shown
+    )
+    assert "aperçu" not in shown.lower() and "déposez une image" not in shown
+    hidden_help = re.search(
+        r'<p class="help editor-help-js" id="id_body_editorhelp" hidden>(.*?)</p>', topic_form
+    )
+    assert hidden_help.group(1) == (
+        "L’aperçu s’affiche en dessous pendant que vous écrivez\u00a0; "
+        "déposez une image sur le texte pour l’ajouter."
+    )

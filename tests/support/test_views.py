@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from support import emails
 from support.models import HelpMessage, HelpRequest
@@ -577,3 +578,28 @@ def test_an_action_address_opened_directly_leads_back_to_the_request(client, wor
         reverse("support:team_note", args=[world["request"].pk])
     )
     assert response.url == world["request"].get_team_url() + "#note"
+
+
+def test_a_missed_call_is_recorded_without_a_length(client, world):
+    help_request = world["request"]
+    when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = _as(client, world["animator"]).post(
+        reverse("support:team_call", args=[help_request.pk]),
+        {"called_at": when, "minutes": "", "reached": "0"},
+        follow=True,
+    )
+    call = help_request.messages.get(kind="call")
+    assert call.call_minutes is None and call.reached is False
+    assert "Tentative d’appel" in response.content.decode()
+
+
+def test_a_call_that_reached_the_requester_needs_its_length(client, world):
+    help_request = world["request"]
+    when = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    response = _as(client, world["animator"]).post(
+        reverse("support:team_call", args=[help_request.pk]),
+        {"called_at": when, "minutes": "", "reached": "1"},
+    )
+    assert response.status_code == 400
+    assert "Indiquez la durée d’un appel" in response.content.decode()
+    assert not help_request.messages.filter(kind="call").exists()
