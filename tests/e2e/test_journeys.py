@@ -153,7 +153,7 @@ def test_a_newcomer_signs_up_joins_a_council_and_works_in_its_private_space(
     page.get_by_label("Mot de passe *", exact=True).fill(NEWCOMER_PASSWORD)
     page.get_by_label("Mot de passe (confirmation)").fill(NEWCOMER_PASSWORD)
     step(page, "sign-up form")
-    page.get_by_role("button", name="Création de compte").click()
+    page.get_by_role("button", name="Créer mon compte").click()
     page.wait_for_url(re.compile(r"/compte/confirm-email/"))
     step(page, "asked to verify the address")
     newcomer = User.objects.get(email=NEWCOMER_EMAIL)
