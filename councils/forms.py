@@ -17,6 +17,7 @@ from common.images import reencode_image
 
 from .models import (
     JOIN_MESSAGE_MAX_LENGTH,
+    REFUSAL_REASON_MAX_LENGTH,
     Council,
     Department,
     Membership,
@@ -172,6 +173,22 @@ class JoinRequestForm(Form):
         help_text=_("For example: where you live, what you would like to do in the council."),
         required=False,
         max_length=JOIN_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class JoinRefusalForm(Form):
+    """The optional reason given to the person whose request is refused."""
+
+    label_suffix = ""
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        help_text=_(
+            "Only the person and those who manage the council's members read it. "
+            "500 characters at most."
+        ),
+        required=False,
+        max_length=REFUSAL_REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

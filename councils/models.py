@@ -24,6 +24,8 @@ from common.search_vector import StoredSearchVectorField
 NAME_MAX_LENGTH = 120
 PRESENTATION_MAX_LENGTH = 10_000
 JOIN_MESSAGE_MAX_LENGTH = 1_000
+# The reason given with a refusal, read by the requester alone.
+REFUSAL_REASON_MAX_LENGTH = 500
 # An invitation's link works this long.
 INVITATION_MAX_AGE = timedelta(days=14)
 # A council log line's detail: an address, a role, an item's title.
@@ -257,6 +259,10 @@ class JoinRequest(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("answered by"),
+    )
+    # Shown to the requester and to those who manage the council's members only.
+    refusal_reason = models.TextField(
+        _("reason for the refusal"), max_length=REFUSAL_REASON_MAX_LENGTH, blank=True
     )
 
     class Meta:

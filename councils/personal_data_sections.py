@@ -21,6 +21,7 @@ def export_councils(user) -> ExportPart:
                     "status": r.status,
                     "sent_at": r.created_at,
                     "answered_at": r.decided_at,
+                    "refusal_reason": r.refusal_reason,
                 }
                 for r in JoinRequest.objects.filter(user=user).select_related("council")
             ],

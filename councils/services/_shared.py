@@ -38,6 +38,7 @@ ERROR_REQUEST_PENDING = _(
 )
 ERROR_COUNCIL_ARCHIVED = _("This council is archived: it does not take new members.")
 ERROR_REQUEST_ANSWERED = _("This request has already been answered.")
+ERROR_REASON_TOO_LONG = _("The reason is too long: 500 characters at most.")
 ERROR_LAST_COORDINATOR = _(
     "A council keeps at least one coordinator. Name another coordinator first, "
     "or ask the referent of the department."

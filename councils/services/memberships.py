@@ -24,6 +24,7 @@ from notifications import services as notifications
 
 from .. import emails, permissions
 from ..models import (
+    REFUSAL_REASON_MAX_LENGTH,
     Council,
     JoinRequest,
     Membership,
@@ -39,6 +40,7 @@ from ._shared import (
     ERROR_NO_COORDINATOR_TO_ASK,
     ERROR_OWN_REQUEST,
     ERROR_OWN_ROLE,
+    ERROR_REASON_TOO_LONG,
     ERROR_REQUEST_ANSWERED,
     ERROR_REQUEST_PENDING,
     ERROR_SELF_ADMISSION,
@@ -143,10 +145,13 @@ def _notify_join_decision(join_request: JoinRequest, *, actor: User) -> None:
             url = council.get_space_url()
         else:
             title = _("Your request to join “%(council)s” was not accepted") % names
-            excerpt = _(
-                "You can write to the council through the contact form of its page to know "
-                "more, or ask the national animation for help."
-            )
+            if join_request.refusal_reason:
+                excerpt = _("Reason given: %(reason)s") % {"reason": join_request.refusal_reason}
+            else:
+                excerpt = _(
+                    "You can write to the council through the contact form of its page to "
+                    "know more, or ask the national animation for help."
+                )
             url = council.get_absolute_url()
         notifications.notify(
             recipients=[join_request.user],
@@ -173,12 +178,19 @@ def _locked_pending_request(join_request: JoinRequest) -> JoinRequest:
     return locked
 
 
-def _answer(join_request: JoinRequest, status: str, decided_by: User | None) -> None:
-    """Settle the request; ``decided_by`` is None when its author withdrew it."""
+def _answer(
+    join_request: JoinRequest,
+    status: str,
+    decided_by: User | None,
+    *,
+    extra_fields: list[str] | None = None,
+) -> None:
+    """Settle the request; ``decided_by`` is None when its author withdrew it.
+    ``extra_fields`` are other fields set by the caller, saved with it."""
     join_request.status = status
     join_request.decided_at = timezone.now()
     join_request.decided_by = decided_by
-    join_request.save(update_fields=["status", "decided_at", "decided_by"])
+    join_request.save(update_fields=["status", "decided_at", "decided_by", *(extra_fields or [])])
 
 
 @transaction.atomic
@@ -230,11 +242,16 @@ def check_admission(
 
 
 @transaction.atomic
-def join_request_refuse(*, actor: User, join_request: JoinRequest) -> JoinRequest:
+def join_request_refuse(*, actor: User, join_request: JoinRequest, reason: str = "") -> JoinRequest:
+    """Refuse the request; ``reason``, optional, is for the requester's eyes."""
     if not permissions.can_manage_members(actor, join_request.council):
         raise PermissionDenied
+    reason = reason.strip()
+    if len(reason) > REFUSAL_REASON_MAX_LENGTH:
+        raise ValidationError(ERROR_REASON_TOO_LONG, code="reason_too_long")
     join_request = _locked_pending_request(join_request)
-    _answer(join_request, JoinRequest.Status.REFUSED, actor)
+    join_request.refusal_reason = reason
+    _answer(join_request, JoinRequest.Status.REFUSED, actor, extra_fields=["refusal_reason"])
     council = join_request.council
     _record(council, MembershipEvent.Action.REFUSED, actor=actor, subject=join_request.user)
     _notify_join_decision(join_request, actor=actor)

@@ -18,6 +18,7 @@ from ..forms import (
     CouncilCreateForm,
     CouncilForm,
     InvitationForm,
+    JoinRefusalForm,
     RoleForm,
 )
 from ..models import Invitation, JoinRequest, Membership
@@ -75,41 +76,60 @@ def manage(request, slug: str):
 @require_POST
 def request_answer(request, slug: str, pk: int, decision: str):
     council = access_management(request, slug)
-    join_request = get_object_or_404(JoinRequest, pk=pk, council=council)
-    service = {
-        "accept": services.join_request_accept,
-        "refuse": services.join_request_refuse,
-    }.get(decision)
-    if service is None:
-        raise Http404
-    if decision == "accept":
-        message = _("%(name)s is now a member.")
-    else:
-        message = _("The request of %(name)s has been refused.")
-    _attempt(
-        request,
-        lambda: service(actor=request.user, join_request=join_request),
-        lambda: message % {"name": join_request.user.display_name},
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("user"), pk=pk, council=council
     )
+    if decision == "accept":
+        _attempt(
+            request,
+            lambda: services.join_request_accept(actor=request.user, join_request=join_request),
+            lambda: _("%(name)s is now a member.") % {"name": join_request.user.display_name},
+        )
+    elif decision == "refuse":
+        form = JoinRefusalForm(request.POST)
+        if not form.is_valid():
+            # Back to the confirmation, the reason as typed.
+            return _refuse_page(request, council, join_request, form)
+        _attempt(
+            request,
+            lambda: services.join_request_refuse(
+                actor=request.user,
+                join_request=join_request,
+                reason=form.cleaned_data["reason"],
+            ),
+            lambda: (
+                _("The request of %(name)s has been refused.")
+                % {"name": join_request.user.display_name}
+            ),
+        )
+    else:
+        raise Http404
     return redirect("councils:manage", slug=council.slug)
 
 
 @login_or
 def request_refuse(request, slug: str, pk: int):
-    """Ask before refusing: the person receives an e-mail."""
+    """Ask before refusing, with an optional reason: the person receives an e-mail."""
     council = access_management(request, slug)
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("user"), pk=pk, council=council
     )
+    return _refuse_page(request, council, join_request, JoinRefusalForm())
+
+
+def _refuse_page(request, council, join_request: JoinRequest, form: JoinRefusalForm):
     context = {
         "title": _("Refuse the request of %(name)s?") % {"name": join_request.user.display_name},
         "explanation": [
             _("The person receives an e-mail saying that the request was not accepted."),
             _("They can ask again later."),
         ],
+        "form": form,
         "confirm_label": _("Refuse the request"),
         "cancel_url": reverse("councils:manage", args=[council.slug]),
-        "action": reverse("councils:request_answer", args=[council.slug, pk, "refuse"]),
+        "action": reverse(
+            "councils:request_answer", args=[council.slug, join_request.pk, "refuse"]
+        ),
         "council": council,
         "danger": True,
     }
