@@ -1,5 +1,6 @@
 """What moderators do to topics and posts: pin, lock, move, hide, show again,
-approve. Each is logged; the author is told what concerns them."""
+approve. Each is logged; the author is told what concerns them. Hiding a post
+also settles its open reports: the queue keeps only what awaits a decision."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from ..models import Forum, ModerationAction, Post, Topic
+from common.text import without_invisible
+
+from ..models import Forum, ModerationAction, Post, Report, Topic
 from ._shared import (
     ERROR_REASON_NEEDED,
     _check_moderator,
@@ -78,7 +82,34 @@ def post_hide(*, moderator: User, post: Post, reason: str) -> Post:
     Post.objects.filter(pk=post.pk).update(is_hidden=True, hidden_reason=reason.strip()[:500])
     post.is_hidden, post.hidden_reason = True, reason.strip()[:500]
     _moderate(moderator, ModerationAction.Kind.HIDE, None, post, reason)
+    _resolve_open_reports(moderator, post, reason)
     return post
+
+
+def _resolve_open_reports(moderator: User, post: Post, reason: str) -> None:
+    """Close the post's open reports as resolved, as ``report_handle`` does,
+    each logged with the hiding's reason (the decision taken on it)."""
+    report_ids = list(
+        Report.objects.select_for_update()
+        .filter(post=post, status=Report.Status.OPEN)
+        .values_list("pk", flat=True)
+    )
+    if not report_ids:
+        return
+    Report.objects.filter(pk__in=report_ids).update(
+        status=Report.Status.RESOLVED, handled_by=moderator, handled_at=timezone.now()
+    )
+    reason = without_invisible(reason).strip()[:500]
+    ModerationAction.objects.bulk_create(
+        ModerationAction(
+            forum_id=post.topic.forum_id,
+            post=post,
+            kind=ModerationAction.Kind.REPORT_RESOLVED,
+            actor=moderator,
+            reason=reason,
+        )
+        for _ in report_ids
+    )
 
 
 @transaction.atomic

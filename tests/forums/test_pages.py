@@ -133,3 +133,41 @@ def test_a_forum_page_makes_the_same_queries_with_1_or_100_topics(
         response = client.get(forum.get_absolute_url())
     assert response.status_code == 200
     assert Topic.objects.filter(forum=forum).count() == count
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_the_queue_drops_the_reports_of_a_post_hidden_from_it(
+    client, django_assert_max_num_queries, count
+):
+    from accounts.roles import animator_appoint
+    from forums import services
+
+    forum = national_forum()
+    reported = topic_in(forum, UserFactory(), title="Sujet signalé").posts.get()
+    for index in range(count):
+        services.report_create(reporter=UserFactory(), post=reported, reason=f"Injure {index}")
+    other = topic_in(forum, UserFactory(), title="Autre sujet").posts.get()
+    services.report_create(reporter=UserFactory(), post=other, reason="Publicité")
+    moderator = UserFactory()
+    animator_appoint(user=moderator, system=True)
+    client.force_login(moderator)
+    queue = reverse("forums:moderation")
+    # 11 today, the same with 1 or 30 reports on the post.
+    with django_assert_max_num_queries(12):
+        page = client.get(queue).content.decode()
+    assert "Injure 0" in page and "Publicité" in page
+
+    response = client.post(
+        reverse("forums:post_hide", args=[reported.pk]), {"reason": "Propos injurieux"}
+    )
+    assert response.status_code == 302
+    with django_assert_max_num_queries(12):
+        page = html.unescape(client.get(queue).content.decode())
+    assert "Injure 0" not in page
+    assert "Publicité" in page
+    # The decision stays in the log, with the hiding's reason.
+    assert page.count("Propos injurieux") == count + 1
+
+    services.post_hide(moderator=moderator, post=other, reason="Publicité déguisée")
+    page = html.unescape(client.get(queue).content.decode())
+    assert "Aucun signalement à examiner." in page

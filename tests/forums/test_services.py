@@ -492,7 +492,7 @@ def test_the_transparency_line_of_an_admin_visit_names_the_object(client, model)
             f"le signalement du message {post.pk} du sujet « {title} »",
         ),
         "moderationaction": (
-            ModerationAction.objects.get(),
+            ModerationAction.objects.get(kind=ModerationAction.Kind.HIDE),
             f"la ligne de modération « masqué » du sujet « {title} »",
         ),
     }[model]
@@ -526,3 +526,49 @@ def test_nobody_reacts_to_their_own_message():
     with pytest.raises(PermissionDenied):
         services.reaction_toggle(user=post.author, post=post, kind="thanks")
     assert services.reaction_toggle(user=UserFactory(), post=post, kind="thanks") is True
+
+
+def test_hiding_a_reported_post_resolves_its_open_reports_only():
+    forum = national_forum()
+    post = topic_in(forum, UserFactory()).posts.get()
+    other = topic_in(forum, UserFactory()).posts.get()
+    first, second = UserFactory(), UserFactory()
+    reports = [
+        services.report_create(reporter=first, post=post, reason="Injurieux"),
+        services.report_create(reporter=second, post=post, reason="Hors sujet"),
+    ]
+    dismissed = services.report_create(reporter=UserFactory(), post=post, reason="Doublon")
+    elsewhere = services.report_create(reporter=first, post=other, reason="Publicité")
+    animator = UserFactory()
+    animator_appoint(user=animator, system=True)
+    services.report_handle(moderator=animator, report=dismissed, resolved=False)
+    moderator = UserFactory()
+    animator_appoint(user=moderator, system=True)
+
+    services.post_hide(moderator=moderator, post=post, reason="Propos injurieux")
+
+    for report in reports:
+        report.refresh_from_db()
+        assert report.status == Report.Status.RESOLVED
+        assert report.handled_by == moderator
+        assert report.handled_at is not None
+    dismissed.refresh_from_db()
+    assert (dismissed.status, dismissed.handled_by) == (Report.Status.DISMISSED, animator)
+    elsewhere.refresh_from_db()
+    assert (elsewhere.status, elsewhere.handled_by) == (Report.Status.OPEN, None)
+    resolved = ModerationAction.objects.filter(
+        post=post, kind=ModerationAction.Kind.REPORT_RESOLVED
+    )
+    assert [(action.actor, action.reason) for action in resolved] == [
+        (moderator, "Propos injurieux")
+    ] * 2
+
+
+def test_a_non_moderator_cannot_hide_and_the_reports_stay_open():
+    post = topic_in(national_forum(), UserFactory()).posts.get()
+    report = services.report_create(reporter=UserFactory(), post=post, reason="Injurieux")
+    with pytest.raises(PermissionDenied):
+        services.post_hide(moderator=UserFactory(), post=post, reason="Propos injurieux")
+    report.refresh_from_db()
+    post.refresh_from_db()
+    assert (report.status, post.is_hidden) == (Report.Status.OPEN, False)
