@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from common.downloads import send_file
 
 from . import permissions, selectors, services
 from .models import Document, Page
+from .templatetags.documents_tags import file_size
 from .views import access_files
 
 PUBLICATIONS_SHOWN = 200
@@ -96,7 +96,7 @@ def _publish_confirmation(request, council, item):
         first = _(
             "“%(name)s” (%(size)s) becomes public: anyone on the internet can "
             "download it, without an account."
-        ) % {"name": item.name, "size": filesizeformat(version.size if version else 0)}
+        ) % {"name": item.name, "size": file_size(version.size if version else 0)}
         if selectors.may_hold_personal_data(item):
             warning = _(
                 "Careful: its name or type suggests it may hold personal data "
