@@ -129,6 +129,11 @@ def _territories_after_flush(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    _territories_and_site_pages_load()
+
+
+def _territories_and_site_pages_load() -> None:
+    """The rows of the data migrations, when a flush emptied them."""
     from councils.models import Department, Region
     from councils.territories_data import DEPARTMENTS, REGIONS
 
@@ -256,6 +261,10 @@ def module_data(django_db_setup, django_db_blocker, tmp_path_factory):
     """
     data = SharedData(django_db_blocker, tmp_path_factory.mktemp("shared-media"))
     data.open()
+    # A transactional test of the same module, run before, may have emptied
+    # the tables (a module run alone); rolled back with the shared data.
+    with django_db_blocker.unblock():
+        _territories_and_site_pages_load()
     try:
         yield data
     finally:
