@@ -198,10 +198,15 @@ def _topics(rng, council, index: int, details, members: list[User], demo_users) 
                 first_name = named[0].display_name.split()[0]
                 answers[-1] = f"@{first_name} {answers[-1][0].lower()}{answers[-1][1:]}"
         days_ago = (1, 3) if turn == 0 else (8, 45)
-        _thread(rng, forum, title, [body.format(**details), *answers], authors, days_ago)
+        first_council = council.slug == "alma-roubaix"
+        if first_council and turn == 1:
+            # A reply its readers report (below).
+            answers.append(REPORTED_REPLY)
+            authors.append(others[-1])
+        topic = _thread(rng, forum, title, [body.format(**details), *answers], authors, days_ago)
         created += 1
-    if council.slug == "alma-roubaix":
-        _council_report(forum, demo_users)
+        if first_council and turn == 1:
+            _council_moderation(topic, demo_users)
     return created
 
 
@@ -225,22 +230,24 @@ def _thread(rng, forum: Forum, title, bodies, authors, days_ago) -> Topic:
     return topic
 
 
-def _council_report(forum: Forum, demo_users) -> None:
-    """In the first council's forum, a member reports a reply: its
-    coordinator finds it in the moderation queue."""
-    reporter = demo_users["membre-a"]
-    post = (
-        Post.objects.filter(topic__forum=forum)
-        .exclude(author__in=[reporter, demo_users["coordination-a"]])
-        .order_by("-created_at")
-        .first()
-    )
-    if post is not None and not Report.objects.filter(post=post).exists():
-        forum_services.report_create(
-            reporter=reporter,
-            post=post,
-            reason="Ce message donne le nom d'une voisine sans son accord.",
+REPORTED_REPLY = (
+    "De toute façon c'est toujours la même famille du bâtiment C qui salit tout, "
+    "tout le monde sait qui c'est."
+)
+
+
+def _council_moderation(topic: Topic, demo_users) -> None:
+    """In the first council's forum, its coordinator pinned a thread and a
+    member reports a reply: it waits in the coordinator's moderation queue."""
+    coordinator, reporter = demo_users["coordination-a"], demo_users["membre-a"]
+    forum_services.topic_pin(moderator=coordinator, topic=topic, pinned=True)
+    last = topic.posts.order_by("-created_at", "-pk").first()
+    ModerationAction.objects.filter(topic=topic).update(created_at=last.created_at)
+    if last.author_id != reporter.pk:
+        report = forum_services.report_create(
+            reporter=reporter, post=last, reason="Ce message accuse une famille du quartier."
         )
+        Report.objects.filter(pk=report.pk).update(created_at=last.created_at + timedelta(hours=2))
 
 
 def _page(rng, council: Council, index: int, details, members: list[User]) -> int:
@@ -511,7 +518,18 @@ _WHEN = {
     "forums.mention": Post,
     "forums.new_topic": Post,
     "councils.join_request": JoinRequest,
+    # Its target is the topic: the time of the last action on it.
+    "forums.moderation": ModerationAction,
 }
+
+
+def _moderation_times(topic_ids) -> dict[int, datetime]:
+    times = {}
+    for topic_id, when in ModerationAction.objects.filter(topic_id__in=topic_ids).values_list(
+        "topic_id", "created_at"
+    ):
+        times[topic_id] = max(when, times.get(topic_id, when))
+    return times
 
 
 def _restamp_notifications(rng, started) -> None:
@@ -524,9 +542,14 @@ def _restamp_notifications(rng, started) -> None:
     )
     for kind, model in _WHEN.items():
         rows = fresh.filter(kind=kind)
-        times = dict(
-            model.objects.filter(pk__in=rows.values("target_id")).values_list("pk", "created_at")
-        )
+        if model is ModerationAction:
+            times = _moderation_times(rows.values("target_id"))
+        else:
+            times = dict(
+                model.objects.filter(pk__in=rows.values("target_id")).values_list(
+                    "pk", "created_at"
+                )
+            )
         for notification in rows.only("pk", "target_id"):
             if notification.target_id in times:
                 Notification.objects.filter(pk=notification.pk).update(

@@ -108,7 +108,7 @@ def test_reports_wait_and_the_moderation_log_has_entries(seeded, client):
     assert "Publicité : hors sujet." in page
     client.force_login(_account("coordination-a"))
     page = client.get("/forums/moderation/").content.decode()
-    assert "sans son accord" in page
+    assert "accuse une famille du quartier" in page
 
 
 def test_resources_show_download_counts(seeded):
