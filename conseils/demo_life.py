@@ -20,7 +20,15 @@ from common.markdown import render_markdown
 from councils import services as council_services
 from councils.models import Council, JoinRequest, Membership
 from documents import services as document_services
-from documents.models import Folder, Page, PageRevision, Resource, ResourceFolder
+from documents.models import (
+    Document,
+    DocumentVersion,
+    Folder,
+    Page,
+    PageRevision,
+    Resource,
+    ResourceFolder,
+)
 from events import permissions as event_permissions
 from events import services as event_services
 from events.models import Attendance, Event
@@ -298,6 +306,9 @@ def _shared_folder(demo_users) -> bool:
         document_services.document_upload(
             user=coordinator, council=first, folder=folder, uploaded=uploaded
         )
+    added = timezone.now() - timedelta(days=4, hours=3)
+    Document.objects.filter(folder=folder).update(created_at=added, updated_at=added)
+    DocumentVersion.objects.filter(document__folder=folder).update(created_at=added)
     return True
 
 
@@ -518,6 +529,8 @@ _WHEN = {
     "forums.mention": Post,
     "forums.new_topic": Post,
     "councils.join_request": JoinRequest,
+    "documents.new_file": Document,
+    "documents.new_page": Page,
     # Its target is the topic: the time of the last action on it.
     "forums.moderation": ModerationAction,
 }
