@@ -40,7 +40,7 @@ from notifications.models import Notification
 
 from .demo_councils import COUNCILS
 from .demo_documents import _pdf, _photo
-from .demo_local import CLOSING_REPLIES, PAGES, PLENARY, PREPARATION, THEMES, place
+from .demo_local import CLOSING_REPLIES, PAGES, PLENARY, PREPARATION, THEMES, place, wording
 
 DOMAIN = "demo.conseils.test"
 SHARED_FOLDER = "Fête inter-quartiers Alma – Bourgogne"
@@ -107,7 +107,7 @@ def _news(rng, council: Council, index: int, details, members: list[User]) -> in
     created = 0
     for theme in _themes(index, 1, 2, 4):
         title, summary, body, tags = theme["article"]
-        title = title.format(**details)
+        title = wording(title, index).format(**details)
         if Article.objects.filter(council=council, title=title).exists():
             continue
         published = timezone.now() - timedelta(days=rng.randint(2, 50), hours=rng.randint(0, 8))
@@ -168,7 +168,7 @@ def _events(rng, council: Council, index: int, details, members: list[User]) -> 
             title=title.format(**details),
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=2),
-            place=details["Venue"] + f", {details['town']}",
+            place=f"{details['room']}, {details['town']}",
             description=description.format(**details),
             visibility=visibility,
         )
@@ -187,7 +187,7 @@ def _topics(rng, council, index: int, details, members: list[User], demo_users) 
     # The first thread is the newest: its last replies wait unread.
     for turn, theme in enumerate(_themes(index, 0, 3, 3)):
         title, body, replies = theme["topic"]
-        title = title.format(**details)
+        title = wording(title, index).format(**details)
         if Topic.objects.filter(forum=forum, title=title).exists():
             continue
         opener = members[turn % len(members)] if turn < 2 else rng.choice(members)

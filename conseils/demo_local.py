@@ -43,8 +43,8 @@ LOCAL = [
      "l'école des Buttes", "le parc Jean-Verlhac", "la ligne A du tram"),
     ("Bellevue", "la rue Jean-Moulin", "la maison de quartier de Bellevue", "l'école Jean-Zay",
      "le parc de la Chézine", "la ligne 1 du tram"),
-    ("le Blosne", "le boulevard de Yougoslavie", "le Triangle", "l'école de Torigné",
-     "le parc de Bréquigny", "la ligne a du métro"),
+    ("le Blosne", "le boulevard de Yougoslavie", "le centre culturel du Triangle",
+     "l'école de Torigné", "le parc de Bréquigny", "la ligne a du métro"),
     ("le Chemin-Bas", "l'avenue Pierre-Gamel", "la maison de quartier du Chemin-Bas",
      "l'école Marie-Soboul", "le square de la Couronne", "la ligne de bus T2"),
     ("la Mosson", "l'avenue de Heidelberg", "la maison pour tous Léo-Lagrange",
@@ -63,6 +63,13 @@ def _with(preposition: str, phrase: str) -> str:
     if (preposition, article) in contracted:
         return f"{contracted[preposition, article]} {rest}"
     return f"{preposition} {phrase}"
+
+
+def _without_article(phrase: str) -> str:
+    if phrase.startswith("l'"):
+        return phrase[2:]
+    article, _, rest = phrase.partition(" ")
+    return rest if article in ("le", "la", "les") else phrase
 
 
 def _capital(text: str) -> str:
@@ -84,6 +91,8 @@ def place(index: int) -> dict[str, str]:
         "de_street": _with("de", street),
         "venue": venue,
         "Venue": _capital(venue),
+        # The room as a meeting's place: without its article.
+        "room": _capital(_without_article(venue)),
         "de_venue": _with("de", venue),
         "a_venue": _with("à", venue),
         "school": school,
@@ -100,10 +109,13 @@ def place(index: int) -> dict[str, str]:
 
 # A theme: the forum topic (title, first post, replies), the news article
 # (title, summary, body, tags) and the public meeting (title, description).
+# Titles hold two wordings split by "|": the councils that share a theme
+# (every tenth) do not share the wording.
 THEMES = [
     {
         "topic": (
-            "Jardin partagé {de_q} : qui veut une parcelle ?",
+            "Jardin partagé {de_q} : qui veut une parcelle ?"
+            "|Des parcelles à cultiver près {de_green} ({q})",
             "Bonjour à tous,\n\nLe bailleur est d'accord pour nous laisser la pelouse le long "
             "{de_street}. Nous pourrions y faire **une dizaine de parcelles**. "
             "Qui serait partant pour jardiner ? Il faudra aussi quelqu'un pour l'arrosage "
@@ -117,7 +129,7 @@ THEMES = [
             ],
         ),
         "article": (
-            "Jardin partagé {de_q} : les premières récoltes",
+            "Jardin partagé {de_q} : les premières récoltes|Au jardin {de_q}, on récolte déjà",
             "Tomates, courgettes et aromatiques : le jardin tient ses promesses.",
             "Six mois après les premiers coups de bêche, le jardin partagé {de_q} compte "
             "douze familles. Les enfants de {school} viennent chaque jeudi.\n\n"
@@ -131,7 +143,8 @@ THEMES = [
     },
     {
         "topic": (
-            "Éclairage public {a_q} : les rues trop sombres",
+            "Éclairage public {a_q} : les rues trop sombres"
+            "|Lampadaires en panne {a_q} : faisons la liste",
             "Plusieurs voisins m'ont dit qu'ils ne se sentaient pas tranquilles le soir "
             "du côté {de_street}. Deux lampadaires ne marchent plus depuis la rentrée. "
             "Faisons la liste des endroits à signaler à la mairie.",
@@ -143,7 +156,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Diagnostic en marchant {a_q} : l'éclairage passé au crible",
+            "Diagnostic en marchant {a_q} : l'éclairage passé au crible"
+            "|Onze points sombres relevés {a_q}",
             "Quinze habitants ont fait le tour du quartier à la nuit tombée.",
             "Jeudi soir, quinze habitantes et habitants ont parcouru {q} avec les services "
             "techniques de {town}. **Onze points sombres** ont été relevés, dont trois "
@@ -158,7 +172,8 @@ THEMES = [
     },
     {
         "topic": (
-            "Fête de quartier {de_q} : on s'organise",
+            "Fête de quartier {de_q} : on s'organise"
+            "|Bénévoles pour la fête {de_q} : inscrivez-vous",
             "La fête approche ! Il nous faut des bénévoles pour :\n\n- les stands de "
             "nourriture\n- la musique\n- le rangement le soir\n\nInscrivez-vous ici.",
             [
@@ -169,7 +184,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Fête de quartier {de_q} : merci à toutes et à tous !",
+            "Fête de quartier {de_q} : merci à toutes et à tous !"
+            "|Trois cents voisins à la fête {de_q}",
             "Plus de trois cents personnes sont passées {a_green}.",
             "Soleil, musique et plats du monde entier : la fête {de_q} a réuni plus de "
             "trois cents habitants {a_green}.\n\nMerci aux trente bénévoles, aux "
@@ -184,7 +200,8 @@ THEMES = [
     },
     {
         "topic": (
-            "Budget participatif : nos idées pour {q}",
+            "Budget participatif : nos idées pour {q}"
+            "|Quels projets déposer pour {q} au budget participatif ?",
             "La ville ouvre son budget participatif jusqu'à la fin du mois. "
             "Quels projets voulez-vous que le conseil dépose pour {q} ?",
             [
@@ -195,7 +212,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Budget participatif : trois projets déposés pour {q}",
+            "Budget participatif : trois projets déposés pour {q}"
+            "|Votez pour les projets {de_q} au budget participatif",
             "Bancs, boîte à livres et terrain de basket : votez jusqu'au 30.",
             "Le conseil a déposé trois projets pour {q} au budget participatif de "
             "{town} :\n\n1. des bancs et des arbres {a_green} ;\n2. une boîte à livres "
@@ -210,7 +228,8 @@ THEMES = [
     },
     {
         "topic": (
-            "Sécurité devant {school} : les voitures roulent trop vite ({q})",
+            "Sécurité devant {school} : les voitures roulent trop vite ({q})"
+            "|Sortie {de_school} ({q}) : un passage piéton, vite !",
             "Ce matin encore, une voiture a failli renverser un enfant devant {school}. "
             "Il faut un **passage piéton surélevé** et quelqu'un pour faire traverser "
             "aux heures d'entrée.",
@@ -222,7 +241,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Une zone 30 devant {school} {a_q}",
+            "Une zone 30 devant {school} {a_q}"
+            "|Sécurité routière {a_q} : la pétition des parents entendue",
             "Après la pétition des parents, la ville installe un plateau surélevé.",
             "Les quatre cents signatures recueillies par les parents et le conseil citoyen "
             "ont été entendues : un plateau surélevé et une zone 30 seront installés devant "
@@ -237,7 +257,8 @@ THEMES = [
     },
     {
         "topic": (
-            "Rénovation urbaine {de_q} : ce qu'on sait des relogements",
+            "Rénovation urbaine {de_q} : ce qu'on sait des relogements"
+            "|Relogements {a_q} : partageons les informations",
             "Le bailleur a présenté le calendrier de la rénovation {de_q}. Les premiers "
             "relogements commencent à l'automne. Beaucoup de voisins s'inquiètent : "
             "partagez ici les informations que vous avez.",
@@ -249,7 +270,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Rénovation {de_q} : une permanence pour les locataires",
+            "Rénovation {de_q} : une permanence pour les locataires"
+            "|Relogements {a_q} : le bailleur vous reçoit le mardi",
             "Chaque mardi, le bailleur répond aux questions sur les relogements.",
             "À la demande du conseil citoyen, le bailleur tient désormais une permanence "
             "**chaque mardi de 14 h à 17 h** à {venue}.\n\nVenez avec vos courriers : "
@@ -264,7 +286,8 @@ THEMES = [
     },
     {
         "topic": (
-            "{Line} : les retards qui pénalisent {q}",
+            "{Line} : les retards qui pénalisent {q}"
+            "|Bus et tram le soir {a_q} : écrivons au réseau",
             "Depuis le changement d'horaires, {line} passe toutes les vingt minutes le "
             "soir. Pour ceux qui travaillent tard, c'est très difficile. On écrit à "
             "l'autorité des transports ?",
@@ -275,7 +298,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Transports : le conseil {de_q} demande plus de passages",
+            "Transports : le conseil {de_q} demande plus de passages"
+            "|Plus de passages le soir {a_q} : notre lettre au réseau",
             "Une lettre signée par deux cents habitants a été remise à l'autorité des transports.",
             "Le conseil citoyen a remis une lettre sur {line} : plus de passages le soir "
             "et le dimanche, un abri à l'arrêt près {de_venue}.\n\nRéponse attendue "
@@ -289,7 +313,7 @@ THEMES = [
     },
     {
         "topic": (
-            "Encombrants et propreté des halls {a_q}",
+            "Encombrants et propreté des halls {a_q}|Les encombrants s'entassent {a_q}",
             "Les encombrants s'accumulent encore au pied des immeubles {de_street}. "
             "Quelqu'un sait quand passe la collecte ?",
             [
@@ -300,7 +324,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Grand nettoyage {de_q} : quarante bénévoles mobilisés",
+            "Grand nettoyage {de_q} : quarante bénévoles mobilisés"
+            "|Deux bennes remplies {a_q} en une matinée",
             "Deux bennes remplies en une matinée, et un goûter pour finir.",
             "Samedi matin, quarante habitants, dont beaucoup de jeunes, ont nettoyé les "
             "abords {de_green} et {de_street}.\n\nLa ville a fourni gants, sacs et "
@@ -314,7 +339,8 @@ THEMES = [
     },
     {
         "topic": (
-            "Activités pour les jeunes {de_q} cet été",
+            "Activités pour les jeunes {de_q} cet été"
+            "|Que proposer aux ados {de_q} pendant les vacances ?",
             "Les vacances arrivent et il n'y a presque rien pour les 12-17 ans {a_q}. "
             "Qu'est-ce qu'on pourrait proposer avec les associations ?",
             [
@@ -324,7 +350,7 @@ THEMES = [
             ],
         ),
         "article": (
-            "Un été animé pour les jeunes {de_q}",
+            "Un été animé pour les jeunes {de_q}|Tournoi et sorties : l'été des 12-17 ans {a_q}",
             "Tournoi, sorties et ateliers : le programme des vacances est prêt.",
             "Avec les associations sportives et {venue}, le conseil a préparé un programme "
             "pour les 12-17 ans : tournoi de foot {a_green}, deux sorties à la journée, "
@@ -338,7 +364,8 @@ THEMES = [
     },
     {
         "topic": (
-            "Ateliers numériques pour les seniors {de_q}",
+            "Ateliers numériques pour les seniors {de_q}"
+            "|Aider les anciens {de_q} à faire leurs démarches en ligne",
             "Beaucoup d'anciens n'arrivent pas à faire leurs démarches en ligne (impôts, "
             "retraite, CAF). Qui pourrait donner un coup de main une heure par semaine ?",
             [
@@ -348,7 +375,8 @@ THEMES = [
             ],
         ),
         "article": (
-            "Des ateliers numériques pour les seniors {a_venue}",
+            "Des ateliers numériques pour les seniors {a_venue}"
+            "|Démarches en ligne : des bénévoles aident les seniors {de_q}",
             "Chaque samedi matin, des bénévoles aident aux démarches en ligne.",
             "Impôts, retraite, rendez-vous médicaux : chaque samedi de 10 h à 12 h, des "
             "bénévoles du conseil {de_q} aident les seniors à {venue}.\n\n"
@@ -408,3 +436,9 @@ PAGES = [
         ],
     ),
 ]
+
+
+def wording(title: str, index: int) -> str:
+    """One of the wordings of ``title`` ("a|b"), by council."""
+    wordings = title.split("|")
+    return wordings[(index // len(THEMES)) % len(wordings)]
