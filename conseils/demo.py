@@ -19,6 +19,7 @@ from .demo_councils import seed_councils
 from .demo_documents import seed_documents
 from .demo_events import seed_events
 from .demo_forums import seed_forums
+from .demo_life import seed_life
 from .demo_news import seed_news
 from .demo_pages import seed_pages
 from .demo_support import seed_support
@@ -193,6 +194,7 @@ def seed(*, scale: int = 0) -> list[str]:
     report.extend(seed_events(demo_users=demo_users))
     report.extend(seed_pages(demo_users=demo_users))
     report.extend(seed_support(scale=scale, demo_users=demo_users))
+    report.extend(seed_life(demo_users=demo_users))
     return report
 
 

@@ -1,5 +1,6 @@
-"""Demo forums: national forums with believable French threads, and the
-councils' private forums. Idempotent: a forum that has topics is left alone."""
+"""Demo forums: national forums with believable French threads (the
+councils' private forums are filled by ``demo_life``). Idempotent: a forum
+that has topics is left alone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import User
-from councils.models import Council, Membership
 from forums import services
 from forums.models import Category, Forum, Post, Topic
 
@@ -89,27 +89,6 @@ THREADS = {
     ],
 }
 
-COUNCIL_THREADS = [
-    (
-        "Préparation de la réunion du mois prochain",
-        [
-            "Bonjour à toutes et à tous, je propose l'ordre du jour suivant :\n\n"
-            "1. retour sur la fête de quartier\n2. l'éclairage rue des Lilas\n"
-            "3. questions diverses\n\n"
-            "Ajoutez vos points en répondant ici.",
-            "Je voudrais ajouter un point sur les horaires de la maison de quartier.",
-            "Bien noté, je l'ajoute.",
-        ],
-    ),
-    (
-        "Photos de la fête de quartier",
-        [
-            "Merci à tous pour la fête de samedi ! Qui a des photos à partager ?",
-            "J'en ai une trentaine, je les mets dans les fichiers du conseil ce soir.",
-        ],
-    ),
-]
-
 
 def seed_forums(*, demo_users: dict[str, User]) -> list[str]:
     rng = random.Random(2024)  # noqa: S311 (demo data, not security)  # nosec B311
@@ -134,22 +113,6 @@ def seed_forums(*, demo_users: dict[str, User]) -> list[str]:
             continue
         for title, bodies in THREADS[forum_name]:
             authors = rng.sample(residents, len(bodies))
-            created_topics += _thread(rng, forum, title, bodies, authors)
-    for council in Council.objects.filter(slug__in=["alma-roubaix", "bourgogne-tourcoing"]):
-        forum = services.council_forum_create(council=council)
-        if forum.topics.exists():
-            continue
-        members = list(User.objects.filter(council_memberships__council=council).order_by("email"))
-        coordinators = list(
-            User.objects.filter(
-                council_memberships__council=council,
-                council_memberships__role=Membership.Role.COORDINATOR,
-            )
-        )
-        for title, bodies in COUNCIL_THREADS:
-            authors = [coordinators[0] if coordinators else members[0]] + [
-                rng.choice(members) for _ in bodies[1:]
-            ]
             created_topics += _thread(rng, forum, title, bodies, authors)
     return [f"Forum topics: {created_topics} created."]
 
