@@ -7,6 +7,8 @@ from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 
+from . import address_proofs
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_from_email(self) -> str:
@@ -38,14 +40,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def unstash_verified_email(self, request) -> str | None:
         """An address proved elsewhere (an invitation link opened from its
-        mailbox) counts as verified only for an account created with that
-        very address; another typed address is confirmed the usual way, and
-        the proved one is not attached to the account."""
-        stashed = super().unstash_verified_email(request)
+        mailbox) counts as verified only if the proof still holds now (the
+        invitation is still open and its link valid: ``address_proofs``), and
+        only for an account created with that very address; another typed
+        address is confirmed the usual way, and the proved one is not attached
+        to the account. allauth's own stash only fills in the form."""
+        super().unstash_verified_email(request)
         typed = (request.POST.get("email") or "").strip().lower()
-        if stashed and typed and stashed.lower() != typed:
-            return None
-        return stashed
+        proved = address_proofs.proved_addresses(request)
+        address_proofs.forget_all(request)
+        return typed if typed and typed in proved else None
+
+    def is_email_verified(self, request, email: str) -> bool:
+        # allauth's default trusts its session stash; ours asks the proofs.
+        return email.strip().lower() in address_proofs.proved_addresses(request)
 
     def get_reauthentication_methods(self, user) -> list[dict]:
         """An account with two-factor authentication confirms it is its owner
