@@ -23,6 +23,8 @@ council), their author emptied ("compte supprimé").
 
 from __future__ import annotations
 
+import os
+
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +53,7 @@ def export_documents(user) -> ExportPart:
         still_read = council.pk in readable and document.deleted_at is None
         name = f"fichiers/{slugify(council.name)[:60]}/{version.pk}-v{version.number}"
         if still_read:
-            name = f"{name}-{slugify(document.name)[:60]}"
+            name = f"{name}-{slugify(os.path.splitext(document.name)[0])[:60]}"
         name = f"{name}.{version.kind}"
         files[name] = version.file
         uploads.append(

@@ -172,9 +172,9 @@ def test_the_readme_says_what_each_part_of_the_zip_is(world):
     assert "Vos données sur Conseils citoyens" in readme
     assert "lina@exemple.test" in readme
     for key in ("account", "documents", "forums", "news", "help_requests", "councils"):
-        assert f"« {key} »" in readme, key
+        assert f"«\u00a0{key}\u00a0»" in readme, key
     for described in ("uploaded_files", "page_revisions", "drafts", "memberships"):
-        assert f"- {described} :" in readme, described
+        assert f"- {described}\u00a0:" in readme, described
     data = json.loads(archive.read("donnees.json"))
     # Every file in the zip is listed in the README.
     for name in archive.namelist():
@@ -206,4 +206,3 @@ def test_the_download_is_a_zip_with_a_readme_even_without_files(client):
     assert sorted(archive.namelist()) == ["LISEZ-MOI.txt", "donnees.json"]
     assert json.loads(archive.read("donnees.json"))["account"]["display_name"] == "Jeanne"
     assert "Aucun" in archive.read("LISEZ-MOI.txt").decode()
-
