@@ -44,7 +44,6 @@ urlpatterns = [
     ),
     path("conseils/<slug:slug>/gestion/journal/", views.log, name="log"),
     path("mes-conseils/", views.mine, name="mine"),
-    path("premiers-pas/", views.first_steps, name="first_steps"),
     path("mes-conseils/demandes/<int:pk>/retirer/", views.join_withdraw, name="join_withdraw"),
     path("animation/conseils/", views.animation, name="animation"),
     path(

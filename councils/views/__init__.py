@@ -2,7 +2,7 @@
 management, animation. ``urls`` names them through this package."""
 
 from .animation import animation, referent_withdraw
-from .joining import first_steps, invitation, join, join_withdraw, leave, mine
+from .joining import invitation, join, join_withdraw, leave, mine
 from .management import (
     archive,
     create,
@@ -27,7 +27,6 @@ __all__ = [
     "detail",
     "directory",
     "edit",
-    "first_steps",
     "invitation",
     "invitation_revoke",
     "invite",

@@ -20,7 +20,7 @@ from tests.councils.factories import council_create, department, member_of
 
 pytestmark = pytest.mark.django_db
 
-FIRST_STEPS = reverse("councils:first_steps")
+FIRST_STEPS = reverse("first_steps")
 EMAIL = "nouvelle@exemple.test"
 PASSWORD = "Quartier-Nord-2026!"
 
