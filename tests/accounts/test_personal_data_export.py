@@ -206,3 +206,19 @@ def test_the_download_is_a_zip_with_a_readme_even_without_files(client):
     assert sorted(archive.namelist()) == ["LISEZ-MOI.txt", "donnees.json"]
     assert json.loads(archive.read("donnees.json"))["account"]["display_name"] == "Jeanne"
     assert "Aucun" in archive.read("LISEZ-MOI.txt").decode()
+
+
+def test_an_archive_past_the_memory_threshold_goes_to_disk_whole(world, monkeypatch):
+    from accounts import services as account_services
+
+    monkeypatch.setattr(account_services, "SPOOL_MAX_SIZE", 64)
+    archive = account_services.personal_data_export(user=world["lina"])
+    with archive.file:
+        assert archive.file._rolled  # written to a temporary file, not kept in memory
+        content = archive.file.read()
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as unzipped:
+        data = json.loads(unzipped.read("donnees.json"))
+        assert unzipped.read(data["documents"]["uploaded_files"][0]["file"]) == MINE
