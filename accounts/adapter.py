@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.shortcuts import resolve_url
+
+from . import address_proofs
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -38,14 +44,31 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def unstash_verified_email(self, request) -> str | None:
         """An address proved elsewhere (an invitation link opened from its
-        mailbox) counts as verified only for an account created with that
-        very address; another typed address is confirmed the usual way, and
-        the proved one is not attached to the account."""
-        stashed = super().unstash_verified_email(request)
+        mailbox) counts as verified only if the proof still holds now (the
+        invitation is still open and its link valid: ``address_proofs``), and
+        only for an account created with that very address; another typed
+        address is confirmed the usual way, and the proved one is not attached
+        to the account. allauth's own stash only fills in the form."""
+        super().unstash_verified_email(request)
         typed = (request.POST.get("email") or "").strip().lower()
-        if stashed and typed and stashed.lower() != typed:
-            return None
-        return stashed
+        proved = address_proofs.proved_addresses(request)
+        address_proofs.forget_all(request)
+        return typed if typed and typed in proved else None
+
+    def is_email_verified(self, request, email: str) -> bool:
+        # allauth's default trusts its session stash; ours asks the proofs.
+        return email.strip().lower() in address_proofs.proved_addresses(request)
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        """Confirmed in a browser where nobody is logged in (the link opened
+        on a phone, say): log in, then land where a newcomer lands after
+        signing up (ACCOUNT_SIGNUP_REDIRECT_URL), which sends members of a
+        council on to their usual place. Logged in (a changed address): the
+        usual place, as allauth does."""
+        if self.request.user.is_authenticated:
+            return super().get_email_verification_redirect_url(email_address)
+        login = resolve_url(app_settings.EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL)
+        return f"{login}?{urlencode({'next': resolve_url(app_settings.SIGNUP_REDIRECT_URL)})}"
 
     def get_reauthentication_methods(self, user) -> list[dict]:
         """An account with two-factor authentication confirms it is its owner

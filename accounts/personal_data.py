@@ -6,6 +6,10 @@ app keeps something that must go with the account, a function that erases it.
 Contributions shared with others (posts, documents) stay after deletion and
 are shown as written by "compte supprimé": their foreign key to the user is
 ``SET_NULL``, which needs no eraser.
+
+Each section also says, in plain words, what it holds: the archive's
+``LISEZ-MOI.txt`` is written from these descriptions, so that the person
+knows what each part of ``donnees.json`` and each folder of files is.
 """
 
 from __future__ import annotations
@@ -30,9 +34,20 @@ class ExportPart:
 
 @dataclass(frozen=True)
 class PersonalDataSection:
+    """One part of the export.
+
+    ``title`` names the part; ``contents`` describes, key by key, the JSON the
+    section exports (empty when its data is one list, which ``title`` then
+    describes); ``files_description`` says what the section's folder of files
+    holds. All three are shown to the person (translatable, lazy).
+    """
+
     key: str
     export: Callable[[User], ExportPart]
     erase: Callable[[User], None] | None = None
+    title: str = ""
+    contents: tuple[tuple[str, str], ...] = ()
+    files_description: str = ""
 
 
 _sections: dict[str, PersonalDataSection] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .personal_data import ExportPart, PersonalDataSection
@@ -47,4 +48,19 @@ def export_account(user: User) -> ExportPart:
     )
 
 
-ACCOUNT_SECTION = PersonalDataSection(key=SECTION_KEY, export=export_account)
+ACCOUNT_SECTION = PersonalDataSection(
+    key=SECTION_KEY,
+    export=export_account,
+    title=_("Your account and your profile."),
+    contents=(
+        ("email", _("the address you log in with")),
+        ("display_name, bio, town", _("your name, presentation and town, as on your profile")),
+        ("published_on_public_profile", _("what you chose to show on your public profile")),
+        ("avatar_file", _("where your avatar is in this archive")),
+        ("date_joined, last_login", _("when you signed up and last logged in")),
+        ("national_animation", _("whether you belong to the national animation team")),
+        ("email_addresses", _("your e-mail addresses and whether they are confirmed")),
+        ("two_factor_methods", _("the two-factor authentication methods you set up")),
+    ),
+    files_description=_("Your avatar, as the site keeps it."),
+)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass
+from typing import IO
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from common.files import stored_file_delete_on_commit, stored_file_save
@@ -64,42 +68,100 @@ def profile_update(
     return user
 
 
+README_NAME = "LISEZ-MOI.txt"
+DATA_NAME = "donnees.json"
+# Past this size the archive being written moves from memory to a temporary file.
+SPOOL_MAX_SIZE = 8 * 1024 * 1024
+COPY_CHUNK_SIZE = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class PersonalDataArchive:
+    """The zip, in a temporary file positioned at its start; whoever sends
+    it closes it (``FileResponse`` does)."""
+
     filename: str
-    content: bytes
-    content_type: str
+    file: IO[bytes]
+    content_type: str = "application/zip"
 
 
 def personal_data_export(*, user: User) -> PersonalDataArchive:
-    """Everything the site holds about ``user``: JSON, or a zip when files go with it."""
+    """Everything the site holds about ``user``, in a zip: ``donnees.json``
+    (one part per registered section), the files that go with it in one
+    folder per section, and ``LISEZ-MOI.txt``, which says in French what each
+    part and each folder is.
+
+    Memory stays bounded whatever the size of the files: the zip is written
+    to a temporary file (on disk past a few megabytes) and each stored file
+    is copied into it in chunks.
+    """
+    generated_at = timezone.now()
     document: dict = {
         "export": {
             "site": "Conseils citoyens",
-            "generated_at": timezone.now(),
+            "generated_at": generated_at,
             "account": user.email,
         }
     }
-    files: dict[str, object] = {}
-    for section in personal_data.sections():
-        part = section.export(user)
-        document[section.key] = part.data
-        for name, field_file in part.files.items():
-            files[f"{section.key}/{name}"] = field_file
-    payload = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+    parts: list[tuple[personal_data.PersonalDataSection, list[str]]] = []
+    archive_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_SIZE)  # noqa: SIM115
+    try:
+        with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for section in personal_data.sections():
+                part = section.export(user)
+                document[section.key] = part.data
+                written = []
+                for name, field_file in part.files.items():
+                    path = f"{section.key}/{name}"
+                    if _copy_into(archive, path, field_file):
+                        written.append(path)
+                parts.append((section, written))
+            payload = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+            archive.writestr(DATA_NAME, payload)
+            archive.writestr(README_NAME, _readme(user, generated_at, parts))
+        archive_file.seek(0)
+    except BaseException:
+        archive_file.close()
+        raise
     stem = f"mes-donnees-{slugify(user.display_name) or 'compte'}-{timezone.localdate():%Y-%m-%d}"
-    if not files:
-        return PersonalDataArchive(f"{stem}.json", payload, "application/json")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("donnees.json", payload)
-        for name, field_file in files.items():
-            try:
-                with field_file.open("rb") as handle:
-                    archive.writestr(name, handle.read())
-            except OSError:
-                logger.warning("File %s missing from storage during export", field_file.name)
-    return PersonalDataArchive(f"{stem}.zip", buffer.getvalue(), "application/zip")
+    return PersonalDataArchive(f"{stem}.zip", archive_file)
+
+
+def _copy_into(archive: zipfile.ZipFile, path: str, field_file) -> bool:
+    """Copy one stored file into the zip in chunks; False if storage lost it."""
+    try:
+        source = field_file.open("rb")
+    except OSError:
+        logger.warning("File %s missing from storage during export", field_file.name)
+        return False
+    with source, archive.open(path, "w", force_zip64=True) as target:
+        shutil.copyfileobj(source, target, length=COPY_CHUNK_SIZE)
+    return True
+
+
+def _readme(user: User, generated_at, parts) -> str:
+    """``LISEZ-MOI.txt``: the parts of the archive, in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            "accounts/personal_data_readme.txt",
+            {
+                "user": user,
+                "generated_at": generated_at,
+                "readme_name": README_NAME,
+                "data_name": DATA_NAME,
+                "has_files": any(files for _section, files in parts),
+                "parts": [
+                    {
+                        "key": section.key,
+                        "title": section.title,
+                        "contents": section.contents,
+                        "files_description": section.files_description,
+                        "files": files,
+                    }
+                    for section, files in parts
+                ],
+            },
+        )
 
 
 def account_delete(*, user: User) -> None:

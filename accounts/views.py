@@ -6,7 +6,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -64,8 +64,12 @@ def my_data(request):
 @require_POST
 def my_data_export(request):
     archive = services.personal_data_export(user=request.user)
-    response = HttpResponse(archive.content, content_type=archive.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
+    response = FileResponse(
+        archive.file,
+        as_attachment=True,
+        filename=archive.filename,
+        content_type=archive.content_type,
+    )
     response["Cache-Control"] = "no-store"
     return response
 

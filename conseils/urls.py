@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from . import errors, home, views
+from . import errors, first_steps, home, views
 from .site_pages_data import PAGES
 
 # The admin login goes through allauth's: rate limits and two-factor apply.
@@ -53,6 +53,7 @@ def _site_page_urls():
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("premiers-pas/", first_steps.first_steps, name="first_steps"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/live", views.healthz_live, name="healthz_live"),
     path("compte/", include("allauth.urls")),

@@ -7,7 +7,7 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Councils")
 
     def ready(self) -> None:
-        from accounts import personal_data
+        from accounts import address_proofs, personal_data
         from accounts.roles import register_staff_role
         from notifications import registry as notification_kinds
         from search import registry as search_registry
@@ -22,9 +22,11 @@ class CouncilsConfig(AppConfig):
             JOIN_REQUEST_KIND,
             OUTSIDE_CHANGE_KIND,
         )
+        from .signup_proof import INVITATION_PROOF
 
         register_staff_role(permissions.is_referent)
         personal_data.register(COUNCILS_SECTION)
+        address_proofs.register(INVITATION_PROOF)
         registry.register_activity_source(MEMBERSHIP_ACTIVITY)
         search_registry.register(COUNCILS)
         for kind in (

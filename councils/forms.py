@@ -243,3 +243,40 @@ class ReferentAppointForm(Form):
         if user is None:
             raise forms.ValidationError(_("No account uses this address."))
         return user
+
+
+def department_code_of(place: str) -> str | None:
+    """The department code a postal code or a department code points to:
+    "59100" and "59" → "59", "97110" and "971" → "971", "20090" → "2A",
+    "20200" → "2B"; None when it is neither."""
+    place = re.sub(r"\s", "", place).upper()
+    if re.fullmatch(r"[0-9]{5}", place):
+        if place.startswith("97"):
+            return place[:3]
+        if place.startswith("20"):
+            return "2A" if int(place) < 20200 else "2B"
+        return place[:2]
+    if re.fullmatch(r"[0-9]{2,3}|2[AB]", place):
+        return place.zfill(2)
+    return None
+
+
+class FirstStepsForm(Form):
+    """Where the newcomer lives: a postal code or a department number."""
+
+    label_suffix = ""
+    place = forms.CharField(
+        label=_("Your postal code or your department"),
+        help_text=_("For example 59100 or 59."),
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+
+    def clean_place(self) -> Department:
+        code = department_code_of(self.cleaned_data["place"])
+        department = Department.objects.filter(code=code).first() if code else None
+        if department is None:
+            raise forms.ValidationError(
+                _("Enter a postal code (5 digits, such as 59100) or a department (such as 59).")
+            )
+        return department

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.personal_data import ExportPart, PersonalDataSection
 
 from .models import Invitation, JoinRequest, Membership, MembershipEvent, ReferentAssignment
@@ -47,4 +49,21 @@ def erase_councils(user) -> None:
     MembershipEvent.objects.filter(detail__iexact=user.email).update(detail="")
 
 
-COUNCILS_SECTION = PersonalDataSection(key="councils", export=export_councils, erase=erase_councils)
+COUNCILS_SECTION = PersonalDataSection(
+    key="councils",
+    export=export_councils,
+    erase=erase_councils,
+    title=_("Your councils."),
+    contents=(
+        ("memberships", _("the councils you belong to, your role and since when")),
+        (
+            "join_requests",
+            _(
+                "your requests to join a council, with your message and the answer (“pending”: "
+                "not answered yet)"
+            ),
+        ),
+        ("invitations_received", _("the invitations sent to your address")),
+        ("referent_of", _("the departments where you are a local referent")),
+    ),
+)

@@ -190,6 +190,44 @@ def my_councils_page(*, user) -> dict:
     }
 
 
+# First steps: where a newcomer finds their council.
+
+# The councils listed at once for a department; the directory has the rest.
+FIRST_STEPS_LIMIT = 30
+
+
+def guessed_department(*, user) -> Department | None:
+    """The department a newcomer most likely lives in, from what they told
+    the site: the council of their latest request to join, else a council's
+    town equal to the town of their profile. None when nothing says."""
+    latest = JoinRequest.objects.filter(user=user).select_related("council__department").first()
+    if latest is not None:
+        return latest.council.department
+    town = slugify(user.town or "").replace("-", " ")
+    if not town:
+        return None
+    council = Council.objects.active().filter(town_key=town).select_related("department").first()
+    return council.department if council is not None else None
+
+
+def councils_to_join(*, user, department: Department) -> QuerySet[Council]:
+    """The active councils of ``department``, each marked ``requested`` when
+    ``user`` has a request waiting there (one query, whatever their number)."""
+    return (
+        Council.objects.active()
+        .filter(department=department)
+        .defer("presentation", "presentation_html")
+        .annotate(
+            requested=Exists(
+                JoinRequest.objects.filter(
+                    council=OuterRef("pk"), user=user, status=JoinRequest.Status.PENDING
+                )
+            )
+        )
+        .order_by("sort_key", "town_key", "pk")
+    )
+
+
 # The national animation's view.
 
 

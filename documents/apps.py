@@ -7,14 +7,17 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from accounts import personal_data
         from councils import registry
         from notifications import registry as notifications
         from search import registry as search_registry
 
         from . import permissions, public_views
         from .activity import DOCUMENTS_LINK, PAGES_LINK
+        from .personal_data_sections import DOCUMENTS_SECTION
         from .search import DOCUMENTS, PAGES, RESOURCES
 
+        personal_data.register(DOCUMENTS_SECTION)
         registry.register_space_link(DOCUMENTS_LINK)
         registry.register_space_link(PAGES_LINK)
         for source in (DOCUMENTS, PAGES, RESOURCES):

@@ -4,6 +4,8 @@ meetings they planned. Answers and private links go with the account
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.personal_data import ExportPart, PersonalDataSection
 
 from .models import Attendance, CalendarToken, Event
@@ -44,4 +46,13 @@ def export_events(user) -> ExportPart:
     )
 
 
-EVENTS_SECTION = PersonalDataSection(key="events", export=export_events)
+EVENTS_SECTION = PersonalDataSection(
+    key="events",
+    export=export_events,
+    title=_("Your place in your councils' agendas."),
+    contents=(
+        ("answers", _("your answers to meeting invitations (coming, not coming, maybe)")),
+        ("planned", _("the meetings you planned")),
+        ("private_calendar_links", _("the private calendar links you created")),
+    ),
+)

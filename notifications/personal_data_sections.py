@@ -4,6 +4,8 @@ cascade)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.personal_data import ExportPart, PersonalDataSection
 
 from .models import Notification, Preference
@@ -32,4 +34,12 @@ def export_notifications(user) -> ExportPart:
     )
 
 
-NOTIFICATIONS_SECTION = PersonalDataSection(key="notifications", export=export_notifications)
+NOTIFICATIONS_SECTION = PersonalDataSection(
+    key="notifications",
+    export=export_notifications,
+    title=_("What the site told you, and how you chose to be told."),
+    contents=(
+        ("notifications", _("your notifications, and when you read them")),
+        ("preferences", _("for each kind of notification: at once, in a daily digest, or never")),
+    ),
+)

@@ -1,7 +1,18 @@
 """What "Mes données" holds from the help desk: the requests the person sent
 from their account, with what they were told. When the account is deleted,
 its requests lose every personal word (the rows stay, empty, for the help
-desk's statistics)."""
+desk's statistics).
+
+What the export leaves out, and why: the team's internal notes, the
+assignments and what the team wrote about a phone call. They are personal
+data too (GDPR art. 15 covers them), but they are working notes that may
+speak of other people (a referent, a council's members), which art. 15(4)
+asks to weigh before handing over. So they are not given out by a button: the
+README of the archive tells the person they can ask for them through the help
+desk, where someone answers within the month the law allows (art. 12(3)).
+Requests sent while logged out are not in the export either: anyone may type
+any address in the contact form, so only what the account itself sent is
+surely this person's."""
 
 from __future__ import annotations
 
@@ -9,6 +20,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.personal_data import ExportPart, PersonalDataSection
 
@@ -16,6 +28,8 @@ from .models import HelpMessage, HelpRequest
 
 
 def export_help_requests(user) -> ExportPart:
+    """The account's requests, each with what the requester sees of its thread
+    (their own messages, the answers, closings and reopenings)."""
     shown = HelpMessage.objects.filter(kind__in=HelpMessage.SHOWN_TO_REQUESTER)
     requests = (
         HelpRequest.objects.filter(requester=user)
@@ -68,5 +82,12 @@ def erase_help_requests(user) -> None:
 
 
 SUPPORT_SECTION = PersonalDataSection(
-    key="help_requests", export=export_help_requests, erase=erase_help_requests
+    key="help_requests",
+    export=export_help_requests,
+    erase=erase_help_requests,
+    title=gettext_lazy(
+        "Your help desk requests: for each one, what you wrote (subject, message, how to "
+        "reach you), its status and the thread as you see it on the site (your messages "
+        "and the team's answers; for a phone call, only that it took place)."
+    ),
 )

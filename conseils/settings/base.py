@@ -222,6 +222,13 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A newcomer lands on "first steps" (find and join a council), not on an empty
+# profile: after signing up with an address already proved (an invitation
+# link, when the sign-up carried no "next"), and after confirming the address
+# in the browser that signed up. A confirmation link opened in another
+# browser leads to logging in, then there (accounts.adapter). The page sends
+# a member of a council on to LOGIN_REDIRECT_URL (conseils/first_steps.py).
+ACCOUNT_SIGNUP_REDIRECT_URL = "first_steps"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_SESSION_REMEMBER = None

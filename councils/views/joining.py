@@ -22,6 +22,7 @@ from ..forms import (
     JoinRequestForm,
 )
 from ..models import JoinRequest
+from ..signup_proof import invitation_signup_remember
 from ._access import (
     _attempt,
     _council,
@@ -105,7 +106,10 @@ def invitation(request, token: str):
         )
     if not request.user.is_authenticated:
         # The link reached this mailbox: signing up with this address needs
-        # no second confirmation.
+        # no second confirmation, as long as the invitation stays open
+        # (checked again when the account is made). allauth's stash fills in
+        # the sign-up form with the address.
+        invitation_signup_remember(request, token)
         get_adapter(request).stash_verified_email(request, invitation.email)
     if request.method == "POST":
         if not request.user.is_authenticated:

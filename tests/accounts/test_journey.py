@@ -102,7 +102,7 @@ def test_resident_journey(client, django_capture_on_commit_callbacks, media_root
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "attachment" in response["Content-Disposition"]
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         names = archive.namelist()
         data = json.loads(archive.read("donnees.json"))
     assert data["account"]["email"] == EMAIL

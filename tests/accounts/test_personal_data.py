@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
@@ -11,7 +9,8 @@ from django.urls import reverse
 from accounts import personal_data
 from accounts.models import User
 from accounts.personal_data import ExportPart, PersonalDataSection
-from accounts.services import account_delete, personal_data_export
+from accounts.services import account_delete
+from tests.accounts.exports import exported
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +32,7 @@ def forum_section(monkeypatch):
 
 def test_registered_sections_are_exported(forum_section):
     user = UserFactory(email="lina@exemple.test")
-    archive = personal_data_export(user=user)
-    data = json.loads(archive.content)
+    data = exported(user)
     assert data["example_app"] == {"posts": ["Message de lina@exemple.test"]}
     assert data["account"]["email"] == "lina@exemple.test"
 

@@ -5,6 +5,7 @@ link to it only where it is published."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import User
+from tests.accounts.exports import response_zip
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of, referent_of
 from tests.forums.factories import reply_in, topic_in
@@ -113,7 +115,8 @@ def test_a_published_profile_of_a_closed_account_is_gone(client):
 def test_the_export_says_whether_the_profile_is_public(client):
     owner = UserFactory(publish_profile=True)
     client.force_login(owner)
-    data = client.post(reverse("accounts:my_data_export")).json()
+    response = client.post(reverse("accounts:my_data_export"))
+    data = json.loads(response_zip(response).read("donnees.json"))
     assert data["account"]["published_on_public_profile"]["profile"] is True
 
 

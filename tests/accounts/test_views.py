@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.urls import reverse
 
@@ -104,16 +102,6 @@ def test_another_user_sees_only_the_public_fields(client):
     client.force_login(UserFactory())
     page = client.get(owner.get_absolute_url()).content.decode()
     assert "Privée" not in page
-
-
-def test_export_without_files_is_json(client):
-    user = UserFactory(display_name="Jeanne")
-    client.force_login(user)
-    response = client.post(reverse("accounts:my_data_export"))
-    assert response["Content-Type"] == "application/json"
-    data = json.loads(response.content)
-    assert data["account"]["display_name"] == "Jeanne"
-    assert data["account"]["avatar_file"] is None
 
 
 def test_account_delete_page_is_refused_without_a_fresh_password(client):

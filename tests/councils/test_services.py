@@ -3,7 +3,6 @@ what the log records, who gets an e-mail, and that a refusal changes nothing."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from datetime import timedelta
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import animator_appoint
-from accounts.services import account_delete, personal_data_export
+from accounts.services import account_delete
 from councils import permissions, services
 from councils.models import (
     Council,
@@ -32,6 +31,7 @@ from councils.models import (
     SpaceAccess,
 )
 from notifications.models import Notification
+from tests.accounts.exports import exported
 from tests.accounts.factories import XSS, UserFactory
 from tests.conftest import stored_files
 from tests.councils.factories import (
@@ -1407,7 +1407,7 @@ def test_the_export_holds_memberships_requests_invitations_and_departments():
         actor=other_coordinator, council=other, email="LINA@exemple.test", role=MEMBER
     )
 
-    data = json.loads(personal_data_export(user=user).content)["councils"]
+    data = exported(user)["councils"]
 
     assert [(m["council"], m["role"]) for m in data["memberships"]] == [
         ("Conseil du Nord", COORDINATOR)

@@ -31,7 +31,12 @@ def test_sign_up_verify_andlog_in(page, live_server):
     link = re.search(r"https?://\S+/compte/confirm-email/\S+/", mail.outbox[0].body).group(0)
     page.goto(link)
     page.get_by_role("button", name="Confirmer").click()
-    page.wait_for_url(re.compile(r"/profil/"))
+    # A newcomer lands on the first steps (find and join a council), not an empty profile.
+    page.wait_for_url(re.compile(r"/premiers-pas/$"))
+    assert page.get_by_role(
+        "heading", name="Bienvenue ! Trouvez votre conseil citoyen"
+    ).is_visible()
+    assert axe_violations(page) == []
     assert User.objects.get(email=EMAIL).emailaddress_set.get().verified
 
     menu(page).get_by_role("button", name="Se déconnecter").click()

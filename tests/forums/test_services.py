@@ -348,12 +348,12 @@ def test_an_e_mail_address_is_no_mention():
 
 
 def test_my_data_exports_my_messages_and_deletion_keeps_them_unsigned():
-    from accounts.services import account_delete, personal_data_export
+    from accounts.services import account_delete
+    from tests.accounts.exports import exported_text
 
     author = UserFactory()
     topic = topic_in(national_forum(), author, body="Mon idée pour le quartier")
-    archive = personal_data_export(user=author)
-    assert "Mon idée pour le quartier" in archive.content.decode()
+    assert "Mon idée pour le quartier" in exported_text(author)
     account_delete(user=author)
     post = topic.posts.get()
     assert post.author is None

@@ -138,13 +138,14 @@ def test_a_forged_token_does_nothing(client):
 
 
 def test_my_data_holds_my_articles_and_follows_and_articles_outlive_the_account():
-    from accounts.services import account_delete, personal_data_export
+    from accounts.services import account_delete
+    from tests.accounts.exports import exported_text
 
     council = council_create()
     writer = coordinator_of(council)
     article = article_create(author=writer, council=council, body="Notre balade urbaine")
     services.subscribe(user=writer)
-    archive = personal_data_export(user=writer).content.decode()
+    archive = exported_text(writer)
     assert "Notre balade urbaine" in archive
     assert "national" in archive
     account_delete(user=writer)

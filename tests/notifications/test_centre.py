@@ -501,12 +501,13 @@ def test_the_digest_link_stops_every_kind_that_goes_in_the_digest(client):
 
 
 def test_my_data_holds_my_notifications_and_they_go_with_the_account():
-    from accounts.services import account_delete, personal_data_export
+    from accounts.services import account_delete
+    from tests.accounts.exports import exported_text
 
     reader = UserFactory()
     _notify([reader], title="Une notification zqexport")
     services.preference_set(user=reader, kind=kinds.SAMPLE.key, delivery=registry.DIGEST)
-    archive = personal_data_export(user=reader).content.decode()
+    archive = exported_text(reader)
     assert "zqexport" in archive
     assert kinds.SAMPLE.key in archive
     account_delete(user=reader)

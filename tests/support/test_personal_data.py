@@ -10,9 +10,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.services import account_delete, personal_data_export
+from accounts.services import account_delete
 from support import services
 from support.models import HelpMessage, HelpRequest
+from tests.accounts.exports import exported as export_data
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import council_create
 from tests.news.factories import animator
@@ -28,9 +29,7 @@ CALL_NOTE = "Appel : pas de réponse, messagerie pleine"
 
 
 def exported(user) -> list[dict]:
-    archive = personal_data_export(user=user)
-    assert archive.content_type == "application/json"
-    return json.loads(archive.content)["help_requests"]
+    return export_data(user)["help_requests"]
 
 
 @pytest.fixture
