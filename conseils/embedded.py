@@ -41,9 +41,8 @@ QUIET_LOGGERS = ("celery.worker.strategy", "celery.app.trace")
 
 
 def schedule_path() -> Path:
-    """Where beat keeps when each entry last ran, so that a daily task missed
-    while ``make run`` was stopped runs at the next start."""
-    return Path(settings.BASE_DIR) / "tmp" / "celerybeat-schedule"
+    """Where beat keeps when each entry last ran (dev settings)."""
+    return Path(settings.CELERY_BEAT_SCHEDULE_FILENAME)
 
 
 class ThreadedBeat(bootsteps.StartStopStep):
@@ -105,7 +104,7 @@ def worker_run(*, parent: int, schedule: Path, loglevel: str = "INFO") -> None:
     sys.exit(worker.exitcode or 0)
 
 
-def worker_start(*, schedule: Path | None = None, **popen) -> subprocess.Popen:
+def worker_start(**popen) -> subprocess.Popen:
     """Start ``manage.py worker_embedded`` as a child of this process, in a
     session of its own (Ctrl-C reaches it through ``worker_stop`` only)."""
     command = [
@@ -115,8 +114,6 @@ def worker_start(*, schedule: Path | None = None, **popen) -> subprocess.Popen:
         "--parent",
         str(os.getpid()),
     ]
-    if schedule is not None:
-        command += ["--schedule", str(schedule)]
     return subprocess.Popen(command, start_new_session=True, **popen)  # noqa: S603  # nosec B603
 
 

@@ -45,6 +45,7 @@ def _dev_env(tmp_path: Path, database_url: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="conseils.settings.dev",
         DATABASE_URL=database_url,
         MEDIA_ROOT=str(tmp_path / "media"),
+        CELERY_BEAT_SCHEDULE_FILENAME=str(tmp_path / "beat-schedule"),
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -130,14 +131,13 @@ def test_the_daily_digest_leaves_from_the_worker_once_its_hour_has_passed(tmp_pa
     assert waiting.delivery == registry.DIGEST
     assert not OutboundEmail.objects.exists()
     # Beat last sent the digests yesterday before their hour: they are due.
-    schedule = tmp_path / "beat-schedule"
+    schedule = tmp_path / "beat-schedule"  # CELERY_BEAT_SCHEDULE_FILENAME
     yesterday = timezone.localtime() - timedelta(days=1)
     _last_ran(schedule, **{"notifications-daily-digests": yesterday.replace(hour=0, minute=0)})
     log = tmp_path / "worker.log"
 
     with _database_for_other_processes(tmp_path) as database_url, log.open("wb") as output:
         worker = embedded.worker_start(
-            schedule=schedule,
             env=_dev_env(tmp_path, database_url),
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -166,15 +166,15 @@ def test_the_daily_digest_leaves_from_the_worker_once_its_hour_has_passed(tmp_pa
 def test_the_worker_stops_when_the_process_that_started_it_is_killed(tmp_path):
     log = tmp_path / "worker.log"
     parent_code = (
-        "import sys, time, django; from pathlib import Path; django.setup(); "
+        "import time, django; django.setup(); "
         "from conseils import embedded; "
-        "worker = embedded.worker_start(schedule=Path(sys.argv[1])); "
+        "worker = embedded.worker_start(); "
         "print(worker.pid, flush=True); time.sleep(300)"
     )
     env = _dev_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}")
     with log.open("wb") as output:
         parent = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed code)
-            [sys.executable, "-c", parent_code, str(tmp_path / "beat-schedule")],
+            [sys.executable, "-c", parent_code],
             cwd=ROOT,
             env=env,
             stdout=output,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
@@ -26,15 +25,7 @@ class Command(BaseCommand):
             default=os.getppid(),
             help="Stop when this process is no longer the parent (default: the parent).",
         )
-        parser.add_argument(
-            "--schedule",
-            type=Path,
-            default=None,
-            help="Beat's schedule file (default: tmp/celerybeat-schedule).",
-        )
         parser.add_argument("--loglevel", default="INFO")
 
-    def handle(self, *args, parent: int, schedule: Path | None, loglevel: str, **options):
-        embedded.worker_run(
-            parent=parent, schedule=schedule or embedded.schedule_path(), loglevel=loglevel
-        )
+    def handle(self, *args, parent: int, loglevel: str, **options):
+        embedded.worker_run(parent=parent, schedule=embedded.schedule_path(), loglevel=loglevel)
