@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from celery.beat import PersistentScheduler
@@ -57,7 +58,9 @@ def _database_for_other_processes(tmp_path: Path):
     database lives in this process's memory: it is copied to a file for
     them, and what they wrote is copied back at the end."""
     if connection.vendor != "sqlite":
-        db = connection.settings_dict
+        db = {
+            key: quote(str(value or ""), safe="") for key, value in connection.settings_dict.items()
+        }
         yield (
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}"
