@@ -5,6 +5,7 @@ their own on the dev settings, over a copy of the test database."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -172,7 +173,7 @@ def test_the_worker_stops_when_the_process_that_started_it_is_killed(tmp_path):
         "import time, django; django.setup(); "
         "from conseils import embedded; "
         "worker = embedded.worker_start(); "
-        "print(worker.pid, flush=True); time.sleep(300)"
+        "print('worker pid', worker.pid, flush=True); time.sleep(300)"
     )
     env = _dev_env(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}")
     with log.open("wb") as output:
@@ -185,7 +186,11 @@ def test_the_worker_stops_when_the_process_that_started_it_is_killed(tmp_path):
         )
     try:
         worker_pid = int(
-            _wait_for("the worker's pid", lambda: log.read_text().split()[:1], log=log)[0]
+            _wait_for(
+                "the worker's pid",
+                lambda: re.search(r"^worker pid (\d+)$", log.read_text(errors="replace"), re.M),
+                log=log,
+            )[1]
         )
         _wait_for("the worker", lambda: "ready." in log.read_text(errors="replace"), log=log)
         parent.kill()  # no chance to stop its worker itself
