@@ -36,12 +36,14 @@ $(VENV)/.test-installed: requirements/base.txt requirements/test.txt | $(PY)
 
 ## make run: install, migrate, load the demo data and serve on http://127.0.0.1:8000
 # The site's own error pages; `make run DJANGO_DEBUG=True` shows Django's
-# debug pages instead.
+# debug pages instead. Beside the development server, run_embedded runs the
+# periodic tasks (digests, sweeps, purges) in a Celery worker with its beat,
+# stopped with the server (conseils/embedded.py).
 run: export SITE_URL := $(SITE_URL)
 run: $(VENV)/.base-installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py run_embedded $(HOST):$(PORT)
 
 ## make test: install what the tests need, lint, check and run the whole suite
 # One run of the whole suite, browser tests included, on TEST_WORKERS

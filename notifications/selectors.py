@@ -1,12 +1,21 @@
-"""Reads of notifications: a person's list and unread count."""
+"""Reads of notifications: a person's list and unread count, and when the
+daily digest leaves."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from celery.schedules import crontab
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import Notification
 
 UNREAD_SHOWN_UP_TO = 99
+# The entry of CELERY_BEAT_SCHEDULE that sends the daily digests.
+DIGEST_SCHEDULE_ENTRY = "notifications-daily-digests"
 
 
 def notifications_of(user) -> QuerySet[Notification]:
@@ -22,3 +31,25 @@ def unread_count(user) -> int:
         .order_by()
         .values_list("pk", flat=True)[: UNREAD_SHOWN_UP_TO + 1]
     )
+
+
+def digest_time() -> time | None:
+    """When beat sends the daily digest, read from its schedule and told in
+    the site's time zone; None unless it is once a day, every day."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get(DIGEST_SCHEDULE_ENTRY)
+    schedule = entry and entry["schedule"]
+    if not isinstance(schedule, crontab):
+        return None
+    every_day = len(schedule.day_of_week) == 7 and len(schedule.day_of_month) == 31
+    if not every_day or len(schedule.hour) != 1 or len(schedule.minute) != 1:
+        return None
+    today = timezone.localdate()
+    sent = datetime(
+        today.year,
+        today.month,
+        today.day,
+        next(iter(schedule.hour)),
+        next(iter(schedule.minute)),
+        tzinfo=ZoneInfo(settings.CELERY_TIMEZONE),
+    )
+    return timezone.localtime(sent).time()

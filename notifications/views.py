@@ -79,7 +79,11 @@ def preferences(request):
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "mandatory_kinds": registry.mandatory_kinds()},
+        {
+            "form": form,
+            "mandatory_kinds": registry.mandatory_kinds(),
+            "digest_time": selectors.digest_time(),
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

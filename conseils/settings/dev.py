@@ -33,3 +33,10 @@ SERVE_MEDIA = True
 # names the site and its domain from it in e-mails, feeds their links), so
 # that `make run PORT=8100` links to port 8100.
 SITE_FOLLOWS_SITE_URL = True
+
+# Where beat, in the worker `make run` starts beside the server
+# (conseils/embedded.py), keeps when each periodic task last ran: a daily task
+# whose hour passed while `make run` was stopped runs at the next start.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "tmp" / "celerybeat-schedule")
+)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from celery.schedules import crontab
 from django.urls import reverse
 from django.utils import timezone
 
@@ -389,6 +390,28 @@ def test_the_bell_stops_counting_at_99(client):
 
 
 # Choices.
+
+
+def test_the_preferences_page_says_when_the_daily_summary_leaves(client, settings, time_machine):
+    client.force_login(UserFactory())
+    url = reverse("notifications:preferences")
+    page = client.get(url).content.decode()
+    # The hour comes from beat's schedule (07:00 in the settings) ...
+    assert "Le résumé quotidien part chaque jour à 07:00" in page
+    # ... and follows it, in the site's time zone.
+    schedule = dict(settings.CELERY_BEAT_SCHEDULE)
+    schedule["notifications-daily-digests"] = {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=18, minute=30),
+    }
+    settings.CELERY_BEAT_SCHEDULE = schedule
+    assert "part chaque jour à 18:30" in client.get(url).content.decode()
+    settings.CELERY_TIMEZONE = "UTC"  # 18:30 UTC is 19:30 in Paris in December
+    time_machine.move_to(datetime(2026, 12, 7, 12, tzinfo=UTC))
+    assert "part chaque jour à 19:30" in client.get(url).content.decode()
+    # Not once a day at a fixed hour: nothing said rather than something wrong.
+    schedule["notifications-daily-digests"]["schedule"] = timedelta(hours=12)
+    assert "part chaque jour" not in client.get(url).content.decode()
 
 
 def test_the_preferences_page_saves_each_choice(client):
