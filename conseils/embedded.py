@@ -24,6 +24,7 @@ import subprocess  # nosec B404 (starts this project's own manage.py, fixed argu
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from celery import bootsteps
@@ -38,6 +39,32 @@ LOG_FORMAT = "[%(asctime)s worker] %(levelname)s %(message)s"
 TASK_LOG_FORMAT = "[%(asctime)s worker] %(levelname)s %(task_name)s: %(message)s"
 # "Task ... received" and "Task ... succeeded" at INFO; failures are errors.
 QUIET_LOGGERS = ("celery.worker.strategy", "celery.app.trace")
+
+
+class FrequentEntriesFilter(logging.Filter):
+    """Drops beat's "Sending due task" line for the entries that run at least
+    once a minute (the sweeps, three lines every 30 seconds that would bury
+    the rest), keeping those of the digest, the purges and the warnings."""
+
+    def __init__(self, beat_schedule: dict):
+        super().__init__()
+        self.frequent = {
+            name
+            for name, entry in beat_schedule.items()
+            if isinstance(entry["schedule"], timedelta | int | float)
+            and _seconds(entry["schedule"]) <= 60
+        }
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (
+            message.startswith("Scheduler: Sending due task ")
+            and message.split()[4] in self.frequent
+        )
+
+
+def _seconds(schedule: timedelta | float) -> float:
+    return schedule.total_seconds() if isinstance(schedule, timedelta) else float(schedule)
 
 
 def schedule_path() -> Path:
@@ -88,6 +115,7 @@ def worker_run(*, parent: int, schedule: Path, loglevel: str = "INFO") -> None:
     # more lines for every task received and done.
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("celery.beat").addFilter(FrequentEntriesFilter(app.conf.beat_schedule))
     schedule.parent.mkdir(parents=True, exist_ok=True)
     threading.Thread(target=_parent_watch, args=(parent,), name="parent-watch", daemon=True).start()
     worker = app.Worker(

@@ -4,6 +4,7 @@ their own on the dev settings, over a copy of the test database."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -251,3 +252,23 @@ def test_ctrl_c_on_make_run_stops_the_server_and_the_worker(tmp_path):
             run.kill()
             run.wait()
     assert "Warm shutdown" in log.read_text(errors="replace")
+
+
+def test_the_console_names_the_digest_when_beat_sends_it_but_not_every_sweep(settings):
+    beat_filter = embedded.FrequentEntriesFilter(settings.CELERY_BEAT_SCHEDULE)
+
+    def shown(message: str) -> bool:
+        record = logging.LogRecord("celery.beat", logging.INFO, __file__, 1, message, None, None)
+        return beat_filter.filter(record)
+
+    assert not shown("Scheduler: Sending due task outbox-sweep (outbox.tasks.outbox_sweep)")
+    assert not shown(
+        "Scheduler: Sending due task documents-missing-thumbnails "
+        "(documents.tasks.missing_thumbnails_make)"
+    )
+    assert shown(
+        "Scheduler: Sending due task notifications-daily-digests "
+        "(notifications.tasks.send_daily_digests)"
+    )
+    assert shown("Scheduler: Sending due task outbox-purge (outbox.tasks.outbox_purge)")
+    assert shown("beat: Starting...")
