@@ -652,6 +652,32 @@ def test_directory_says_when_region_and_department_disagree(client):
     assert "n’est pas dans la région Bretagne" in html.unescape(response.content.decode())
 
 
+def test_directory_lists_nothing_when_region_and_department_disagree(client):
+    council_create(name="Conseil citoyen de l'Alma", town="Roubaix")
+    bretagne = department("35").region
+    page = client.get(f"/conseils/?region={bretagne.pk}&department=59").content.decode()
+    assert "Alma" not in page
+    assert "Alma" in client.get(f"/conseils/?region={department('59').region.pk}").content.decode()
+
+
+def test_directory_department_options_name_their_region_for_the_script(client):
+    page = client.get("/conseils/").content.decode()
+    nord, ille_et_vilaine = department("59"), department("35")
+    select = re.search(r'<select name="department"[^>]*>', page).group(0)
+    assert 'data-region-field="region"' in select
+    assert f'<option value="59" data-region="{nord.region_id}">' in page
+    assert f'<option value="35" data-region="{ille_et_vilaine.region_id}">' in page
+    assert f'<option value="{nord.region_id}">Hauts-de-France</option>' in page
+    assert '<script src="/static/js/region-departments.js"></script>' in page
+
+
+def test_directory_keeps_the_chosen_department_selected_with_its_region(client):
+    nord = department("59")
+    page = client.get(f"/conseils/?region={nord.region_id}&department=59").content.decode()
+    assert f'<option value="59" selected data-region="{nord.region_id}">' in page
+    assert "n’est pas dans" not in html.unescape(page)
+
+
 def test_public_page_refuses_a_wrong_code_and_a_future_date(client, council):
     client.force_login(coordinator_of(council))
     url = reverse("councils:edit", args=[council.slug])
