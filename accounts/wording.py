@@ -5,7 +5,8 @@ not known yet (an invited address). Both forms are written out in full: a
 middle dot (« coordinateur·rice ») is read badly by screen readers.
 
 Generic mentions (« la coordination du conseil », « la personne référente
-du département ») are worded without a gender in the catalogue itself."""
+du département ») are worded without a gender in the catalogue itself, as is
+the national animation, only ever named as a team."""
 
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from .models import GrammaticalGender
 COORDINATOR = "coordinator"
 MEMBER = "member"
 REFERENT = "referent"
-ANIMATOR = "animator"
-ROLES = (COORDINATOR, MEMBER, REFERENT, ANIMATOR)
+ROLES = (COORDINATOR, MEMBER, REFERENT)
 
 
 def _feminine(role: str) -> str:
@@ -25,7 +25,6 @@ def _feminine(role: str) -> str:
         COORDINATOR: pgettext("feminine", "coordinator"),
         MEMBER: pgettext("feminine", "member"),
         REFERENT: pgettext("feminine", "referent"),
-        ANIMATOR: pgettext("feminine", "national animator"),
     }[role]
 
 
@@ -34,7 +33,6 @@ def _masculine(role: str) -> str:
         COORDINATOR: pgettext("masculine", "coordinator"),
         MEMBER: pgettext("masculine", "member"),
         REFERENT: pgettext("masculine", "referent"),
-        ANIMATOR: pgettext("masculine", "national animator"),
     }[role]
 
 
@@ -43,7 +41,6 @@ def _both(role: str) -> str:
         COORDINATOR: pgettext("both forms", "coordinator"),
         MEMBER: pgettext("both forms", "member"),
         REFERENT: pgettext("both forms", "referent"),
-        ANIMATOR: pgettext("both forms", "national animator"),
     }[role]
 
 

@@ -270,7 +270,9 @@ def test_last_coordinator_cannot_step_down_unless_a_referent_does_it(client, cou
 
     client.force_login(coordinator)
     response = client.post(url, {"role": "member"}, follow=True)
-    assert "Un conseil garde toujours au moins un coordinateur." in " ".join(_messages(response))
+    assert "Un conseil garde toujours au moins une personne à sa coordination." in " ".join(
+        _messages(response)
+    )
     membership.refresh_from_db()
     assert membership.role == Membership.Role.COORDINATOR
 
@@ -400,7 +402,7 @@ def test_animation_page_lists_councils_needing_attention(client):
     coordinator_of(staffed)
     client.force_login(animator)
     page = client.get(reverse("councils:animation")).content.decode()
-    section = page.split("Conseils sans coordinateur")[1].split("</section>")[0]
+    section = page.split("Conseils sans coordination")[1].split("</section>")[0]
     assert "Conseil sans coordination" in section
     assert "Conseil coordonné" not in section
     assert orphan.get_absolute_url() in section
@@ -576,7 +578,9 @@ def test_removed_members_and_new_coordinators_are_told_by_email(
             )
         )
     bodies = {m.to[0]: m.body for m in mail.outbox}
-    assert "Vous êtes maintenant coordinateur de ce conseil" in bodies[promoted.email]
+    assert (
+        "Vous êtes maintenant coordinatrice ou coordinateur de ce conseil" in bodies[promoted.email]
+    )
     assert "Vous n’êtes plus membre de ce conseil" in bodies[removed.email]
     assert coordinator.email not in bodies
 
@@ -587,7 +591,7 @@ def test_the_only_coordinator_is_warned_before_leaving(client, council):
     page = html.unescape(
         client.get(reverse("councils:leave", args=[council.slug])).content.decode()
     )
-    assert "Vous êtes le seul coordinateur de ce conseil" in page
+    assert "Vous êtes la seule personne à coordonner ce conseil" in page
     assert 'class="button-danger"' not in page
     # Removing oneself from the management table leads to the same page.
     own = Membership.objects.get(user=coordinator)

@@ -27,7 +27,7 @@ def test_resident_finds_a_council_asks_to_join_and_is_accepted(page, live_server
     page.get_by_role("search", name="Chercher parmi les conseils").get_by_role("button").click()
     page.get_by_role("link", name="Conseil citoyen de l'Alma").click()
     page.get_by_role("link", name="Demander à rejoindre").click()
-    page.get_by_label("Quelques mots pour les coordinateurs (facultatif)").fill(
+    page.get_by_label("Quelques mots pour la coordination (facultatif)").fill(
         "J'habite rue de l'Alma depuis dix ans."
     )
     page.get_by_role("button", name="Envoyer ma demande").click()

@@ -331,7 +331,7 @@ def test_hiding_tells_the_author_at_once_with_the_reason(
     assert notification.url == post.get_absolute_url()
     assert notification.title == f"Un modérateur a masqué votre message dans {_q('Le marché')}"
     assert f"Raison donnée{NBSP}: Propos blessants {XSS}" in notification.excerpt
-    assert "coordinateurs de votre conseil" in notification.excerpt
+    assert "la coordination de votre conseil" in notification.excerpt
     (message,) = mailoutbox
     assert message.to == [author.email]
     assert "Un modérateur a masqué votre message" in message.subject
