@@ -285,7 +285,7 @@ def test_the_animator_resolves_a_report_and_answers_a_help_request(page, live_se
     )
     step(page, "report form")
     page.get_by_role("button", name="Envoyer le signalement").click()
-    expect(page.locator(".messages")).to_contain_text("un modérateur va examiner ce message")
+    expect(page.locator(".messages")).to_contain_text("la modération va examiner ce message")
     report = Report.objects.get()
     assert (report.post, report.reporter, report.status) == (
         offending,
