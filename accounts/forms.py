@@ -52,12 +52,16 @@ class ProfileForm(ModelForm):
             "display_name",
             "bio",
             "town",
+            "grammatical_gender",
             "publish_profile",
             "publish_avatar",
             "publish_bio",
             "publish_town",
         ]
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 5}),
+            "grammatical_gender": forms.RadioSelect,
+        }
         error_messages = {"display_name": {"required": _("Enter the name other people will see.")}}
 
     def clean_avatar_upload(self):

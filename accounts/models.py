@@ -42,6 +42,15 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra_fields)
 
 
+class GrammaticalGender(models.TextChoices):
+    """How the site's French names a person's roles (« coordinatrice »,
+    « coordinateur »); unspecified gives both forms (accounts/wording.py)."""
+
+    UNSPECIFIED = "", _("Both forms, for example: coordinator (feminine or masculine)")
+    FEMININE = "feminine", _("In the feminine, for example: coordinator (feminine)")
+    MASCULINE = "masculine", _("In the masculine, for example: coordinator (masculine)")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """An account, identified by its e-mail address (no username)."""
 
@@ -54,6 +63,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
     bio = models.TextField(_("short presentation"), max_length=BIO_MAX_LENGTH, blank=True)
     town = models.CharField(_("town"), max_length=TOWN_MAX_LENGTH, blank=True)
+    grammatical_gender = models.CharField(
+        _("How should we name you?"),
+        max_length=9,
+        choices=GrammaticalGender.choices,
+        default=GrammaticalGender.UNSPECIFIED,
+        blank=True,
+        help_text=_(
+            "Only used to name your roles on the site, for example coordinator of a council. "
+            "It is never shown as such."
+        ),
+    )
     # Off by default: nobody's name is listed under /membres/<n>/ without consent.
     publish_profile = models.BooleanField(
         _("make my profile public"),

@@ -23,6 +23,7 @@ def export_account(user: User) -> ExportPart:
             "display_name": user.display_name,
             "bio": user.bio,
             "town": user.town,
+            "grammatical_gender": user.grammatical_gender,
             "published_on_public_profile": {
                 "profile": user.publish_profile,
                 "avatar": user.publish_avatar,

@@ -38,6 +38,7 @@ def profile_update(
     new_avatar: ContentFile | None = None,
     remove_avatar: bool = False,
     publish_profile: bool = False,
+    grammatical_gender: str | None = None,
 ) -> User:
     """Save the profile.
 
@@ -49,6 +50,8 @@ def profile_update(
     user.display_name = display_name
     user.bio = bio
     user.town = town
+    if grammatical_gender is not None:
+        user.grammatical_gender = grammatical_gender
     user.publish_profile = publish_profile
     user.publish_avatar = publish_avatar
     user.publish_bio = publish_bio

@@ -32,6 +32,7 @@ def profile_edit(request):
             display_name=form.cleaned_data["display_name"],
             bio=form.cleaned_data["bio"],
             town=form.cleaned_data["town"],
+            grammatical_gender=form.cleaned_data["grammatical_gender"],
             publish_profile=form.cleaned_data["publish_profile"],
             publish_avatar=form.cleaned_data["publish_avatar"],
             publish_bio=form.cleaned_data["publish_bio"],

@@ -12,7 +12,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import GrammaticalGender, User
 from accounts.roles import animator_appoint
 
 from .demo_councils import seed_councils
@@ -38,6 +38,14 @@ DEMO_ACCOUNTS = [
     ("habitant", "Lucas Moreau", "Marseille", "registered"),
 ]
 STAFF_DEMO_ROLES = {"superuser", "animator", "referent"}
+# How the site names each demo account's roles: both French forms show in
+# the demo (« coordinatrice », « référent »); the others keep both forms.
+DEMO_GRAMMATICAL_GENDERS = {
+    "animation": GrammaticalGender.FEMININE,
+    "referent": GrammaticalGender.MASCULINE,
+    "coordination-a": GrammaticalGender.FEMININE,
+    "membre-a": GrammaticalGender.MASCULINE,
+}
 
 FIRST_NAMES = [
     "Aïcha",
@@ -208,6 +216,9 @@ def _seed_demo_accounts() -> int:
             defaults={
                 "display_name": display_name,
                 "town": town,
+                "grammatical_gender": DEMO_GRAMMATICAL_GENDERS.get(
+                    local_part, GrammaticalGender.UNSPECIFIED
+                ),
                 "publish_town": True,
                 # The staff roles keep their profile unpublished, as the site's default.
                 "publish_profile": role not in STAFF_DEMO_ROLES,

@@ -66,8 +66,8 @@ PAGES: list[PageData] = [
             "indépendance vis-à-vis de l’État et des collectivités.",
             "## Comment rejoindre un conseil ?",
             "[Créez un compte](/compte/signup/), puis demandez à rejoindre le conseil de "
-            "votre quartier depuis [l’annuaire des conseils](/conseils/). Ses coordinateurs "
-            "ou votre référent local répondront à votre demande.",
+            "votre quartier depuis [l’annuaire des conseils](/conseils/). Sa coordination "
+            "ou la personne référente de votre département répondra à votre demande.",
         ),
     ),
     PageData(
@@ -92,14 +92,14 @@ PAGES: list[PageData] = [
             "## Chaque conseil est autonome",
             "Les conseils citoyens sont indépendants de l’État et des collectivités. "
             "L’espace privé d’un conseil n’est lu que par ses membres : ni l’équipe "
-            "d’animation nationale, ni les référents locaux n’y ont accès.",
+            "d’animation nationale, ni les personnes référentes n’y ont accès.",
             "## Qui fait quoi ?",
             "- **L’équipe d’animation nationale** anime les forums nationaux, publie les "
             "actualités et les ressources, et répond aux demandes d’aide.\n"
-            "- **Les référents locaux** accompagnent les conseils de leur département et "
+            "- **Les personnes référentes** accompagnent les conseils de leur département et "
             "gèrent leurs adhésions.\n"
-            "- **Les coordinateurs** de chaque conseil accueillent les nouveaux membres et "
-            "tiennent la page publique du conseil.",
+            "- **La coordination** de chaque conseil accueille les nouveaux membres et "
+            "tient la page publique du conseil.",
             "## Une question ?",
             "Consultez les [questions fréquentes](/questions-frequentes/) ou "
             "[écrivez-nous](/contact/) : l’équipe répond sous 24 heures.",
@@ -126,20 +126,21 @@ PAGES: list[PageData] = [
             "## Qui peut rejoindre un conseil ?",
             "Les habitants du quartier et les représentants des associations et acteurs "
             "locaux. [Créez un compte](/compte/signup/), trouvez votre conseil dans "
-            "[l’annuaire](/conseils/) et demandez à le rejoindre : ses coordinateurs ou "
-            "votre référent local vous répondront.",
+            "[l’annuaire](/conseils/) et demandez à le rejoindre : sa coordination ou "
+            "la personne référente de votre département vous répondra.",
             "## Est-ce payant ?",
             "Non. La plateforme est gratuite pour tout le monde, et la participation à un "
             "conseil citoyen est bénévole.",
             "## Qui lit ce que j’écris dans l’espace de mon conseil ?",
             "Seulement les membres de votre conseil. Personne d’autre : ni l’équipe "
-            "d’animation nationale, ni les référents locaux, ni les autres conseils. "
+            "d’animation nationale, ni les personnes référentes, ni les autres conseils. "
             "Si un conseil partage un dossier avec un autre conseil, ce partage est visible "
             "par ses membres et peut être retiré à tout moment.",
             "## Comment créer un conseil citoyen sur la plateforme ?",
-            "Ce sont les référents locaux qui créent les conseils de leur département. "
+            "Ce sont les personnes référentes qui créent les conseils de leur département. "
             "Si votre conseil n’apparaît pas dans [l’annuaire](/conseils/), "
-            "[écrivez-nous](/contact/) : nous vous mettrons en relation avec votre référent.",
+            "[écrivez-nous](/contact/) : nous vous mettrons en relation avec la personne "
+            "référente.",
             "## Comment obtenir de l’aide ?",
             "Consultez la page [Aide](/aide/) ou [écrivez-nous](/contact/). L’équipe "
             "d’animation nationale répond à chaque demande sous 24 heures et vous rappelle "

@@ -30,6 +30,34 @@ NEIGHBOURHOOD_CODE = re.compile(r"Q[PN][0-9]{5,7}[A-Z]?")
 LOGO_HELP = _("JPEG, PNG, WebP or GIF, 5 MB at most. It is reduced to 400 pixels at most.")
 
 
+class DepartmentSelect(forms.Select):
+    """The department list, each option carrying its region
+    (``data-region``, the region's value in the form's region list) so that
+    static/js/region-departments.js can narrow it to the chosen region.
+    Without JavaScript the list is whole and the form checks the pair."""
+
+    class Media:
+        js = ("js/region-departments.js",)
+
+    def __init__(self, attrs=None, choices=(), *, region_field: str = "region"):
+        super().__init__(attrs, choices)
+        # Department value -> region value; filled by the form.
+        self.option_regions: dict[str, str] = {}
+        self.region_field = region_field
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-region-field"] = self.region_field
+        return context
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        region = self.option_regions.get(str(value))
+        if region is not None:
+            option["attrs"]["data-region"] = region
+        return option
+
+
 class DirectoryFilterForm(Form):
     label_suffix = ""
     q = forms.CharField(label=_("Name or neighbourhood"), required=False, max_length=100)
@@ -45,6 +73,7 @@ class DirectoryFilterForm(Form):
         required=False,
         empty_label=_("All departments"),
         to_field_name="code",
+        widget=DepartmentSelect,
     )
     town = forms.CharField(label=_("Town"), required=False, max_length=120)
 
@@ -57,10 +86,13 @@ class DirectoryFilterForm(Form):
             (region.pk, region.name) for region in regions
         ]
         by_region: dict[int, list] = {}
+        option_regions: dict[str, str] = {}
         for department in Department.objects.order_by("code"):
             by_region.setdefault(department.region_id, []).append(
                 (department.code, f"{department.code} – {department.name}")
             )
+            option_regions[department.code] = str(department.region_id)
+        self.fields["department"].widget.option_regions = option_regions
         self.fields["department"].choices = [("", self.fields["department"].empty_label)] + [
             (region.name, by_region.get(region.pk, [])) for region in regions
         ]

@@ -4,7 +4,7 @@ link to their profile only where the reader may open it."""
 from django import template
 from django.utils.html import format_html
 
-from accounts import permissions
+from accounts import permissions, wording
 from accounts.names import public_name
 
 register = template.Library()
@@ -28,3 +28,11 @@ def profile_link(context, person) -> str:
     if not permissions.can_view_public_profile(viewer, person):
         return name
     return format_html('<a href="{}">{}</a>', person.get_absolute_url(), name)
+
+
+@register.filter
+def role_name(person, role: str) -> str:
+    """``{{ membership.user|role_name:"coordinator" }}``: the role named in
+    the form the person chose (accounts/wording.py); ``None`` (an invited
+    address) gives both forms."""
+    return wording.role_name(role, person)

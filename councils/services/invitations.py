@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.wording import COORDINATOR, role_name
 from common import ratelimit
 from notifications import services as notifications
 
@@ -160,16 +161,19 @@ def _notify_invitation(invitation: Invitation, *, accept_path: str) -> None:
         ),
     )
     days = INVITATION_MAX_AGE.days
+    invitees = list(invitees)
+    # One account holds a verified address: its role is named as it chose.
+    invitee = invitees[0] if len(invitees) == 1 else None
     with translation.override(settings.LANGUAGE_CODE):
         notifications.notify(
-            recipients=list(invitees),
+            recipients=invitees,
             kind=INVITATION_KIND,
             target_id=invitation.pk,
             title=_("%(name)s invites you to join “%(council)s” as %(role)s")
             % {
                 "name": inviter.display_name,
                 "council": council.name,
-                "role": invitation.get_role_display(),
+                "role": role_name(invitation.role, invitee),
             },
             url=accept_path,
             excerpt=ngettext(
@@ -234,7 +238,7 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
             # The inviter decided; if their account is gone, the invitee did, by accepting.
             actor=inviter or user,
             subject=user,
-            detail=str(Membership.Role.COORDINATOR.label),
+            detail=role_name(COORDINATOR, user),
             from_outside=from_outside,
         )
     # The person who was asked does not need to ask any more.

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from accounts.wording import COORDINATOR, role_name
 from common.actors import check_actor
 from notifications import services as notifications
 
@@ -422,7 +423,7 @@ def membership_role_change(*, actor: User, membership: Membership, role: str) ->
         action=MembershipEvent.Action.ROLE_CHANGED,
         actor=actor,
         subject=membership.user,
-        detail=str(Membership.Role(role).label),
+        detail=role_name(role, membership.user),
         from_outside=from_outside,
     )
     return membership
@@ -436,6 +437,7 @@ def _send_role_changed(membership: Membership) -> None:
         context={
             "council": council,
             "is_coordinator": membership.is_coordinator,
+            "role": role_name(COORDINATOR, membership.user),
             "manage_url": emails.absolute_url(reverse("councils:manage", args=[council.slug])),
             "space_url": emails.absolute_url(council.get_space_url()),
         },

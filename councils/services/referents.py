@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
+from accounts.wording import REFERENT, role_name
 from common.actors import check_actor
 from notifications import services as notifications
 
@@ -75,6 +76,7 @@ def referent_appoint(
                 recipients=[user.email],
                 context={
                     "department": department,
+                    "role": role_name(REFERENT, user),
                     "mine_url": emails.absolute_url(reverse("councils:mine")),
                 },
             )
@@ -112,5 +114,8 @@ def referent_withdraw(*, actor: User, assignment: ReferentAssignment) -> None:
     emails.send_to_each(
         template="referent_withdrawn",
         recipients=[assignment.user.email],
-        context={"department": assignment.department},
+        context={
+            "department": assignment.department,
+            "role": role_name(REFERENT, assignment.user),
+        },
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.wording import role_name
 from common.access import login_or
 from common.caching import no_store
 
@@ -122,7 +123,7 @@ def invitation(request, token: str):
         messages.success(
             request,
             _("Welcome! You are now %(role)s of the council.")
-            % {"role": membership.get_role_display()},
+            % {"role": role_name(membership.role, request.user)},
         )
         return redirect(invitation.council.get_space_url())
     context = {

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.wording import role_name
 from common.access import login_or
 
 from .. import permissions, selectors, services
@@ -195,7 +196,7 @@ def member_role(request, slug: str, pk: int):
         ),
         lambda: (
             _("%(name)s is now %(role)s.")
-            % {"name": membership.user.display_name, "role": Membership.Role(role).label}
+            % {"name": membership.user.display_name, "role": role_name(role, membership.user)}
         ),
     )
     return redirect("councils:manage", slug=council.slug)

@@ -10,9 +10,9 @@ from django.utils.translation import gettext, ngettext
 register = template.Library()
 
 
-@register.filter
-def file_size(value) -> str:
-    """``1536`` → "1,5 Ko"; ``0`` → "0 octet"; one decimal at most."""
+def _size(value) -> tuple[str, int]:
+    """The size as written ("1,5 Ko") and the whole number a sentence
+    agrees with (1: « 1,5 Ko utilisé », 0: « 0 octet utilisé »)."""
     try:
         size = int(value or 0)
     except (TypeError, ValueError):
@@ -24,5 +24,22 @@ def file_size(value) -> str:
     ]
     for factor, label in units:
         if size >= factor:
-            return label % {"size": floatformat(size / factor, -1)}
-    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
+            return label % {"size": floatformat(size / factor, -1)}, size // factor
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}, size
+
+
+@register.filter
+def file_size(value) -> str:
+    """``1536`` → "1,5 Ko"; ``0`` → "0 octet"; one decimal at most."""
+    return _size(value)[0]
+
+
+@register.simple_tag
+def storage_usage(used, quota) -> str:
+    """ "0 octet utilisé sur 50 Mo.", "2 octets utilisés sur 50 Mo.": the
+    participle agrees with the size used."""
+    text, count = _size(used)
+    return ngettext("%(used)s used out of %(quota)s.", "%(used)s used out of %(quota)s.", count) % {
+        "used": text,
+        "quota": file_size(quota),
+    }

@@ -83,7 +83,7 @@ def test_every_page_is_created_and_renders_its_content(client, data):
     [
         ("councils_about", "Qui siège dans un conseil"),
         ("about", "Chaque conseil est autonome"),
-        ("faq", "ni les référents locaux, ni les autres conseils"),
+        ("faq", "ni les personnes référentes, ni les autres conseils"),
         ("legal_notice", "Logiciels libres"),
         ("accessibility", "RGAA 4.1"),
         ("personal_data", "Vos droits"),

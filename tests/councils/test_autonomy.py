@@ -457,7 +457,7 @@ def test_the_management_page_says_a_manager_needs_a_coordinator(client, council)
         client.get(reverse("councils:manage", args=[council.slug])).content.decode()
     )
     assert accept not in page
-    assert "Seul un coordinateur du conseil peut accepter cette demande." in page
+    assert "Seule une personne de la coordination du conseil peut accepter cette demande." in page
 
     client.force_login(coordinator)
     page = client.get(reverse("councils:manage", args=[council.slug])).content.decode()
@@ -470,7 +470,7 @@ def test_the_join_page_explains_a_council_without_coordinator(client, council):
 
     page = html.unescape(client.get(reverse("councils:join", args=[council.slug])).content.decode())
 
-    assert "Ce conseil n’a pas encore de coordinateur" in page
+    assert "Ce conseil n’a encore personne à sa coordination" in page
     assert "<textarea" not in page
 
 
@@ -506,7 +506,7 @@ def test_changing_ones_own_role_on_the_management_page_is_refused(client, counci
         follow=True,
     )
 
-    assert "Vous ne pouvez pas vous nommer vous-même coordinateur" in html.unescape(
+    assert "Vous ne pouvez pas vous confier vous-même la coordination" in html.unescape(
         response.content.decode()
     )
     assert _state(council) == before

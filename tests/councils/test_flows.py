@@ -270,7 +270,9 @@ def test_last_coordinator_cannot_step_down_unless_a_referent_does_it(client, cou
 
     client.force_login(coordinator)
     response = client.post(url, {"role": "member"}, follow=True)
-    assert "Un conseil garde toujours au moins un coordinateur." in " ".join(_messages(response))
+    assert "Un conseil garde toujours au moins une personne à sa coordination." in " ".join(
+        _messages(response)
+    )
     membership.refresh_from_db()
     assert membership.role == Membership.Role.COORDINATOR
 
@@ -400,7 +402,7 @@ def test_animation_page_lists_councils_needing_attention(client):
     coordinator_of(staffed)
     client.force_login(animator)
     page = client.get(reverse("councils:animation")).content.decode()
-    section = page.split("Conseils sans coordinateur")[1].split("</section>")[0]
+    section = page.split("Conseils sans coordination")[1].split("</section>")[0]
     assert "Conseil sans coordination" in section
     assert "Conseil coordonné" not in section
     assert orphan.get_absolute_url() in section
@@ -576,7 +578,9 @@ def test_removed_members_and_new_coordinators_are_told_by_email(
             )
         )
     bodies = {m.to[0]: m.body for m in mail.outbox}
-    assert "Vous êtes maintenant coordinateur de ce conseil" in bodies[promoted.email]
+    assert (
+        "Vous êtes maintenant coordinatrice ou coordinateur de ce conseil" in bodies[promoted.email]
+    )
     assert "Vous n’êtes plus membre de ce conseil" in bodies[removed.email]
     assert coordinator.email not in bodies
 
@@ -587,7 +591,7 @@ def test_the_only_coordinator_is_warned_before_leaving(client, council):
     page = html.unescape(
         client.get(reverse("councils:leave", args=[council.slug])).content.decode()
     )
-    assert "Vous êtes le seul coordinateur de ce conseil" in page
+    assert "Vous êtes la seule personne à coordonner ce conseil" in page
     assert 'class="button-danger"' not in page
     # Removing oneself from the management table leads to the same page.
     own = Membership.objects.get(user=coordinator)
@@ -650,6 +654,32 @@ def test_directory_says_when_region_and_department_disagree(client):
     bretagne = department("35").region
     response = client.get(f"/conseils/?region={bretagne.pk}&department=59")
     assert "n’est pas dans la région Bretagne" in html.unescape(response.content.decode())
+
+
+def test_directory_lists_nothing_when_region_and_department_disagree(client):
+    council_create(name="Conseil citoyen de l'Alma", town="Roubaix")
+    bretagne = department("35").region
+    page = client.get(f"/conseils/?region={bretagne.pk}&department=59").content.decode()
+    assert "Alma" not in page
+    assert "Alma" in client.get(f"/conseils/?region={department('59').region.pk}").content.decode()
+
+
+def test_directory_department_options_name_their_region_for_the_script(client):
+    page = client.get("/conseils/").content.decode()
+    nord, ille_et_vilaine = department("59"), department("35")
+    select = re.search(r'<select name="department"[^>]*>', page).group(0)
+    assert 'data-region-field="region"' in select
+    assert f'<option value="59" data-region="{nord.region_id}">' in page
+    assert f'<option value="35" data-region="{ille_et_vilaine.region_id}">' in page
+    assert f'<option value="{nord.region_id}">Hauts-de-France</option>' in page
+    assert '<script src="/static/js/region-departments.js"></script>' in page
+
+
+def test_directory_keeps_the_chosen_department_selected_with_its_region(client):
+    nord = department("59")
+    page = client.get(f"/conseils/?region={nord.region_id}&department=59").content.decode()
+    assert f'<option value="59" selected data-region="{nord.region_id}">' in page
+    assert "n’est pas dans" not in html.unescape(page)
 
 
 def test_public_page_refuses_a_wrong_code_and_a_future_date(client, council):

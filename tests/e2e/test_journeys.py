@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import User
+from accounts.models import GrammaticalGender, User
 from councils.models import Council, Invitation, JoinRequest, Membership
 from councils.services import memberships as membership_services
 from documents import services as document_services
@@ -167,7 +167,7 @@ def test_a_newcomer_signs_up_joins_a_council_and_works_in_its_private_space(
     page.get_by_role("button", name="Confirmer").click()
     page.wait_for_url(re.compile(rf"/conseils/{alma.slug}/rejoindre/$"))
     assert newcomer.emailaddress_set.get().verified
-    page.get_by_label("Quelques mots pour les coordinateurs (facultatif)").fill(
+    page.get_by_label("Quelques mots pour la coordination (facultatif)").fill(
         "J'habite rue de l'Alma et je voudrais aider pour le jardin."
     )
     step(page, "request to join")
@@ -288,7 +288,7 @@ def test_the_animator_resolves_a_report_and_answers_a_help_request(page, live_se
     )
     step(page, "report form")
     page.get_by_role("button", name="Envoyer le signalement").click()
-    expect(page.locator(".messages")).to_contain_text("un modérateur va examiner ce message")
+    expect(page.locator(".messages")).to_contain_text("la modération va examiner ce message")
     report = Report.objects.get()
     assert (report.post, report.reporter, report.status) == (
         offending,
@@ -356,7 +356,11 @@ def test_a_referent_creates_a_council_and_appoints_its_coordinator(
     # The site's e-mails link to its public address: here, the live server.
     settings.SITE_URL = live_server.url
     referent = referent_of("59", established(display_name="Nadia K."))
-    future = established(display_name="Fatou Diallo", email="fatou.diallo@exemple.test")
+    future = established(
+        display_name="Fatou Diallo",
+        email="fatou.diallo@exemple.test",
+        grammatical_gender=GrammaticalGender.FEMININE,
+    )
 
     log_in(page, live_server, referent)
     menu(page).get_by_role("navigation", name="Menu principal").get_by_role(
@@ -397,7 +401,7 @@ def test_a_referent_creates_a_council_and_appoints_its_coordinator(
     coordinator_page.get_by_role("button", name="Connexion").click()
     coordinator_page.get_by_role("button", name="Accepter l’invitation").click()
     expect(coordinator_page.locator(".messages")).to_contain_text(
-        "Bienvenue ! Vous êtes maintenant coordinateur du conseil."
+        "Bienvenue ! Vous êtes maintenant coordinatrice du conseil."
     )
     step(coordinator_page, "invitation accepted")
     membership = Membership.objects.get(council=council, user=future)

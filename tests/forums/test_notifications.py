@@ -329,12 +329,12 @@ def test_hiding_tells_the_author_at_once_with_the_reason(
     assert notification.target_id == topic.pk
     assert notification.actor == coordinator
     assert notification.url == post.get_absolute_url()
-    assert notification.title == f"Un modérateur a masqué votre message dans {_q('Le marché')}"
+    assert notification.title == f"La modération a masqué votre message dans {_q('Le marché')}"
     assert f"Raison donnée{NBSP}: Propos blessants {XSS}" in notification.excerpt
-    assert "coordinateurs de votre conseil" in notification.excerpt
+    assert "la coordination de votre conseil" in notification.excerpt
     (message,) = mailoutbox
     assert message.to == [author.email]
-    assert "Un modérateur a masqué votre message" in message.subject
+    assert "La modération a masqué votre message" in message.subject
     assert "Propos blessants" in message.body
     # The author still reads the topic where their post shows as hidden.
     assert _is_visible(author, notification)
@@ -372,11 +372,11 @@ def test_locking_and_moving_tell_the_topic_author_never_the_moderator_themself()
 
     locked, moved = Notification.objects.filter(kind="forums.moderation").order_by("pk")
     assert (locked.recipient, moved.recipient) == (author, author)
-    assert locked.title == f"Un modérateur a verrouillé votre sujet {_q('Le bus 12')}"
+    assert locked.title == f"La modération a verrouillé votre sujet {_q('Le bus 12')}"
     assert locked.excerpt.startswith(f"Raison donnée{NBSP}: Hors sujet")
     assert "animation nationale" in locked.excerpt
     assert moved.title == (
-        f"Un modérateur a déplacé votre sujet {_q('Le bus 12')} vers {_q('Transports')}"
+        f"La modération a déplacé votre sujet {_q('Le bus 12')} vers {_q('Transports')}"
     )
     assert (moved.target_id, moved.group_key) == (topic.pk, f"forum:{second.pk}")
 

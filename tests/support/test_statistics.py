@@ -441,8 +441,8 @@ def test_the_page_shows_the_figures_in_french(client, clock, team):
     assert french("<strong>75 %</strong> ont reçu une réponse sous 24 heures") in page
     assert "En ce moment, 1 demande est dans ce cas." in page
     assert "Département non renseigné" in page
-    assert "3 nov. 2025" in page
-    assert '10 nov. 2025 <span class="muted">(en cours)</span>' in page
+    assert "3\u00a0nov. 2025" in page
+    assert '10\u00a0nov. 2025 <span class="muted">(en cours)</span>' in page
     assert 'href="/aide/equipe/"' in page
 
 
@@ -462,7 +462,7 @@ def test_the_chart_is_an_accessible_svg_without_inline_style_or_script(client, c
     coordinates = re.findall(r' (?:x|y|width|height)="([^"]*)"', drawing)
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in coordinates)
     assert '<rect x="' in svg and 'fill="#6b6b6b"' in svg
-    assert ">10 nov.</text>" in svg
+    assert ">10\u00a0nov.</text>" in svg
 
 
 def test_an_empty_period_says_so_instead_of_an_empty_chart(client, clock, team):

@@ -381,6 +381,7 @@ def test_the_queue_puts_overdue_requests_first_and_marks_them(client, world, tim
     page = _as(client, world["animator"]).get(reverse("support:queue")).content.decode()
     assert page.index("zqold") < page.index("zqnew")
     assert "En retard de 3\u00a0h" in page
+    assert "2\u00a0nov., 10:00" in page  # sent at 9:00 UTC, read in Paris time
     assert old.is_overdue() and not recent.is_overdue()
     overdue_only = client.get(reverse("support:queue") + "?etat=en-retard").content.decode()
     assert "zqold" in overdue_only and "zqnew" not in overdue_only
