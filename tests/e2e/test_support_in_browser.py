@@ -25,7 +25,7 @@ def test_a_visitor_asks_for_help_follows_it_and_the_animator_answers(page, live_
     page.get_by_label("Objet").fill("Notre conseil ne se réunit plus")
     page.get_by_label("Votre message").fill("Plus aucune réunion depuis septembre.")
     page.get_by_label("Votre adresse e-mail").fill("awa@example.org")
-    page.get_by_label("Je préfère être appelé·e").check()
+    page.get_by_label("Je préfère un appel téléphonique").check()
     page.get_by_label("Votre numéro de téléphone (facultatif)").fill("06 12 34 56 78")
     page.get_by_role("button", name="Envoyer ma demande").click()
     page.wait_for_url(re.compile(r"/aide/suivi/"))
