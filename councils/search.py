@@ -31,7 +31,6 @@ COUNCILS = SearchSource(
         Field("neighbourhood_name", "B"),
         Field("presentation", "C"),
     ),
-    simple_fields=("search_key", "presentation"),
     title="name",
     date="created_at",
     show_date=False,

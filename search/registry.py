@@ -111,8 +111,6 @@ class SearchSource:
     context: Callable[[Any], str] = _empty
     # The council whose private content this hit is (the "Privé" badge).
     private_council: Callable[[Any], Any] = _nobody
-    # SQLite: fields searched instead of ``fields`` (already folded keys).
-    simple_fields: tuple[str, ...] = ()
     # How a match in a related table selects rows of this source, by
     # relation; by default every row linked to a matching related row.
     related_match: dict[str, Callable[[QuerySet], Q]] | None = None
