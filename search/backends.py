@@ -44,6 +44,7 @@ class PostgresBackend:
     snippets by ``ts_headline``."""
 
     def __init__(self, query: str):
+        query = text.expand_abbreviations(query)
         self.query = SearchQuery(query, search_type="websearch", config=CONFIG)
         self.words = text.words(query)
 
