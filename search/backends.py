@@ -179,12 +179,19 @@ class FtsBackend:
 
     def _rank_of(self, model, fields: tuple[Field, ...], key: str) -> RawSQL:
         """The bm25 score (higher is better, 0 without a match) of the row of
-        ``model``'s index whose rowid is the column ``key`` of the outer row."""
+        ``model``'s index whose rowid is the column ``key`` of the outer row.
+
+        The scores of every match are computed once, in a materialized table
+        each row looks itself up in: FTS5 asked for one rowid at a time would
+        read the query's whole posting lists again for every row (20 s for
+        21,000 posts matching "quartier", 47 ms this way)."""
         table = fts.table_for(model)
         weights = table.weights(tuple(field.path for field in fields))
         return RawSQL(  # noqa: S611  # nosec B611
-            f'COALESCE((SELECT -bm25("{table.name}", {weights}) FROM "{table.name}" '  # noqa: S608  # nosec B608
-            f'WHERE "{table.name}" MATCH %s AND rowid = {key}), 0)',
+            "COALESCE((WITH scores AS MATERIALIZED ("  # noqa: S608  # nosec B608
+            f'SELECT rowid AS id, -bm25("{table.name}", {weights}) AS score '
+            f'FROM "{table.name}" WHERE "{table.name}" MATCH %s'
+            f") SELECT score FROM scores WHERE id = {key}), 0)",
             (self._match(table, fields),),
             output_field=FloatField(),
         )

@@ -9,6 +9,7 @@ characters placed around matches become ``<mark>``.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -71,12 +72,12 @@ _ABBREVIATION = re.compile(rf"\b({'|'.join(ABBREVIATIONS)})\b", re.IGNORECASE)
 _stemmers = threading.local()
 
 
-def _stem(words: list[str]) -> list[str]:
+def _stemmer() -> Stemmer.Stemmer:
     # A Snowball stemmer object is not shared between threads.
     stemmer = getattr(_stemmers, "french", None)
     if stemmer is None:
         stemmer = _stemmers.french = Stemmer.Stemmer("french")
-    return stemmer.stemWords(words)
+    return stemmer
 
 
 def expand_abbreviations(query: str) -> str:
@@ -84,24 +85,24 @@ def expand_abbreviations(query: str) -> str:
     return _ABBREVIATION.sub(lambda match: ABBREVIATIONS[match[1].lower()], query)
 
 
-def _stems(tokens: list[str]) -> list[tuple[str, ...]]:
-    """The folded French stems of each word: of its spelling, and of its
+@functools.lru_cache(maxsize=65536)
+def word_stems(word: str) -> tuple[str, ...]:
+    """The folded French stems of one word: of its spelling, and of its
     spelling without accents where that differs ("partagée" gives "partag"
-    and "partage", so that "partagee" typed without accents finds it)."""
-    lower = [token.lower() for token in tokens]
-    folded = [fold(token) for token in lower]
-    spelt = [fold(stem) for stem in _stem(lower)]
-    unaccented = _stem(folded)
-    return [
-        (first,) if first == second else (first, second)
-        for first, second in zip(spelt, unaccented, strict=True)
-    ]
+    and "partage", so that "partagee" typed without accents finds it).
+    Nothing for a stop word. (Words recur: remembered.)"""
+    lower = word.lower()
+    folded = fold(lower)
+    if folded in STOP_WORDS:
+        return ()
+    stemmer = _stemmer()
+    spelt, unaccented = fold(stemmer.stemWord(lower)), stemmer.stemWord(folded)
+    return (spelt,) if spelt == unaccented else (spelt, unaccented)
 
 
 def index_terms(text: str | None) -> str:
     """``text`` as the SQLite index stores it: its stems, stop words left out."""
-    tokens = [token for token in _TOKEN.findall(text or "") if fold(token) not in STOP_WORDS]
-    return " ".join(stem for stems in _stems(tokens) for stem in stems)
+    return " ".join(stem for word in _TOKEN.findall(text or "") for stem in word_stems(word))
 
 
 class Terms:
@@ -110,13 +111,9 @@ class Terms:
     beginning of longer words when it has three letters or more."""
 
     def __init__(self, query: str):
-        tokens = [
-            token
-            for token in _TOKEN.findall(expand_abbreviations(query))
-            if fold(token) not in STOP_WORDS
-        ]
-        unique = list({fold(token): token for token in tokens}.values())[:MAX_WORDS]
-        self.words: list[tuple[str, ...]] = list(dict.fromkeys(_stems(unique)))
+        found = [word for word in _TOKEN.findall(expand_abbreviations(query)) if word_stems(word)]
+        unique = list({fold(word): word for word in found}.values())[:MAX_WORDS]
+        self.words: list[tuple[str, ...]] = list(dict.fromkeys(map(word_stems, unique)))
         self.prefix = bool(unique) and len(fold(unique[-1])) >= 3
 
     def __bool__(self) -> bool:
@@ -141,12 +138,10 @@ class Terms:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Where the words of ``text`` whose stems match stand, in order."""
-        found = [match for match in _TOKEN.finditer(text) if fold(match[0]) not in STOP_WORDS]
-        stems = _stems([match[0] for match in found])
         return [
             (match.start(), match.end())
-            for match, its_stems in zip(found, stems, strict=True)
-            if self._matches(its_stems)
+            for match in _TOKEN.finditer(text)
+            if (stems := word_stems(match[0])) and self._matches(stems)
         ]
 
 
