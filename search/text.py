@@ -38,8 +38,9 @@ def fold(text: str) -> str:
 
 
 def words(query: str) -> list[str]:
-    """The folded words of ``query`` the simple match looks for (at most 8,
-    single letters such as the "l" of "l'école" left out)."""
+    """The folded words of ``query``, matched anywhere in a title that
+    PostgreSQL does not highlight itself, a file name (at most 8, single
+    letters such as the "l" of "l'école" left out)."""
     found = [word for word in _WORD.findall(fold(query)) if len(word) > 1]
     return list(dict.fromkeys(found))[:MAX_WORDS]
 
