@@ -109,13 +109,18 @@ def index_terms(text: str | None) -> str:
 class Terms:
     """A query as the SQLite index reads it: each word's stems (at most
     ``MAX_WORDS`` words, stop words left out), the last word also as the
-    beginning of longer words when it has three letters or more."""
+    beginning of longer words when it has three letters or more and the
+    stemmer left it whole."""
 
     def __init__(self, query: str):
         found = [word for word in _TOKEN.findall(expand_abbreviations(query)) if word_stems(word)]
         unique = list({fold(word): word for word in found}.values())[:MAX_WORDS]
         self.words: list[tuple[str, ...]] = list(dict.fromkeys(map(word_stems, unique)))
-        self.prefix = bool(unique) and len(fold(unique[-1])) >= 3
+        # A word the stemmer shortened is a whole word ("jardins" does not
+        # find "jardiniers"); one it left whole may be a beginning ("jard").
+        self.prefix = (
+            bool(unique) and len(last := fold(unique[-1])) >= 3 and (last in word_stems(unique[-1]))
+        )
 
     def __bool__(self) -> bool:
         return bool(self.words)

@@ -66,6 +66,8 @@ def test_the_last_word_is_also_the_beginning_of_a_word_on_sqlite():
     topic_in(national_forum(), UserFactory(), title="Nouvelles", body="Le jardinage du quartier")
     assert _discussions("quartier jard") == 1
     assert _discussions("jard quartier") == 0
+    # A whole word is no beginning: "jardins" does not find "jardinage".
+    assert _discussions("jardins") == 0
 
 
 def test_a_word_alone_does_not_find_another_word():

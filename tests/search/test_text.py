@@ -44,7 +44,8 @@ def test_snippets_read_markdown_as_plain_text():
 def test_terms_are_stems_of_the_words_without_stop_words():
     terms = text.Terms("Les jardins partagés de St-Denis")
     assert terms.words == [("jardin",), ("partag",), ("saint",), ("den",)]
-    assert terms.expression() == '("jardin") AND ("partag") AND ("saint") AND ("den"*)'
+    assert terms.expression() == '("jardin") AND ("partag") AND ("saint") AND ("den")'
+    assert text.Terms("jardins jard").expression() == '("jardin") AND ("jard"*)'
     assert not text.Terms("de la et les")
     # Quotes, stars and FTS5's operators are words or separators, never syntax.
     assert text.Terms('"jardin" OR NEAR(x*)').expression() == (
