@@ -130,7 +130,8 @@ class Terms:
         parts = []
         for index, stems in enumerate(self.words):
             star = "*" if self.prefix and index == len(self.words) - 1 else ""
-            parts.append("(" + " OR ".join(f'"{stem}"{star}' for stem in stems) + ")")
+            quoted = ('"' + stem.replace('"', '""') + '"' + star for stem in stems)
+            parts.append("(" + " OR ".join(quoted) + ")")
         return " AND ".join(parts)
 
     def _matches(self, stems: tuple[str, ...]) -> bool:

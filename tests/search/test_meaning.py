@@ -179,3 +179,23 @@ def test_the_directory_ignores_accents_and_presentations():
     for query in ("saint etienne", "ste etienne", "Saint-Étienne", "etienne"):
         found = council_selectors.directory(council_selectors.DirectoryFilters(query=query))
         assert [council.town for council in found] == ["Saint-Étienne"], query
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"jardin"', 1),
+        ("jardin*", 1),
+        ("(jardin)", 1),
+        ("jardin:", 1),
+        ("^jardin", 1),
+        ("{jardin}", 1),
+        ("NEAR(jardin vélo)", 0),
+        ('"', 0),
+        ("*", 0),
+        ("{}: ^", 0),
+    ],
+)
+def test_a_query_is_words_never_syntax(query, expected):
+    topic_in(national_forum(), UserFactory(), title="Nouvelles", body="Le jardin")
+    assert _discussions(query) == expected
