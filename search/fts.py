@@ -72,7 +72,7 @@ class FtsTable:
     def spec(self) -> str:
         return json.dumps({"version": VERSION, "columns": self.columns})
 
-    def _db_columns(self) -> list[str]:
+    def db_columns(self) -> list[str]:
         return [self.model._meta.get_field(name).column for name, _weight in self.columns]
 
     def _trigger(self, event: str) -> str:
@@ -85,7 +85,7 @@ class FtsTable:
         """The table and its triggers. (Names come from the models, never from input.)"""
         table, pk = self.model._meta.db_table, self.model._meta.pk.column
         fts_columns = ", ".join(f'"{name}"' for name in self.column_names)
-        db_columns = self._db_columns()
+        db_columns = self.db_columns()
         values = ", ".join(f'{FUNCTION}(NEW."{column}")' for column in db_columns)
         insert = f'INSERT INTO "{self.name}"(rowid, {fts_columns}) VALUES (NEW."{pk}", {values});'  # noqa: S608  # nosec B608
         delete = f'DELETE FROM "{self.name}" WHERE rowid = OLD."{pk}";'  # noqa: S608  # nosec B608
@@ -104,7 +104,7 @@ class FtsTable:
     def fill_sql(self) -> str:
         table, pk = self.model._meta.db_table, self.model._meta.pk.column
         fts_columns = ", ".join(f'"{name}"' for name in self.column_names)
-        values = ", ".join(f'{FUNCTION}("{column}")' for column in self._db_columns())
+        values = ", ".join(f'{FUNCTION}("{column}")' for column in self.db_columns())
         return (
             f'INSERT INTO "{self.name}"(rowid, {fts_columns}) '  # noqa: S608  # nosec B608
             f'SELECT "{pk}", {values} FROM "{table}"'
@@ -145,6 +145,13 @@ def table_for(model) -> FtsTable:
     return tables()[model]
 
 
+def _schema_has(cursor, table: FtsTable) -> bool:
+    """Whether the model's table and every searched column exist."""
+    cursor.execute(f'PRAGMA table_info("{table.model._meta.db_table}")')
+    present = {row[1] for row in cursor.fetchall()}
+    return {table.model._meta.pk.column, *table.db_columns()} <= present
+
+
 def ensure(connection, *, rebuild: bool = False) -> list[str]:
     """Create the missing tables and triggers on SQLite, and fill each table
     that is new, changed, or whose triggers went missing (all if
@@ -175,6 +182,9 @@ def ensure(connection, *, rebuild: bool = False) -> list[str]:
         for name, table in wanted.items():
             complete = set(table.triggers()) <= triggers
             if not rebuild and stored.get(name) == table.spec and complete:
+                continue
+            if not _schema_has(cursor, table):
+                # A partial migrate: the table or a field is not there yet.
                 continue
             for sql in (*table.drop_sql(), *table.create_sql(), table.fill_sql()):
                 cursor.execute(sql)

@@ -89,3 +89,10 @@ def test_the_command_rebuilds_every_table():
     assert f"Filled {POSTS.name}." in output.getvalue()
     assert f"({len(fts.tables())} filled," in output.getvalue()
     assert _discussions("jardins") == 1
+
+
+def test_ensure_skips_a_table_a_partial_migrate_has_not_made_yet():
+    with connection.cursor() as cursor:
+        cursor.execute('ALTER TABLE "forums_post" RENAME TO "forums_post_later"')
+    filled = fts.ensure(connection, rebuild=True)
+    assert POSTS.name not in filled and len(filled) == len(fts.tables()) - 1
