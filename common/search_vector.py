@@ -66,7 +66,7 @@ class StoredSearchVectorField(SearchVectorField):
     made by the migration that adds the column (``create_vector_trigger``),
     computes it on every insert and on every update that writes one of those
     fields (a full ``save()`` does), whatever the ORM writes in the column.
-    NULL on SQLite, whose simple search never reads it.
+    NULL on SQLite, whose search reads its own FTS5 tables (``search.fts``).
 
     Not a ``GeneratedField``: its system checks ask the database server for
     its version, and ``check --deploy`` must run without one.

@@ -3,6 +3,8 @@ directory lists them (registered in ``search.registry`` from ``apps.py``)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +33,6 @@ COUNCILS = SearchSource(
         Field("neighbourhood_name", "B"),
         Field("presentation", "C"),
     ),
-    simple_fields=("search_key", "presentation"),
     title="name",
     date="created_at",
     show_date=False,
@@ -42,4 +43,13 @@ COUNCILS = SearchSource(
         label=_("look for a council in the directory."),
         url=lambda: reverse("councils:directory"),
     ),
+)
+
+# The directory's search box: the names of the council, its neighbourhood
+# and its town (not its presentation), found as the site search finds them
+# ("st denis" or "saint denis" finds "Saint-Denis"). Not registered.
+DIRECTORY = replace(
+    COUNCILS,
+    key="directory",
+    fields=(Field("name", "A"), Field("town", "B"), Field("neighbourhood_name", "B")),
 )

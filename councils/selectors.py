@@ -9,6 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from search import services as search_services
+
 from . import permissions
 from .models import (
     CONTENT_LINES,
@@ -20,6 +22,7 @@ from .models import (
     ReferentAssignment,
     Region,
 )
+from .search import DIRECTORY
 
 INACTIVE_AFTER = timedelta(days=90)
 
@@ -40,8 +43,7 @@ def directory(filters: DirectoryFilters) -> QuerySet[Council]:
         .select_related("department__region")
         .defer("presentation", "presentation_html")
     )
-    for word in slugify(filters.query).split("-") if filters.query else []:
-        councils = councils.filter(search_key__contains=word)
+    councils = search_services.matching(DIRECTORY, councils, filters.query)
     if filters.region is not None:
         councils = councils.filter(department__region=filters.region)
     if filters.department is not None:

@@ -9,17 +9,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from common.downloads import send_file
+from search import services as search_services
 
 from . import permissions, services
 from .forms import ResourceFilterForm, ResourceForm
 from .models import Resource, ResourceFolder
+from .search import RESOURCES
 
 
 def resources(request):
@@ -30,8 +32,7 @@ def resources(request):
         if form.cleaned_data["dossier"]:
             shelf = get_object_or_404(ResourceFolder, pk=form.cleaned_data["dossier"])
             items = items.filter(folder=shelf)
-        for word in form.cleaned_data["q"].split()[:8]:
-            items = items.filter(Q(title__icontains=word) | Q(description__icontains=word))
+        items = search_services.matching(RESOURCES, items, form.cleaned_data["q"])
     context = {
         "form": form,
         "shelf": shelf,

@@ -1,5 +1,5 @@
 """How rows are matched, ordered and highlighted: PostgreSQL full-text search
-in production, a simple word match on SQLite (the embedded shape).
+in production, SQLite's FTS5 over French stems in the embedded shape.
 
 Both take what a source's ``queryset(user)`` allows and only narrow it.
 """
@@ -11,11 +11,11 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, Subquery, TextField
-from django.db.models.lookups import Contains
+from django.db.models import F, FloatField, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
-from . import text
+from . import fts, text
 from .indexes import CONFIG, Field, related_model, text_of, vector_for
 from .registry import SearchSource, value_at
 
@@ -44,6 +44,7 @@ class PostgresBackend:
     snippets by ``ts_headline``."""
 
     def __init__(self, query: str):
+        query = text.expand_abbreviations(query)
         self.query = SearchQuery(query, search_type="websearch", config=CONFIG)
         self.words = text.words(query)
 
@@ -137,48 +138,82 @@ class PostgresBackend:
         return shown
 
 
-def _fold_or_none(value):
-    return None if value is None else text.fold(value)
-
-
-class _Folded(Func):
-    function = "search_fold"
-    output_field = TextField()
-
-
-class SimpleBackend:
-    """Every word (accents and case ignored) in one of the fields; newest first."""
+class FtsBackend:
+    """SQLite: every word, under one of its French stems (accents folded, the
+    last word also as a beginning), in the sources' FTS5 tables
+    (``search.fts``); ranked by ``bm25`` with the fields' weights."""
 
     def __init__(self, query: str):
-        self.words = text.words(query)
-        connection.ensure_connection()
-        # A Python function in SQLite: folds accents as ``text.fold`` does.
-        connection.connection.create_function("search_fold", 1, _fold_or_none, deterministic=True)
+        self.terms = text.Terms(query)
+        self.expression = self.terms.expression()
 
-    def _contains(self, paths: list[str], word: str) -> Q:
-        return _any_of([Q(Contains(_Folded(F(path)), word)) for path in paths])
+    def _match(self, table: fts.FtsTable, fields: tuple[Field, ...]) -> str:
+        """The MATCH of ``fields`` of ``table``: all its columns, or only those."""
+        wanted = [field.path for field in fields]
+        if set(wanted) == set(table.column_names):
+            return self.expression
+        return f"{{{' '.join(wanted)}}} : ({self.expression})"
+
+    def _matching_ids(self, model, fields: tuple[Field, ...]) -> RawSQL:
+        table = fts.table_for(model)
+        # Names come from the models; the query is a parameter.
+        return RawSQL(  # noqa: S611  # nosec B611
+            f'SELECT rowid FROM "{table.name}" WHERE "{table.name}" MATCH %s',  # noqa: S608  # nosec B608
+            (self._match(table, fields),),
+        )
 
     def filter(self, source: SearchSource, rows: QuerySet) -> QuerySet:
-        if not self.words:
+        if not self.terms:
             return rows.none()
-        own = list(source.simple_fields) or [field.path for field in source.own_fields()]
-        for word in self.words:
-            conditions = [self._contains(own, word)] if own else []
-            for relation, fields in source.related_fields().items():
-                related = related_model(rows.model, relation).objects.filter(
-                    self._contains([field.relative_to(relation).path for field in fields], word)
-                )
-                conditions.append(source.match_related(relation, related))
-            rows = rows.filter(_any_of(conditions))
-        return rows
+        own = source.own_fields()
+        conditions = [Q(pk__in=self._matching_ids(rows.model, own))] if own else []
+        for relation, fields in source.related_fields().items():
+            model = related_model(rows.model, relation)
+            relative = tuple(field.relative_to(relation) for field in fields)
+            matching = model.objects.filter(pk__in=self._matching_ids(model, relative))
+            conditions.append(source.match_related(relation, matching))
+        return rows.filter(_any_of(conditions))
 
     def listed(self, count: int) -> int:
         return count
 
+    def _rank_of(self, model, fields: tuple[Field, ...], key: str) -> RawSQL:
+        """The bm25 score (higher is better, 0 without a match) of the row of
+        ``model``'s index whose rowid is the column ``key`` of the outer row.
+
+        The scores of every match are computed once, in a materialized table
+        each row looks itself up in: FTS5 asked for one rowid at a time would
+        read the query's whole posting lists again for every row (20 s for
+        21,000 posts matching "quartier", 47 ms this way)."""
+        table = fts.table_for(model)
+        weights = table.weights(tuple(field.path for field in fields))
+        return RawSQL(  # noqa: S611  # nosec B611
+            "COALESCE((WITH scores AS MATERIALIZED ("  # noqa: S608  # nosec B608
+            f'SELECT rowid AS id, -bm25("{table.name}", {weights}) AS score '
+            f'FROM "{table.name}" WHERE "{table.name}" MATCH %s'
+            f") SELECT score FROM scores WHERE id = {key}), 0)",
+            (self._match(table, fields),),
+            output_field=FloatField(),
+        )
+
     def order(
         self, source: SearchSource, rows: QuerySet, *, count: int, readable: QuerySet
     ) -> QuerySet:
-        return rows.order_by(f"-{source.date}", "-pk")
+        meta = rows.model._meta
+        own = source.own_fields()
+        parts = (
+            [self._rank_of(rows.model, own, f'"{meta.db_table}"."{meta.pk.column}"')] if own else []
+        )
+        for relation, fields in source.related_fields().items():
+            if "__" in relation:
+                continue  # Ranked by the row's own fields only.
+            key = f'"{meta.db_table}"."{meta.get_field(relation).column}"'
+            relative = tuple(field.relative_to(relation) for field in fields)
+            parts.append(self._rank_of(related_model(rows.model, relation), relative, key))
+        if not parts:
+            return rows.order_by(f"-{source.date}", "-pk")
+        rank = reduce(lambda left, right: left + right, parts)
+        return rows.annotate(rank=rank).order_by("-rank", f"-{source.date}", "-pk")
 
     def display(self, source: SearchSource, objects: list) -> dict[int, Display]:
         texts = {}
@@ -189,21 +224,17 @@ class SimpleBackend:
                     "pk", source.snippet
                 )
             )
-        shown = {}
-        for obj in objects:
-            title = str(value_at(obj, source.title) or "")
-            folded_title = text.fold(title)
-            in_title = sum(word in folded_title for word in self.words)
-            shown[obj.pk] = Display(
-                title=text.highlight(title, self.words),
-                snippet=text.snippet(texts.get(obj.pk) or "", self.words),
-                # Title words first when "all" merges the sources.
-                rank=(in_title + 0.2 * (len(self.words) - in_title)) / max(len(self.words), 1),
+        return {
+            obj.pk: Display(
+                title=text.highlight(str(value_at(obj, source.title) or ""), self.terms),
+                snippet=text.snippet(texts.get(obj.pk) or "", self.terms),
+                rank=getattr(obj, "rank", 0.0),
             )
-        return shown
+            for obj in objects
+        }
 
 
-def backend_for(query: str) -> PostgresBackend | SimpleBackend:
+def backend_for(query: str) -> PostgresBackend | FtsBackend:
     if connection.vendor == "postgresql":
         return PostgresBackend(query)
-    return SimpleBackend(query)
+    return FtsBackend(query)

@@ -53,7 +53,9 @@ Adding a searchable kind touches only its app, in three steps:
    column (``common.search_vector.StoredSearchVectorField`` over the same
    fields and weights), whose migration calls ``create_vector_trigger``
    (trigger and GIN index); ``search.indexes.vector_for`` then reads the
-   column.
+   column. On SQLite there is nothing to add: at the next ``migrate``,
+   ``search.fts`` gives each table the sources search an FTS5 table of the
+   stems of its fields, kept by triggers.
 3. Add the source to the leak test in ``tests/search/test_access.py`` and
    to its ``predicates`` (every hit must pass the app's own object check).
 """
@@ -111,8 +113,6 @@ class SearchSource:
     context: Callable[[Any], str] = _empty
     # The council whose private content this hit is (the "Privé" badge).
     private_council: Callable[[Any], Any] = _nobody
-    # SQLite: fields searched instead of ``fields`` (already folded keys).
-    simple_fields: tuple[str, ...] = ()
     # How a match in a related table selects rows of this source, by
     # relation; by default every row linked to a matching related row.
     related_match: dict[str, Callable[[QuerySet], Q]] | None = None

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 
 from common.text import one_line
@@ -81,6 +82,15 @@ def clean_query(raw: str) -> tuple[str, bool]:
     if len(query) <= text.MAX_QUERY_LENGTH:
         return query, False
     return query[: text.MAX_QUERY_LENGTH].rstrip(), True
+
+
+def matching(source: SearchSource, rows: QuerySet, query: str) -> QuerySet:
+    """``rows`` (some of what ``source.queryset(user)`` allows) narrowed to
+    those ``query`` finds, as the site search finds them: for an app's own
+    search box (the resource library, the directory). An empty query keeps
+    every row."""
+    query, _trimmed = clean_query(query)
+    return backend_for(query).filter(source, rows) if query else rows
 
 
 def _hits(backend, source: SearchSource, objects: list) -> list[Hit]:

@@ -19,6 +19,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
 )
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite FTS5 only")
 
 
 @pytest.fixture(autouse=True)

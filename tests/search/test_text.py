@@ -39,3 +39,26 @@ def test_snippets_read_markdown_as_plain_text():
     )
     assert found == "Les 16-25 ans au city-stade : <mark>réunion</mark>"
     assert text.without_markdown("## Titre\n- snake_case et 2*3") == "Titre\nsnake_case et 2*3"
+
+
+def test_terms_are_stems_of_the_words_without_stop_words():
+    terms = text.Terms("Les jardins partagés de St-Denis")
+    assert terms.words == [("jardin",), ("partag",), ("saint",), ("den",)]
+    assert terms.expression() == '("jardin") AND ("partag") AND ("saint") AND ("den")'
+    assert text.Terms("jardins jard").expression() == '("jardin") AND ("jard"*)'
+    assert not text.Terms("de la et les")
+    # Quotes, stars and FTS5's operators are words or separators, never syntax.
+    assert text.Terms('"jardin" OR NEAR(x*)').expression() == (
+        '("jardin") AND ("or") AND ("near") AND ("x")'
+    )
+
+
+def test_a_short_last_word_is_not_a_beginning():
+    assert text.Terms("jardin 12").expression() == '("jardin") AND ("12")'
+
+
+def test_terms_mark_every_form_in_a_title():
+    found = text.highlight("Jardin partagé, jardins PARTAGÉS", text.Terms("jardins partage"))
+    assert found == (
+        "<mark>Jardin</mark> <mark>partagé</mark>, <mark>jardins</mark> <mark>PARTAGÉS</mark>"
+    )
