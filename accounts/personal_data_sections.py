@@ -56,6 +56,10 @@ ACCOUNT_SECTION = PersonalDataSection(
     contents=(
         ("email", _("the address you log in with")),
         ("display_name, bio, town", _("your name, presentation and town, as on your profile")),
+        (
+            "grammatical_gender",
+            _("how the site names your roles: feminine, masculine, or both forms when empty"),
+        ),
         ("published_on_public_profile", _("what you chose to show on your public profile")),
         ("avatar_file", _("where your avatar is in this archive")),
         ("date_joined, last_login", _("when you signed up and last logged in")),

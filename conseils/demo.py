@@ -97,6 +97,15 @@ FIRST_NAMES = [
     "Yasmine",
     "Youssef",
 ]
+# How each resident is named in their roles (coordinatrice, coordinateur):
+# as their first name suggests; Camille, who could be either, keeps both
+# forms, as anyone who has not chosen.
+FEMININE_FIRST_NAMES = {
+    "Aïcha", "Amandine", "Brigitte", "Chantal", "Claire", "Élodie", "Émilie",
+    "Françoise", "Hélène", "Inès", "Isabelle", "Jacqueline", "Laetitia", "Léa",
+    "Louise", "Manon", "Marie", "Monique", "Nathalie", "Océane", "Sandrine",
+    "Sophie", "Sylvie", "Valérie", "Yasmine",
+}  # fmt: skip
 LAST_NAMES = [
     "Martin",
     "Bernard",
@@ -237,6 +246,14 @@ def _seed_demo_accounts() -> int:
     return created_count
 
 
+def _gender_of(first_name: str) -> str:
+    if first_name == "Camille":
+        return GrammaticalGender.UNSPECIFIED
+    if first_name in FEMININE_FIRST_NAMES:
+        return GrammaticalGender.FEMININE
+    return GrammaticalGender.MASCULINE
+
+
 def _seed_population(total: int) -> int:
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)  # nosec B311
     existing = set(
@@ -263,6 +280,7 @@ def _seed_population(total: int) -> int:
             publish_town=rng.random() < 0.6,
             publish_bio=bool(bio) and rng.random() < 0.5,
             date_joined=now - timedelta(days=days),
+            grammatical_gender=_gender_of(first),
         )
         # Those who show their presentation publish their profile: no new
         # draw, so the same seed still makes the same people.

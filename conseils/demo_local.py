@@ -133,7 +133,7 @@ THEMES = [
             "Tomates, courgettes et aromatiques : le jardin tient ses promesses.",
             "Six mois après les premiers coups de bêche, le jardin partagé {de_q} compte "
             "douze familles. Les enfants de {school} viennent chaque jeudi.\n\n"
-            "Il reste **deux parcelles libres** : inscriptions à {venue}.",
+            "Il reste **deux parcelles libres** : inscriptions {a_venue}.",
             ["Jardin", "Cadre de vie"],
         ),
         "event": (
@@ -179,7 +179,7 @@ THEMES = [
             [
                 "Je m'occupe du stand de crêpes avec ma voisine.",
                 "Mon fils fait du DJ, il peut passer de la musique l'après-midi.",
-                "Il faudrait demander des tables et des barnums à {venue}.",
+                "Il faudrait demander des tables et des barnums {a_venue}.",
                 "Je peux aider au rangement. On commence à quelle heure ?",
             ],
         ),
@@ -189,7 +189,7 @@ THEMES = [
             "Plus de trois cents personnes sont passées {a_green}.",
             "Soleil, musique et plats du monde entier : la fête {de_q} a réuni plus de "
             "trois cents habitants {a_green}.\n\nMerci aux trente bénévoles, aux "
-            "associations et à {venue}. Les photos sont à voir au prochain conseil.",
+            "associations et {a_venue}. Les photos sont à voir au prochain conseil.",
             ["Fête de quartier", "Vie du quartier"],
         ),
         "event": (
@@ -266,7 +266,7 @@ THEMES = [
                 "Ma voisine a reçu un courrier, on lui propose un appartement dans un autre "
                 "quartier. Elle ne veut pas partir.",
                 "Chaque famille a droit à trois propositions, c'est dans la charte de relogement.",
-                "Demandons une permanence du bailleur à {venue}, une fois par semaine.",
+                "Demandons une permanence du bailleur {a_venue}, une fois par semaine.",
             ],
         ),
         "article": (
@@ -274,7 +274,7 @@ THEMES = [
             "|Relogements {a_q} : le bailleur vous reçoit le mardi",
             "Chaque mardi, le bailleur répond aux questions sur les relogements.",
             "À la demande du conseil citoyen, le bailleur tient désormais une permanence "
-            "**chaque mardi de 14 h à 17 h** à {venue}.\n\nVenez avec vos courriers : "
+            "**chaque mardi de 14 h à 17 h** {a_venue}.\n\nVenez avec vos courriers : "
             "un membre du conseil peut vous accompagner.",
             ["Rénovation urbaine", "Logement"],
         ),
@@ -379,7 +379,7 @@ THEMES = [
             "|Démarches en ligne : des bénévoles aident les seniors {de_q}",
             "Chaque samedi matin, des bénévoles aident aux démarches en ligne.",
             "Impôts, retraite, rendez-vous médicaux : chaque samedi de 10 h à 12 h, des "
-            "bénévoles du conseil {de_q} aident les seniors à {venue}.\n\n"
+            "bénévoles du conseil {de_q} aident les seniors {a_venue}.\n\n"
             "Gratuit, sans inscription. Apportez vos identifiants si vous les avez.",
             ["Numérique", "Seniors"],
         ),
@@ -428,7 +428,7 @@ PAGES = [
     ),
     (
         "Compte rendu partagé de la plénière {de_q}",
-        "## Présents\n\nUne quinzaine d'habitants, {venue}.\n\n## Décisions\n\n"
+        "## Présents\n\nUne quinzaine d'habitants, réunis {a_venue}.\n\n## Décisions\n\n"
         "- Soutenir le projet de jardin partagé",
         [
             ("\n- Écrire à la mairie au sujet {de_school}", "Décision oubliée"),

@@ -22,3 +22,20 @@ def test_demo_accounts_show_the_feminine_and_the_masculine_forms():
     with translation.override("fr"):
         assert role_name(COORDINATOR, coordinator) == "coordinatrice"
         assert role_name(REFERENT, referent) == "référent"
+
+
+def test_the_demo_residents_are_named_as_their_first_name_suggests():
+    demo._seed_population(60)
+    genders = {
+        user.display_name.split()[0]: user.grammatical_gender
+        for user in User.objects.filter(email__endswith=f"@habitants.{demo.DOMAIN}")
+    }
+    assert len(genders) > 10
+    for first_name, gender in genders.items():
+        if first_name == "Camille":
+            assert gender == GrammaticalGender.UNSPECIFIED
+        elif first_name in demo.FEMININE_FIRST_NAMES:
+            assert gender == GrammaticalGender.FEMININE, first_name
+        else:
+            assert gender == GrammaticalGender.MASCULINE, first_name
+    assert {GrammaticalGender.FEMININE, GrammaticalGender.MASCULINE} <= set(genders.values())
