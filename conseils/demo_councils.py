@@ -8,13 +8,13 @@ second. Neighbourhood codes are illustrative, in the official format.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
 from accounts.models import User
 from councils import services
-from councils.models import Council, Department, JoinRequest, Membership
+from councils.models import Council, Department, JoinRequest, Membership, MembershipEvent
 
 # (name, town, department code, neighbourhood)
 COUNCILS = [
@@ -136,9 +136,18 @@ def _council(rng, name, town, department, neighbourhood, index) -> tuple[Council
 def _ensure_member(council: Council, user: User, role: str) -> None:
     if not Membership.objects.filter(council=council, user=user).exists():
         membership = services.membership_grant(system=True, council=council, user=user, role=role)
-        Membership.objects.filter(pk=membership.pk).update(
-            joined_at=timezone.now() - timedelta(days=150)
-        )
+        _restamp_joining(membership, timezone.now() - timedelta(days=150))
+
+
+def _restamp_joining(membership: Membership, joined: datetime) -> None:
+    """The membership, and its line in the council's log, dated when the
+    person joined, not when the demo was loaded."""
+    Membership.objects.filter(pk=membership.pk).update(joined_at=joined)
+    MembershipEvent.objects.filter(
+        council=membership.council_id,
+        subject=membership.user_id,
+        action=MembershipEvent.Action.JOINED,
+    ).update(created_at=joined)
 
 
 def _seed_members(rng, councils: list[Council]) -> int:
@@ -169,6 +178,6 @@ def _seed_members(rng, councils: list[Council]) -> int:
         )
         # Established members: joined some time after their account was made.
         joined = resident.date_joined + timedelta(days=rng.randint(1, 25))
-        Membership.objects.filter(pk=membership.pk).update(joined_at=min(joined, timezone.now()))
+        _restamp_joining(membership, min(joined, timezone.now()))
         created += 1
     return created

@@ -40,3 +40,8 @@ SITE_FOLLOWS_SITE_URL = True
 CELERY_BEAT_SCHEDULE_FILENAME = env.str(
     "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "tmp" / "celerybeat-schedule")
 )
+
+# What a page queues runs inline here: one "Task … succeeded" line for each
+# (a thumbnail, an announcement) would bury the requests and the e-mails in
+# the terminal. Failures are still logged.
+LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
