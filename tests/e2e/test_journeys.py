@@ -464,7 +464,7 @@ def test_a_newcomer_finds_their_council_from_the_first_steps_and_reads_the_morni
     expect(page.get_by_role("button", name="Ne plus suivre")).to_be_visible()
     menu(page).get_by_role("link", name=re.compile(r"^Notifications")).click()
     page.get_by_role("link", name="Choisir ce que vous recevez par e-mail").click()
-    expect(page.locator("main")).to_contain_text("part chaque jour à 07:00")
+    expect(page.locator("main")).to_contain_text("part chaque jour à 7 h 00")
     step(page, "notification e-mails")
     reply_in(garden, coordinator, body="Merci Samira ! Le lundi et le jeudi, ce serait parfait.")
     assert not [

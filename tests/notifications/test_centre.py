@@ -396,8 +396,8 @@ def test_the_preferences_page_says_when_the_daily_summary_leaves(client, setting
     client.force_login(UserFactory())
     url = reverse("notifications:preferences")
     page = client.get(url).content.decode()
-    # The hour comes from beat's schedule (07:00 in the settings) ...
-    assert "Le résumé quotidien part chaque jour à 07:00" in page
+    # The hour comes from beat's schedule (7:00 in the settings) ...
+    assert "Le résumé quotidien part chaque jour à 7 h 00" in page
     # ... and follows it, in the site's time zone.
     schedule = dict(settings.CELERY_BEAT_SCHEDULE)
     schedule["notifications-daily-digests"] = {
@@ -405,10 +405,10 @@ def test_the_preferences_page_says_when_the_daily_summary_leaves(client, setting
         "schedule": crontab(hour=18, minute=30),
     }
     settings.CELERY_BEAT_SCHEDULE = schedule
-    assert "part chaque jour à 18:30" in client.get(url).content.decode()
+    assert "part chaque jour à 18 h 30" in client.get(url).content.decode()
     settings.CELERY_TIMEZONE = "UTC"  # 18:30 UTC is 19:30 in Paris in December
     time_machine.move_to(datetime(2026, 12, 7, 12, tzinfo=UTC))
-    assert "part chaque jour à 19:30" in client.get(url).content.decode()
+    assert "part chaque jour à 19 h 30" in client.get(url).content.decode()
     # Not once a day at a fixed hour: nothing said rather than something wrong.
     schedule["notifications-daily-digests"]["schedule"] = timedelta(hours=12)
     assert "part chaque jour" not in client.get(url).content.decode()
