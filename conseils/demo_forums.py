@@ -123,13 +123,21 @@ def _thread(rng, forum: Forum, title: str, bodies: list[str], authors: list[User
     for body, author in zip(bodies[1:], authors[1:], strict=True):
         services.post_reply(author=author, topic=topic, body=body)
     when = timezone.now() - timedelta(days=rng.randint(5, 60), hours=rng.randint(0, 12))
+    thread_restamp(rng, topic, start=when, max_gap_hours=30)
+    return 1
+
+
+def thread_restamp(rng, topic: Topic, *, start, max_gap_hours: int) -> None:
+    """Date the thread's messages from ``start``, a few hours apart, as if
+    written over days, and its topic and forum after its last message."""
+    when = last = start
     for post in topic.posts.order_by("created_at", "pk"):
         Post.objects.filter(pk=post.pk).update(created_at=when)
         last = when
-        when += timedelta(hours=rng.randint(1, 30))
+        when += timedelta(hours=rng.randint(1, max_gap_hours))
     Topic.objects.filter(pk=topic.pk).update(
         created_at=topic.posts.first().created_at, last_post_at=last
     )
+    forum = topic.forum
     forum_last = Topic.objects.filter(forum=forum).order_by("-last_post_at").first().last_post_at
     Forum.objects.filter(pk=forum.pk).update(last_post_at=forum_last)
-    return 1

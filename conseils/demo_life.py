@@ -40,6 +40,7 @@ from notifications.models import Notification
 
 from .demo_councils import COUNCILS
 from .demo_documents import _pdf, _photo
+from .demo_forums import thread_restamp
 from .demo_local import CLOSING_REPLIES, PAGES, PLENARY, PREPARATION, THEMES, place, wording
 
 DOMAIN = "demo.conseils.test"
@@ -224,17 +225,8 @@ def _thread(rng, forum: Forum, title, bodies, authors, days_ago) -> Topic:
     for body, author in zip(bodies[1:], authors[1:], strict=True):
         forum_services.post_reply(author=author, topic=topic, body=body)
     hours = sum(rng.randint(1, 20) for _ in bodies)
-    when = timezone.now() - timedelta(days=rng.randint(*days_ago), hours=hours)
-    last = when
-    for post in topic.posts.order_by("created_at", "pk"):
-        Post.objects.filter(pk=post.pk).update(created_at=when)
-        last = when
-        when += timedelta(hours=rng.randint(1, 20))
-    Topic.objects.filter(pk=topic.pk).update(
-        created_at=topic.posts.first().created_at, last_post_at=last
-    )
-    forum_last = Topic.objects.filter(forum=forum).order_by("-last_post_at").first().last_post_at
-    Forum.objects.filter(pk=forum.pk).update(last_post_at=forum_last)
+    start = timezone.now() - timedelta(days=rng.randint(*days_ago), hours=hours)
+    thread_restamp(rng, topic, start=start, max_gap_hours=20)
     return topic
 
 
