@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.names import public_name
 from common.access import LoginRequired, deny, login_or
 
-from . import permissions, selectors, services
+from . import permissions, rendering, selectors, services
 from .forms import (
     EditForm,
     MoveForm,
@@ -106,31 +106,32 @@ def council_forum(request, slug: str):
 def topic(request, pk: int):
     topic = access_topic(request, pk)
     user = request.user
-    page = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # What is the same for every post (moderates, may post, may reply) is
+    # decided once for the page.
+    reader = permissions.TopicReader(user, topic)
+    paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
+    paginator.count = selectors.count_posts_of(topic, user=user, moderates=reader.moderates)
+    page = paginator.get_page(request.GET.get("page"))
     posts = list(page.object_list)
     if posts and not page.has_next():
         # Read to the end: the marker moves to the newest message.
         services.topic_mark_read(user=user, topic=topic, until=posts[-1].created_at)
     reply_form = None
-    if permissions.can_reply(user, topic):
+    if reader.may_reply:
         quote = _quote(request, topic)
         reply_form = PostForm(initial={"body": quote} if quote else None, forum=topic.forum)
-    moderator = permissions.can_moderate(user, topic.forum)
+    # The first message shows on page 1 only; it cannot be deleted once answered.
+    first_post_id = posts[0].pk if posts and page.number == 1 else None
     context = {
         "topic": topic,
         "forum": topic.forum,
         "page": page,
-        "posts": posts,
+        "items": rendering.post_items(posts, reader=reader, first_post_id=first_post_id),
         "reply_form": reply_form,
-        "moderator": moderator,
+        "moderator": reader.moderates,
         # National forums only: a council has one forum.
-        "can_move": moderator and topic.forum.council_id is None,
-        # The first message shows on page 1 only; it cannot be deleted once answered.
-        "first_post_id": posts[0].pk if posts and page.number == 1 else None,
+        "can_move": reader.moderates and topic.forum.council_id is None,
         "following": getattr(topic, "is_followed", False),
-        "can_post": permissions.can_post_in(user, topic.forum),
     }
     return render(request, "forums/topic.html", context)
 
