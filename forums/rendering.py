@@ -1,32 +1,43 @@
-"""The posts of a topic page, rendered once for everyone and once per reader.
+"""The posts of a topic page, rendered once and kept in Django's cache.
 
-A post's head (its author's name, its date, "edited", "waiting for
-approval") reads the same for every reader who may see the post, except the
-link on the author's name (``accounts.permissions.can_view_public_profile``).
-It is rendered once and kept in Django's cache under a key made of every
-value it shows: the post, its status and dates, its author's name, whether
-their profile is published and active, whether this reader gets the link, the
-language, the time zone and the template's own text. Any change to one of them
-(an edit, a renamed or deleted account, a published profile, an approval)
-gives a new key, so a stale head is never served, and nothing depends on
-remembering to invalidate. If the cache is down, the head is rendered again.
+Two levels, both keyed by every value they show, so that any change (an
+edit, an approval, a renamed, unpublished or deleted account, a reaction, the
+reader's rights) gives a new key: a stale fragment is never served and
+nothing depends on remembering to invalidate. If the cache is down, the
+fragments are rendered again: the cache only saves time.
 
-Everything that depends on who reads stays out of the cache: the text of a
-hidden post and its reason, the avatar (its URL may be signed for a few
-minutes), the reactions and the reader's buttons. Those are decided here from
-a ``permissions.TopicReader``, which reads the per-page facts once.
+- A post's head (its author's name, its date, "edited", "waiting for
+  approval") reads the same for every reader who may see the post, except
+  the link on the author's name (``accounts.permissions
+  .can_view_public_profile``), which is part of the key.
+- A published, visible post's whole ``<li>`` for one set of reader's rights:
+  the key holds what this reader may do with it (react, quote, edit, delete,
+  report, see the history, moderate), which reactions are theirs, the counts
+  and the page number of the quote link. The CSRF token and the avatar's URL
+  (signed for a few minutes on S3) are never kept: the fragment is stored in
+  pieces around them, split at markers drawn at random for each rendering
+  (which a post's text cannot contain), and filled in for each request.
+
+Hidden posts and posts waiting for approval are never kept whole: what they
+show (the hidden text, the reason, the approval form) depends on who reads,
+so they are rendered for each request. The rights come from a
+``permissions.TopicReader``, which reads the per-page facts once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
@@ -37,6 +48,7 @@ from .models import Post, Reaction
 from .permissions import TopicReader
 
 HEAD_TEMPLATE = "forums/_post_head.html"
+POST_TEMPLATE = "forums/_post.html"
 # A head is rebuilt from the post at any time: a week keeps the topics people
 # read without filling the cache with the rest.
 HEAD_TIMEOUT = 7 * 24 * 3600
@@ -56,7 +68,7 @@ class PostItem:
     """One post of the page, as this reader sees it."""
 
     post: Post
-    head: SafeString
+    head: str = ""
     avatar_url: str = ""
     reactions: list[ReactionButton] = field(default_factory=list)
     react: bool = False
@@ -70,17 +82,21 @@ class PostItem:
     urls: dict[str, str] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _head_template():
-    template = get_template(HEAD_TEMPLATE).template
+@lru_cache(maxsize=4)
+def _template(name: str):
+    template = get_template(name).template
     # A change of the template's text gives new keys (no stale markup after a deploy).
     digest = hashlib.blake2b(template.source.encode(), digest_size=8).hexdigest()
     return template, digest
 
 
+def _digest(parts: tuple) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
 def head_key(post: Post, *, link: bool) -> str:
     """The cache key of ``post``'s head: every value the head shows."""
-    _template, template_digest = _head_template()
+    _head, template_digest = _template(HEAD_TEMPLATE)
     author = post.author
     parts = (
         post.pk,
@@ -96,8 +112,7 @@ def head_key(post: Post, *, link: bool) -> str:
         get_current_timezone_name(),
         template_digest,
     )
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"forums:post-head:{post.pk}:{digest}"
+    return f"forums:post-head:{post.pk}:{_digest(parts)}"
 
 
 def _author_link(viewer, post: Post) -> bool:
@@ -106,7 +121,7 @@ def _author_link(viewer, post: Post) -> bool:
 
 
 def _render_head(post: Post, *, link: bool) -> str:
-    template, _digest = _head_template()
+    template, _template_digest = _template(HEAD_TEMPLATE)
     author = post.author
     return template.render(
         Context(
@@ -165,7 +180,6 @@ def post_items(
     the reader's own part, decided by ``reader`` (per page once, per post
     only what is the post's)."""
     user = reader.user
-    heads = post_heads(posts, viewer=user)
     urls = {
         name: _url_maker(f"forums:{name}")
         for name in (
@@ -185,7 +199,6 @@ def post_items(
         author = post.author
         item = PostItem(
             post=post,
-            head=heads[post.pk],
             avatar_url=author.avatar.url
             if author is not None and author.avatar and author.publish_avatar
             else "",
@@ -213,3 +226,102 @@ def post_items(
         item.urls = {name: urls[name](post.pk) for name, shown in wanted.items() if shown}
         items.append(item)
     return items
+
+
+def _is_kept_whole(post: Post) -> bool:
+    """Published and visible: the same text for every reader of the topic."""
+    return post.is_published and not post.is_hidden
+
+
+def post_key(item: PostItem, *, viewer, moderator: bool, page_number: int) -> str:
+    """The cache key of a post's whole ``<li>`` for one set of reader's rights."""
+    post = item.post
+    _post, template_digest = _template(POST_TEMPLATE)
+    parts = (
+        head_key(post, link=_author_link(viewer, post)),
+        hashlib.blake2b(post.body_html.encode(), digest_size=16).hexdigest(),
+        post.status,
+        post.is_hidden,
+        bool(item.avatar_url),
+        tuple((r.kind, r.count, r.mine) for r in item.reactions),
+        item.react,
+        item.quote,
+        item.edit,
+        item.delete,
+        item.report,
+        item.history,
+        # Never kept today (``_is_kept_whole``), in the key all the same.
+        item.hidden_reason,
+        item.hidden_text,
+        moderator,
+        page_number,
+        tuple(sorted(item.urls.items())),
+        template_digest,
+    )
+    return f"forums:post:{post.pk}:{_digest(parts)}"
+
+
+def _render_post(item: PostItem, *, page, moderator: bool, request, csrf_token: str) -> str:
+    template, _template_digest = _template(POST_TEMPLATE)
+    context = {
+        "item": item,
+        "page": page,
+        "moderator": moderator,
+        "request": request,
+        "csrf_token": csrf_token,
+    }
+    return template.render(Context(context, autoescape=True))
+
+
+def _pieces(item: PostItem, *, page, moderator: bool, request) -> list[str]:
+    """The ``<li>`` rendered with markers for the CSRF token and the avatar,
+    split around them: literal text at even places, slot names at odd ones."""
+    token_marker, avatar_marker = (f"slot{secrets.token_hex(16)}" for _ in range(2))
+    real_avatar = item.avatar_url
+    if real_avatar:
+        item.avatar_url = avatar_marker
+    try:
+        html = _render_post(
+            item, page=page, moderator=moderator, request=request, csrf_token=token_marker
+        )
+    finally:
+        item.avatar_url = real_avatar
+    names = {token_marker: "csrf", avatar_marker: "avatar"}
+    pieces = re.split(f"({token_marker}|{avatar_marker})", html)
+    return [piece if index % 2 == 0 else names[piece] for index, piece in enumerate(pieces)]
+
+
+def render_posts(items: list[PostItem], *, request, page, moderator: bool) -> SafeString:
+    """The page's ``<li>`` of each post: published, visible ones from the cache
+    (one round trip), the others rendered for this request."""
+    viewer = request.user
+    kept = {
+        item.post.pk: post_key(item, viewer=viewer, moderator=moderator, page_number=page.number)
+        for item in items
+        if _is_kept_whole(item.post)
+    }
+    found = cache.get_many(list(kept.values())) if kept else {}
+    to_render = [item for item in items if not isinstance(found.get(kept.get(item.post.pk)), list)]
+    heads = post_heads([item.post for item in to_render], viewer=viewer)
+    token = get_token(request)
+    missing = {}
+    html = []
+    for item in items:
+        key = kept.get(item.post.pk)
+        pieces = found.get(key) if key else None
+        if not isinstance(pieces, list):
+            item.head = heads[item.post.pk]
+            if key is None:
+                html.append(
+                    _render_post(
+                        item, page=page, moderator=moderator, request=request, csrf_token=token
+                    )
+                )
+                continue
+            pieces = _pieces(item, page=page, moderator=moderator, request=request)
+            missing[key] = pieces
+        slots = {"csrf": escape(token), "avatar": escape(item.avatar_url)}
+        html.extend(piece if index % 2 == 0 else slots[piece] for index, piece in enumerate(pieces))
+    if missing:
+        cache.set_many(missing, HEAD_TIMEOUT)
+    return mark_safe("".join(html))  # noqa: S308 (pieces of autoescaping templates)

@@ -113,6 +113,11 @@ def topic(request, pk: int):
     paginator.count = selectors.count_posts_of(topic, user=user, moderates=reader.moderates)
     page = paginator.get_page(request.GET.get("page"))
     posts = list(page.object_list)
+    if not posts and page.number > 1:
+        # The stored count ran ahead of the posts: count them for real.
+        paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        posts = list(page.object_list)
     if posts and not page.has_next():
         # Read to the end: the marker moves to the newest message.
         services.topic_mark_read(user=user, topic=topic, until=posts[-1].created_at)
@@ -126,7 +131,12 @@ def topic(request, pk: int):
         "topic": topic,
         "forum": topic.forum,
         "page": page,
-        "items": rendering.post_items(posts, reader=reader, first_post_id=first_post_id),
+        "posts_html": rendering.render_posts(
+            rendering.post_items(posts, reader=reader, first_post_id=first_post_id),
+            request=request,
+            page=page,
+            moderator=reader.moderates,
+        ),
         "reply_form": reply_form,
         "moderator": reader.moderates,
         # National forums only: a council has one forum.
