@@ -6,10 +6,10 @@ each with one topic of ``--posts`` posts (20 a page) by 30 authors, with
 reactions, into a PostgreSQL database whose name contains "bench". Then it
 calls Django's WSGI handler in a loop, in process, with the browser's
 cookies (session and CSRF), for each page and for a bare view that returns
-that page's bytes through the same middleware, and prints the requests per
-second, the median, and the page's share of the bare view's requests per
-second, measured in the same run. The machine is shared: the median CPU
-time of the process per request, and the share it gives, vary less than the
+that page's bytes through the same middleware, one request of each in turn,
+and prints the requests per second, the median, and the page's share of the
+bare view's requests per second. The machine is shared: the median CPU time
+of the process per request, and the share it gives, vary less than the
 wall-clock figures when other processes compete for the CPUs.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/topic_bench \\
@@ -244,21 +244,27 @@ class Result:
         return statistics.median(self.cpu_seconds) * 1000
 
 
-def measure(browser: Browser, label: str, path: str, requests: int, warmup: int) -> Result:
+def measure(browser: Browser, label: str, path: str, requests: int, warmup: int):
+    """The page and the bare view in turn, request after request, so that both
+    meet the same load from other processes; the bare view returns the bytes
+    the page returned."""
+    BARE_BODY["content"] = browser.get(path)
     for _ in range(warmup):
         browser.get(path)
-    result = Result(label)
+        browser.get(BARE_PATH)
+    page, bare = Result(label), Result("bare")
     with counting_full_collections() as full_collections:
-        began = time.perf_counter()
         for _ in range(requests):
-            start, cpu_start = time.perf_counter(), time.process_time()
-            body = browser.get(path)
-            result.seconds.append(time.perf_counter() - start)
-            result.cpu_seconds.append(time.process_time() - cpu_start)
-        result.total = time.perf_counter() - began
-    result.html_bytes = len(body)
-    result.full_collections = full_collections
-    return result
+            for result, target in ((page, path), (bare, BARE_PATH)):
+                start, cpu_start = time.perf_counter(), time.process_time()
+                body = browser.get(target)
+                result.seconds.append(time.perf_counter() - start)
+                result.cpu_seconds.append(time.process_time() - cpu_start)
+    for result in (page, bare):
+        result.total = sum(result.seconds)
+    page.html_bytes = len(body)
+    page.full_collections = full_collections
+    return page, bare
 
 
 BARE_BODY = {"content": b""}
@@ -356,9 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for label, browser, path in plan:
         queries = count_queries(browser, path)
-        page = measure(browser, label, path, args.requests, args.warmup)
-        BARE_BODY["content"] = browser.get(path)
-        bare = measure(browser, "bare", BARE_PATH, args.requests, args.warmup)
+        page, bare = measure(browser, label, path, args.requests, args.warmup)
         rows.append((label, path, queries, page, bare))
         progress(
             f"  {label}: {page.median_ms:.1f} ms, {100 * page.per_second / bare.per_second:.1f} %"
