@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from . import permissions
 from .models import (
@@ -166,6 +166,18 @@ def with_following(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
         return topics
     return topics.annotate(
         is_followed=Exists(Subscription.objects.filter(user=user, topic=OuterRef("pk")))
+    )
+
+
+def with_read_marker(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    """Annotate ``read_until``, how far ``user`` has read (no write when the
+    end of a topic is read again)."""
+    if not user.is_authenticated:
+        return topics
+    return topics.annotate(
+        read_until=Subquery(
+            TopicReadState.objects.filter(user=user, topic=OuterRef("pk")).values("read_until")[:1]
+        )
     )
 
 

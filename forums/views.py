@@ -41,8 +41,10 @@ def access_forum(request, slug: str) -> Forum:
     return forum
 
 
-def access_topic(request, pk: int) -> Topic:
+def access_topic(request, pk: int, *, reading: bool = False) -> Topic:
     topics = selectors.with_following(Topic.objects.select_related("forum__council"), request.user)
+    if reading:
+        topics = selectors.with_read_marker(topics, request.user)
     topic = get_object_or_404(topics, pk=pk)
     if not permissions.can_read_topic(request.user, topic):
         deny(request)
@@ -104,7 +106,7 @@ def council_forum(request, slug: str):
 
 @login_or
 def topic(request, pk: int):
-    topic = access_topic(request, pk)
+    topic = access_topic(request, pk, reading=True)
     user = request.user
     # What is the same for every post (moderates, may post, may reply) is
     # decided once for the page.

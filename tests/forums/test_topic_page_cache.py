@@ -8,13 +8,15 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services as account_services
 from forums import services
-from forums.models import Post, Topic
+from forums.models import Post, Topic, TopicReadState
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
 from tests.forums.factories import national_forum, reply_in, topic_in
@@ -246,3 +248,24 @@ def test_a_stored_count_ahead_of_the_posts_still_shows_the_last_ones(client):
     Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 40)
     page = client.get(topic.get_absolute_url() + "?page=3").content.decode()
     assert "Réponse 19" in page
+
+
+def test_reading_the_end_again_writes_nothing(client):
+    forum = national_forum()
+    topic = topic_in(forum, UserFactory())
+    reader = UserFactory()
+    client.force_login(reader)
+    client.get(topic.get_absolute_url())
+    first = TopicReadState.objects.get(user=reader, topic=topic).read_until
+    with CaptureQueriesContext(connection) as queries:
+        client.get(topic.get_absolute_url())
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith(("INSERT", "UPDATE")) and "topicreadstate" in query["sql"]
+    ]
+    assert writes == []
+    reply = reply_in(topic, UserFactory(), body="Du nouveau.")
+    client.get(topic.get_absolute_url())
+    marker = TopicReadState.objects.get(user=reader, topic=topic).read_until
+    assert marker == Post.objects.get(pk=reply.pk).created_at > first
