@@ -32,6 +32,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template import Context
@@ -82,12 +83,20 @@ class PostItem:
     urls: dict[str, str] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=4)
-def _template(name: str):
+def _load(name: str):
     template = get_template(name).template
     # A change of the template's text gives new keys (no stale markup after a deploy).
     digest = hashlib.blake2b(template.source.encode(), digest_size=8).hexdigest()
     return template, digest
+
+
+_load_once = lru_cache(maxsize=4)(_load)
+
+
+def _template(name: str):
+    """The template and its digest, read once per process in production; under
+    ``make run`` (DEBUG) each time, so that an edited template shows at once."""
+    return _load(name) if settings.DEBUG else _load_once(name)
 
 
 def _digest(parts: tuple) -> str:
