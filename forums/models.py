@@ -164,7 +164,11 @@ class Post(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["topic", "created_at"])]
+        # The pages of a topic, in order, whatever their number: page 100
+        # reads the index as page 1 does.
+        indexes = [
+            models.Index(fields=["topic", "created_at", "id"], name="forums_post_topic_order")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["author", "submission_key"],

@@ -9,6 +9,7 @@ their audience and moderated by the national animation.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -97,13 +98,7 @@ def can_see_post(user, post: Post) -> bool:
     """Published posts for every reader; one waiting for approval for its
     author and the moderators. Hidden posts show as hidden (the view decides
     how much of them)."""
-    if not can_read_topic(user, post.topic):
-        return False
-    if post.is_published:
-        return True
-    return (user.is_authenticated and post.author_id == user.pk) or can_moderate(
-        user, post.topic.forum
-    )
+    return TopicReader(user, post.topic).can_see_post(post)
 
 
 # Writing.
@@ -120,55 +115,27 @@ def can_post_in(user, forum: Forum) -> bool:
 
 
 def can_reply(user, topic: Topic) -> bool:
-    if topic.is_locked and not can_moderate(user, topic.forum):
-        return False
-    return can_post_in(user, topic.forum)
+    return TopicReader(user, topic).may_reply
 
 
 def can_edit_post(user, post: Post) -> bool:
-    if can_moderate(user, post.topic.forum):
-        return True
-    return (
-        user.is_authenticated
-        and post.author_id == user.pk
-        and not post.is_hidden
-        and not post.topic.is_locked
-        and can_post_in(user, post.topic.forum)
-    )
+    return TopicReader(user, post.topic).can_edit_post(post)
 
 
 def can_delete_post(user, post: Post) -> bool:
     """Authors delete their own messages (not the first of a topic that has
     replies, and not once hidden by the moderation: that would erase it)."""
-    return (
-        user.is_authenticated
-        and post.author_id == user.pk
-        and not post.is_hidden
-        and can_post_in(user, post.topic.forum)
-        and not post.topic.is_locked
-    )
+    return TopicReader(user, post.topic).can_delete_post(post)
 
 
 def can_react(user, post: Post) -> bool:
     """React to someone else's published, visible message."""
-    return (
-        user.is_authenticated
-        and post.author_id != user.pk
-        and post.is_published
-        and not post.is_hidden
-        and can_post_in(user, post.topic.forum)
-    )
+    return TopicReader(user, post.topic).can_react(post)
 
 
 def can_report(user, post: Post) -> bool:
     """Someone else's message that the reader sees (hidden ones are handled)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and post.author_id != user.pk
-        and not post.is_hidden
-        and can_see_post(user, post)
-    )
+    return TopicReader(user, post.topic).can_report(post)
 
 
 # Moderation.
@@ -186,9 +153,7 @@ def can_moderate(user, forum: Forum) -> bool:
 
 def can_see_hidden_reason(user, post: Post) -> bool:
     """Why a message was hidden: for its author and the moderators."""
-    return (user.is_authenticated and post.author_id == user.pk) or can_moderate(
-        user, post.topic.forum
-    )
+    return TopicReader(user, post.topic).can_see_hidden_reason(post)
 
 
 def can_read_hidden_text(user, post: Post) -> bool:
@@ -198,6 +163,100 @@ def can_read_hidden_text(user, post: Post) -> bool:
 
 def can_see_history(user, post: Post) -> bool:
     return can_moderate(user, post.topic.forum)
+
+
+class TopicReader:
+    """What one reader may do in one topic, for a whole page of its posts.
+
+    What is the same for every post of the topic (does the reader moderate
+    its forum, may they post in it, may they reply) is decided once, on first
+    use; each post then adds only what is its own (who wrote it, whether it
+    is published or hidden). The single checks above ask this class too, so a
+    page and a single check can never disagree.
+    """
+
+    def __init__(self, user, topic: Topic):
+        self.user = user
+        self.topic = topic
+        self.signed_in = bool(user.is_authenticated)
+
+    @cached_property
+    def reads(self) -> bool:
+        return can_read_topic(self.user, self.topic)
+
+    @cached_property
+    def moderates(self) -> bool:
+        return can_moderate(self.user, self.topic.forum)
+
+    @cached_property
+    def may_post(self) -> bool:
+        return can_post_in(self.user, self.topic.forum)
+
+    @cached_property
+    def may_reply(self) -> bool:
+        if self.topic.is_locked and not self.moderates:
+            return False
+        return self.may_post
+
+    def _check(self, post: Post) -> None:
+        if post.topic_id != self.topic.pk:
+            raise ValueError(f"Post {post.pk} is not in topic {self.topic.pk}.")
+
+    def wrote(self, post: Post) -> bool:
+        self._check(post)
+        return self.signed_in and post.author_id is not None and post.author_id == self.user.pk
+
+    def can_see_post(self, post: Post) -> bool:
+        if not self.reads:
+            return False
+        if post.is_published:
+            return True
+        return self.wrote(post) or self.moderates
+
+    def can_edit_post(self, post: Post) -> bool:
+        if self.moderates:
+            return True
+        return (
+            self.wrote(post) and not post.is_hidden and not self.topic.is_locked and self.may_post
+        )
+
+    def can_delete_post(self, post: Post) -> bool:
+        return (
+            self.wrote(post) and not post.is_hidden and self.may_post and not self.topic.is_locked
+        )
+
+    def can_react(self, post: Post) -> bool:
+        return (
+            self.signed_in
+            and not self.wrote(post)
+            and post.is_published
+            and not post.is_hidden
+            and self.may_post
+        )
+
+    def can_report(self, post: Post) -> bool:
+        return (
+            self.signed_in
+            and self.user.is_active
+            and not self.wrote(post)
+            and not post.is_hidden
+            and self.can_see_post(post)
+        )
+
+    def can_quote(self, post: Post) -> bool:
+        self._check(post)
+        return post.is_published and not post.is_hidden and self.may_reply
+
+    def can_see_hidden_reason(self, post: Post) -> bool:
+        return self.wrote(post) or self.moderates
+
+    def can_read_hidden_text(self, post: Post) -> bool:
+        self._check(post)
+        return self.moderates
+
+    def can_see_history(self, post: Post) -> bool:
+        self._check(post)
+        return self.moderates
 
 
 def moderated_forums(user) -> QuerySet[Forum]:

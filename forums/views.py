@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.names import public_name
 from common.access import LoginRequired, deny, login_or
 
-from . import permissions, selectors, services
+from . import permissions, rendering, selectors, services
 from .forms import (
     EditForm,
     MoveForm,
@@ -41,8 +41,10 @@ def access_forum(request, slug: str) -> Forum:
     return forum
 
 
-def access_topic(request, pk: int) -> Topic:
+def access_topic(request, pk: int, *, reading: bool = False) -> Topic:
     topics = selectors.with_following(Topic.objects.select_related("forum__council"), request.user)
+    if reading:
+        topics = selectors.with_read_marker(topics, request.user)
     topic = get_object_or_404(topics, pk=pk)
     if not permissions.can_read_topic(request.user, topic):
         deny(request)
@@ -104,33 +106,44 @@ def council_forum(request, slug: str):
 
 @login_or
 def topic(request, pk: int):
-    topic = access_topic(request, pk)
+    topic = access_topic(request, pk, reading=True)
     user = request.user
-    page = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    # What is the same for every post (moderates, may post, may reply) is
+    # decided once for the page.
+    reader = permissions.TopicReader(user, topic)
+    paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
+    paginator.count = selectors.count_posts_of(topic, user=user, moderates=reader.moderates)
+    page = paginator.get_page(request.GET.get("page"))
     posts = list(page.object_list)
+    if not posts and page.number > 1:
+        # The stored count ran ahead of the posts: count them for real.
+        paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        posts = list(page.object_list)
     if posts and not page.has_next():
         # Read to the end: the marker moves to the newest message.
         services.topic_mark_read(user=user, topic=topic, until=posts[-1].created_at)
     reply_form = None
-    if permissions.can_reply(user, topic):
+    if reader.may_reply:
         quote = _quote(request, topic)
         reply_form = PostForm(initial={"body": quote} if quote else None, forum=topic.forum)
-    moderator = permissions.can_moderate(user, topic.forum)
+    # The first message shows on page 1 only; it cannot be deleted once answered.
+    first_post_id = posts[0].pk if posts and page.number == 1 else None
     context = {
         "topic": topic,
         "forum": topic.forum,
         "page": page,
-        "posts": posts,
+        "posts_html": rendering.render_posts(
+            rendering.post_items(posts, reader=reader, first_post_id=first_post_id),
+            request=request,
+            page=page,
+            moderator=reader.moderates,
+        ),
         "reply_form": reply_form,
-        "moderator": moderator,
+        "moderator": reader.moderates,
         # National forums only: a council has one forum.
-        "can_move": moderator and topic.forum.council_id is None,
-        # The first message shows on page 1 only; it cannot be deleted once answered.
-        "first_post_id": posts[0].pk if posts and page.number == 1 else None,
+        "can_move": reader.moderates and topic.forum.council_id is None,
         "following": getattr(topic, "is_followed", False),
-        "can_post": permissions.can_post_in(user, topic.forum),
     }
     return render(request, "forums/topic.html", context)
 

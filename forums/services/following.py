@@ -33,8 +33,12 @@ def subscription_toggle(
 
 def topic_mark_read(*, user: User, topic: Topic, until) -> None:
     """Remember that ``user`` read ``topic`` up to ``until`` (the newest message
-    they saw at the end of the topic): one upsert."""
+    they saw at the end of the topic): one upsert, none when the topic carries
+    the reader's marker already there (``selectors.with_read_marker``)."""
     if not user.is_authenticated:
+        return
+    already = getattr(topic, "read_until", None)
+    if already is not None and already >= until:
         return
     TopicReadState.objects.bulk_create(
         [TopicReadState(user=user, topic=topic, read_until=until)],

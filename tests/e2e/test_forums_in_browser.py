@@ -5,8 +5,10 @@ violation."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from forums import editor
 from forums.models import Post
@@ -37,10 +39,19 @@ def test_a_member_replies_in_the_council_forum_with_the_live_preview(page, live_
     assert Post.objects.filter(author=member, body="Je viens **avec deux voisins**.").exists()
     assert page.locator(".post strong", has_text="avec deux voisins").is_visible()
 
+    # One form of reactions under Fatou's message, a button for each.
+    reactions = page.get_by_role("group", name="Réactions")
+    assert reactions.count() == 1
+    reactions.get_by_role("button", name="Merci").click()
+    thanked = page.get_by_role("group", name="Réactions").get_by_role("button", name="Merci · 1")
+    thanked.wait_for()
+    assert thanked.get_attribute("aria-pressed") == "true"
+
 
 def test_forum_pages_have_no_accessibility_violation(page, live_server):
     forum = national_forum(name="Faire vivre son conseil")
-    author = UserFactory()
+    # Not a new account: the message is published at once, others see it.
+    author = UserFactory(date_joined=timezone.now() - timedelta(days=365))
     topic = topic_in(forum, author, title="Comment faire venir les jeunes ?")
     paths = ["/forums/", forum.get_absolute_url(), topic.get_absolute_url()]
     for path in paths:
@@ -50,6 +61,12 @@ def test_forum_pages_have_no_accessibility_violation(page, live_server):
     for path in [topic.get_absolute_url(), f"/forums/{forum.slug}/nouveau-sujet/"]:
         page.goto(f"{live_server.url}{path}")
         assert axe_violations(page) == [], path
+    # Another reader: the reactions' form and the report link.
+    page.context.clear_cookies()
+    log_in(page, live_server, UserFactory())
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+    assert page.get_by_role("group", name="Réactions").count() == 1
+    assert axe_violations(page) == [], topic.get_absolute_url()
 
 
 def test_a_paused_preview_says_so_in_its_place(page, live_server, monkeypatch):
