@@ -50,9 +50,10 @@ from .permissions import TopicReader
 
 HEAD_TEMPLATE = "forums/_post_head.html"
 POST_TEMPLATE = "forums/_post.html"
-# A head is rebuilt from the post at any time: a week keeps the topics people
-# read without filling the cache with the rest.
-HEAD_TIMEOUT = 7 * 24 * 3600
+# A head or a post is rebuilt from the database at any time: a day keeps the
+# topics people read, while the versions an edit or a new count left behind
+# (keys follow the content, nothing deletes them) expire soon.
+HEAD_TIMEOUT = 24 * 3600
 _PK_PLACEHOLDER = 2_147_483_647
 
 
@@ -99,8 +100,26 @@ def _template(name: str):
     return _load(name) if settings.DEBUG else _load_once(name)
 
 
+@lru_cache(maxsize=1)
+def _release() -> str:
+    """What the code, templates and translations of this deployment are,
+    read once per process: a deployment that changes a label, a link or a
+    translation shown in a post makes new keys instead of serving the
+    previous HTML. (The templates' own digest is in each key too: under
+    ``make run`` an edited template shows without a restart.)"""
+    base = settings.BASE_DIR
+    skipped = {".venv", "node_modules", "media", "staticfiles", "tmp", ".git", "tests", "bench"}
+    folders = [entry for entry in base.iterdir() if entry.is_dir() and entry.name not in skipped]
+    stamps = []
+    for path in sorted(path for folder in folders for path in folder.rglob("*")):
+        if path.suffix in (".py", ".html", ".mo"):
+            status = path.stat()
+            stamps.append((str(path.relative_to(base)), status.st_size, status.st_mtime_ns))
+    return hashlib.blake2b(repr(stamps).encode(), digest_size=16).hexdigest()
+
+
 def _digest(parts: tuple) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(repr((_release(), parts)).encode(), digest_size=16).hexdigest()
 
 
 def head_key(post: Post, *, link: bool) -> str:
@@ -312,7 +331,9 @@ def render_posts(items: list[PostItem], *, request, page, moderator: bool) -> Sa
     found = cache.get_many(list(kept.values())) if kept else {}
     to_render = [item for item in items if not isinstance(found.get(kept.get(item.post.pk)), list)]
     heads = post_heads([item.post for item in to_render], viewer=viewer)
-    token = get_token(request)
+    # Only a signed-in reader gets forms in posts: an anonymous page sets no
+    # CSRF cookie (and so stays the same for every visitor).
+    token = get_token(request) if viewer.is_authenticated else ""
     missing = {}
     html = []
     for item in items:

@@ -87,6 +87,17 @@ def posts_of(topic: Topic, *, user) -> QuerySet[Post]:
     return posts.order_by("created_at", "pk")
 
 
+def posts_after(topic: Topic, posts: list[Post], *, user) -> bool:
+    """Whether the reader sees any post after the last of ``posts`` (one
+    seek in the (topic, created_at, id) index): the check that the page
+    the stored count says is not the last really is not."""
+    if not posts:
+        return False
+    last = posts[-1]
+    later = Q(created_at__gt=last.created_at) | Q(created_at=last.created_at, pk__gt=last.pk)
+    return posts_of(topic, user=user).filter(later).exists()
+
+
 def count_posts_of(topic: Topic, *, user, moderates: bool) -> int:
     """How many posts ``posts_of`` gives, from the topic's stored count of
     published posts plus the pending ones the reader sees (their own, or all

@@ -116,7 +116,18 @@ def topic(request, pk: int):
     page = paginator.get_page(request.GET.get("page"))
     posts = list(page.object_list)
     if not posts and page.number > 1:
-        # The stored count ran ahead of the posts: count them for real.
+        # Past the end by the stored count: count for real and show the last page.
+        paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        posts = list(page.object_list)
+    if (
+        page.has_next()
+        and page.next_page_number() == paginator.num_pages
+        and not selectors.posts_after(topic, posts, user=user)
+    ):
+        # The stored count ran ahead of the posts by less than a page: count
+        # them for real, so that the real last page is the last (and its
+        # reading is marked). Checked on the last page but one only.
         paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         posts = list(page.object_list)

@@ -167,3 +167,11 @@ def test_two_clients_behind_the_proxies_are_counted_apart_and_cannot_pass_as_eac
     browser, page = _log_in(chain, neighbour, victim.email, PASSWORD)
     assert TOO_MANY not in page
     assert browser.session["_auth_user_id"] == str(victim.pk)
+
+
+def test_redis_drops_only_expiring_cache_keys_when_full():
+    """The kept posts of the topic pages fill the cache; past its memory
+    Redis evicts keys that expire, never Celery's queues (no expiry)."""
+    command = _compose()["services"]["redis"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "volatile-lru"
+    assert "--maxmemory" in command

@@ -269,3 +269,43 @@ def test_reading_the_end_again_writes_nothing(client):
     client.get(topic.get_absolute_url())
     marker = TopicReadState.objects.get(user=reader, topic=topic).read_until
     assert marker == Post.objects.get(pk=reply.pk).created_at > first
+
+
+def test_a_new_deployment_makes_new_keys(discussion, monkeypatch):
+    """A changed label, link or translation of a new release never shows the
+    HTML the previous one kept."""
+    from forums import rendering
+
+    topic, reply, _author, reader, _coordinator = discussion
+    before = {key for key in cache._cache if f"forums:post:{reply.pk}:" in key}
+    monkeypatch.setattr(rendering, "_release", lambda: "the-next-release")
+    assert "Une réponse à garder." in page_of(signed_in(reader), topic)
+    after = {key for key in cache._cache if f"forums:post:{reply.pk}:" in key}
+    assert after - before
+
+
+def test_an_anonymous_reader_gets_no_csrf_cookie_on_a_public_topic():
+    topic = topic_in(national_forum(), UserFactory())
+    response = Client().get(topic.get_absolute_url())
+    assert response.status_code == 200
+    assert "csrftoken" not in response.cookies
+
+
+def test_a_count_ahead_by_less_than_a_page_still_reads_the_real_last_page(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    author = UserFactory(date_joined=timezone.now() - timedelta(days=365))
+    topic = topic_in(national_forum(), author)
+    for number in range(39):
+        reply_in(topic, author, body=f"Réponse numéro {number}")
+    # 40 messages, two pages; the stored count says 41 (a message deleted
+    # behind the count's back).
+    Topic.objects.filter(pk=topic.pk).update(post_count=F("post_count") + 1)
+    reader = UserFactory()
+    response = signed_in(reader).get(f"{topic.get_absolute_url()}?page=2")
+    assert "Réponse numéro 38" in html.unescape(response.content.decode())
+    assert not response.context["page"].has_next()
+    # Read to the real end: the topic is no longer unread for this reader.
+    assert TopicReadState.objects.filter(user=reader, topic=topic).exists()
