@@ -41,8 +41,13 @@ def test_a_refused_reply_keeps_the_text(client):
         reverse("forums:reply", args=[topic.pk]), {"body": "x" * 20_001, "submission_key": "k"}
     )
     assert response.status_code == 400
-    assert "x" * 100 in response.content.decode()
+    page = response.content.decode()
+    assert "x" * 100 in page
     assert topic.posts.count() == 1
+    # The field's error list shows next to it (an empty one is not rendered).
+    assert '<ul class="errorlist" id="id_body_error"><li>' in page
+    assert 'class="field field-error"' in page
+    assert "errorlist" not in client.get(topic.get_absolute_url()).content.decode()
 
 
 def test_pages_escape_titles_and_names(client):
