@@ -71,7 +71,7 @@ def load_reader_facts(user: User | AnonymousUser) -> None:
     missing = [name for name in _reader_facts if getattr(user, name, None) is None]
     if not missing:
         return
-    # Annotation names cannot start with an underscore: numbered instead.
+    # Aliases of the query's own for the private attribute names.
     aliases = {f"fact_{index}": name for index, name in enumerate(missing)}
     row = (
         User.objects.filter(pk=user.pk)
