@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy
 
 from common.actors import check_actor
@@ -29,6 +30,69 @@ def register_staff_role(check: Callable[[User], bool]) -> None:
     """Declare a role whose holders must use two-factor authentication."""
     if check not in _staff_role_checks:
         _staff_role_checks.append(check)
+
+
+# Facts about the reader that one page asks in several places (the header,
+# the permissions of the page): ``load_reader_facts`` reads the missing ones
+# in one query and keeps them on the user object, which lives for one request
+# (``request.user`` is loaded anew for each). Each fact is an attribute that
+# its own check also fills alone, and that the services changing it delete.
+# Other apps add theirs with ``register_reader_fact`` (the referents, in
+# ``councils``).
+_reader_facts: dict[str, Callable[[], Exists]] = {
+    "_is_animator": lambda: Exists(
+        User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=ANIMATION_GROUP_NAME)
+    ),
+    "_has_verified_email": lambda: Exists(
+        _email_addresses().filter(user_id=OuterRef("pk"), verified=True)
+    ),
+}
+
+
+def _email_addresses():
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.all()
+
+
+def register_reader_fact(attribute: str, expression: Callable[[], Exists]) -> None:
+    """Declare ``attribute``, an ``Exists`` over ``OuterRef("pk")`` (the user),
+    as a fact ``load_reader_facts`` reads with the others."""
+    _reader_facts[attribute] = expression
+
+
+def load_reader_facts(user: User | AnonymousUser) -> None:
+    """Read in one query the facts not yet known on ``user`` (animator,
+    verified address, registered roles). For read paths: a view that changes
+    one of them calls it, if at all, after the change (or the service that
+    changes it forgets the fact)."""
+    if not user.is_authenticated:
+        return
+    missing = [name for name in _reader_facts if getattr(user, name, None) is None]
+    if not missing:
+        return
+    # Aliases of the query's own for the private attribute names.
+    aliases = {f"fact_{index}": name for index, name in enumerate(missing)}
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(**{alias: _reader_facts[name]() for alias, name in aliases.items()})
+        .values(*aliases)
+        .first()
+    )
+    if row is not None:
+        for alias, name in aliases.items():
+            setattr(user, name, row[alias])
+
+
+def has_verified_email(user: User | AnonymousUser) -> bool:
+    """The account has a verified address (what posting asks)."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_has_verified_email", None)
+    if cached is None:
+        cached = user.emailaddress_set.filter(verified=True).exists()
+        user._has_verified_email = cached
+    return cached
 
 
 def is_animator(user: User | AnonymousUser) -> bool:

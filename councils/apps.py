@@ -8,7 +8,7 @@ class CouncilsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import address_proofs, personal_data
-        from accounts.roles import register_staff_role
+        from accounts.roles import register_reader_fact, register_staff_role
         from notifications import registry as notification_kinds
         from search import registry as search_registry
 
@@ -25,6 +25,7 @@ class CouncilsConfig(AppConfig):
         from .signup_proof import INVITATION_PROOF
 
         register_staff_role(permissions.is_referent)
+        register_reader_fact("_is_referent", permissions.referent_fact)
         personal_data.register(COUNCILS_SECTION)
         address_proofs.register(INVITATION_PROOF)
         registry.register_activity_source(MEMBERSHIP_ACTIVITY)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
+from accounts.roles import load_reader_facts
+
 from . import permissions
 
 
@@ -13,9 +15,9 @@ def header(request):
         return {"header_show_animation": False}
 
     def show_animation() -> bool:
-        # One query for both site roles: other apps' header entries (the
+        # One query for the reader's roles: other apps' header entries (the
         # help desk's) ask them too.
-        permissions.load_site_roles(user)
+        load_reader_facts(user)
         return permissions.can_view_animation_dashboard(user)
 
     # Lazy: pages that never show the header pay no query.

@@ -397,34 +397,10 @@ def referent_departments(user) -> QuerySet:
     return Department.objects.filter(referent_assignments__user=user)
 
 
-def load_site_roles(user) -> None:
-    """Read whether ``user`` is animator and referent in one query, and keep
-    both on the user for the rest of the request (the header asks both)."""
-    if not user.is_authenticated or (
-        getattr(user, "_is_referent", None) is not None
-        and getattr(user, "_is_animator", None) is not None
-    ):
-        return
-    from django.contrib.auth import get_user_model
-
-    from accounts.roles import ANIMATION_GROUP_NAME
-
-    User = get_user_model()
-    row = (
-        User.objects.filter(pk=user.pk)
-        .annotate(
-            animator=Exists(
-                User.groups.through.objects.filter(
-                    user_id=OuterRef("pk"), group__name=ANIMATION_GROUP_NAME
-                )
-            ),
-            referent=Exists(ReferentAssignment.objects.filter(user_id=OuterRef("pk"))),
-        )
-        .values_list("animator", "referent")
-        .first()
-    )
-    if row is not None:
-        user._is_animator, user._is_referent = row
+def referent_fact() -> Exists:
+    """Whether the user (``OuterRef("pk")``) is a referent, for
+    ``accounts.roles.load_reader_facts``."""
+    return Exists(ReferentAssignment.objects.filter(user_id=OuterRef("pk")))
 
 
 def is_referent(user) -> bool:

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
-from accounts.roles import is_animator
+from accounts.roles import has_verified_email, is_animator
 from councils import permissions as council_permissions
 from councils.models import Council
 
@@ -26,14 +26,6 @@ def _is_member_of_a_council(user) -> bool:
         council_permissions.VIEW_SPACE in codenames
         for codenames in grants.through_membership.values()
     )
-
-
-def _has_verified_email(user) -> bool:
-    cached = getattr(user, "_has_verified_email", None)
-    if cached is None:
-        cached = user.emailaddress_set.filter(verified=True).exists()
-        user._has_verified_email = cached
-    return cached
 
 
 # Reading.
@@ -107,7 +99,7 @@ def can_see_post(user, post: Post) -> bool:
 def can_post_in(user, forum: Forum) -> bool:
     """A verified account that reads the forum; in a council's forum, a member
     of an active council."""
-    if not user.is_authenticated or not user.is_active or not _has_verified_email(user):
+    if not user.is_authenticated or not user.is_active or not has_verified_email(user):
         return False
     if forum.council_id is not None:
         return council_permissions.can_contribute(user, forum.council)
@@ -282,4 +274,4 @@ def can_create_national_forum(user) -> bool:
 def can_use_editor(user) -> bool:
     """The editor's live preview: a verified account, as for posting (the
     image upload also asks whether the account may post in its forum)."""
-    return user.is_authenticated and user.is_active and _has_verified_email(user)
+    return user.is_authenticated and user.is_active and has_verified_email(user)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.names import public_name
+from accounts.roles import load_reader_facts
 from common.access import LoginRequired, deny, login_or
 
 from . import permissions, rendering, selectors, services
@@ -84,6 +85,7 @@ def index(request):
 
 @login_or
 def forum(request, slug: str):
+    load_reader_facts(request.user)  # a page that reads only, as the topic's
     forum = access_forum(request, slug)
     page = Paginator(selectors.topics_of(forum, user=request.user), selectors.TOPICS_PER_PAGE)
     context = {
@@ -106,8 +108,11 @@ def council_forum(request, slug: str):
 
 @login_or
 def topic(request, pk: int):
-    topic = access_topic(request, pk, reading=True)
     user = request.user
+    # A page that reads only: the reader's roles and verified address, which
+    # the permissions and the header ask, in one query.
+    load_reader_facts(user)
+    topic = access_topic(request, pk, reading=True)
     # What is the same for every post (moderates, may post, may reply) is
     # decided once for the page.
     reader = permissions.TopicReader(user, topic)

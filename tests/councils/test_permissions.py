@@ -415,3 +415,37 @@ def test_is_referent_is_cached_until_forgotten(django_assert_num_queries):
     permissions.forget_council_grants(user)
 
     assert permissions.is_referent(user)
+
+
+@pytest.mark.parametrize("animator", [False, True])
+@pytest.mark.parametrize("referent", [False, True])
+@pytest.mark.parametrize("verified", [False, True])
+def test_the_reader_facts_are_read_in_one_query(
+    django_assert_num_queries, animator, referent, verified
+):
+    from accounts.roles import has_verified_email, is_animator, load_reader_facts
+
+    user = UserFactory(verified=verified)
+    if animator:
+        animator_appoint(user=user, system=True)
+    if referent:
+        referent_of(user=user)
+    with django_assert_num_queries(1):
+        load_reader_facts(user)
+        load_reader_facts(user)
+    with django_assert_num_queries(0):
+        assert is_animator(user) is animator
+        assert permissions.is_referent(user) is referent
+        assert has_verified_email(user) is verified
+    # A fact forgotten by the service that changed it is read again alone.
+    permissions.forget_council_grants(user)
+    with django_assert_num_queries(1):
+        load_reader_facts(user)
+    assert permissions.is_referent(user) is referent
+
+
+def test_the_reader_facts_of_an_anonymous_reader_cost_no_query(django_assert_num_queries):
+    from accounts.roles import load_reader_facts
+
+    with django_assert_num_queries(0):
+        load_reader_facts(AnonymousUser())

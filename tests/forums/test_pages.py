@@ -41,8 +41,13 @@ def test_a_refused_reply_keeps_the_text(client):
         reverse("forums:reply", args=[topic.pk]), {"body": "x" * 20_001, "submission_key": "k"}
     )
     assert response.status_code == 400
-    assert "x" * 100 in response.content.decode()
+    page = response.content.decode()
+    assert "x" * 100 in page
     assert topic.posts.count() == 1
+    # The field's error list shows next to it (an empty one is not rendered).
+    assert '<ul class="errorlist" id="id_body_error"><li>' in page
+    assert 'class="field field-error"' in page
+    assert "errorlist" not in client.get(topic.get_absolute_url()).content.decode()
 
 
 def test_pages_escape_titles_and_names(client):
@@ -111,13 +116,13 @@ def test_a_topic_page_makes_the_same_queries_with_1_or_50_posts(
     for index in range(count - 1):
         reply_in(topic, members[index % 3])
     client.force_login(members[1])
-    # 12 with the header's count of unread notifications and the session
-    # (read from the database).
-    with django_assert_max_num_queries(12):
+    # 11 with the header's count of unread notifications and the session
+    # (read from the database); the reader's roles and verified address in one.
+    with django_assert_max_num_queries(11):
         response = client.get(topic.get_absolute_url())
     assert response.status_code == 200
     # Read again: the read marker is already at the end, nothing is written.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get(topic.get_absolute_url())
     assert response.status_code == 200
 
@@ -131,9 +136,9 @@ def test_a_forum_page_makes_the_same_queries_with_1_or_100_topics(
     for index in range(count):
         topic_in(forum, authors[index % 3])
     client.force_login(authors[0])
-    # 10 with the header's count of unread notifications and the session
-    # (read from the database).
-    with django_assert_max_num_queries(10):
+    # 8 with the header's count of unread notifications and the session
+    # (read from the database); the reader's roles and verified address in one.
+    with django_assert_max_num_queries(8):
         response = client.get(forum.get_absolute_url())
     assert response.status_code == 200
     assert Topic.objects.filter(forum=forum).count() == count
@@ -175,3 +180,32 @@ def test_the_queue_drops_the_reports_of_a_post_hidden_from_it(
     services.post_hide(moderator=moderator, post=other, reason="Publicité déguisée")
     page = html.unescape(client.get(queue).content.decode())
     assert "Aucun signalement à examiner." in page
+
+
+def test_what_a_page_knows_of_its_reader_is_read_again_at_the_next_request(client):
+    """The roles and the verified address kept for a request are not kept for
+    the next one: joining a council, verifying the address, being appointed
+    to the animation show on the next page."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.roles import animator_appoint
+
+    council = council_create()
+    council_topic = topic_in(council.forum, member_of(council))
+    national_topic = topic_in(national_forum(), UserFactory())
+    reader = UserFactory(verified=False)
+    client.force_login(reader)
+    reply = reverse("forums:reply", args=[national_topic.pk])
+    animation = reverse("councils:animation")
+
+    page = client.get(national_topic.get_absolute_url()).content.decode()
+    assert reply not in page and animation not in page
+    assert client.get(council_topic.get_absolute_url()).status_code == 404
+
+    EmailAddress.objects.create(user=reader, email=reader.email, verified=True, primary=True)
+    animator_appoint(user=reader, system=True)
+    member_of(council, reader)
+
+    page = client.get(national_topic.get_absolute_url()).content.decode()
+    assert reply in page and animation in page
+    assert client.get(council_topic.get_absolute_url()).status_code == 200
