@@ -84,25 +84,30 @@ def load_reader_facts(user: User | AnonymousUser) -> None:
             setattr(user, name, row[alias])
 
 
-def has_verified_email(user: User | AnonymousUser) -> bool:
-    """The account has a verified address (what posting asks)."""
+def remembered_fact(user: User | AnonymousUser, attribute: str, read: Callable[[], bool]) -> bool:
+    """A fact about a signed-in user (False for anyone else): ``read()`` once,
+    then kept in ``attribute`` of the user object, which lives for one
+    request (``load_reader_facts`` fills several at once)."""
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_has_verified_email", None)
-    if cached is None:
-        cached = user.emailaddress_set.filter(verified=True).exists()
-        user._has_verified_email = cached
-    return cached
+    known = getattr(user, attribute, None)
+    if known is None:
+        known = read()
+        setattr(user, attribute, known)
+    return known
+
+
+def has_verified_email(user: User | AnonymousUser) -> bool:
+    """The account has a verified address (what posting asks)."""
+    return remembered_fact(
+        user, "_has_verified_email", lambda: user.emailaddress_set.filter(verified=True).exists()
+    )
 
 
 def is_animator(user: User | AnonymousUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_is_animator", None)
-    if cached is None:
-        cached = user.groups.filter(name=ANIMATION_GROUP_NAME).exists()
-        user._is_animator = cached
-    return cached
+    return remembered_fact(
+        user, "_is_animator", lambda: user.groups.filter(name=ANIMATION_GROUP_NAME).exists()
+    )
 
 
 def has_staff_role(user: User | AnonymousUser) -> bool:

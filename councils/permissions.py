@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.roles import is_animator
+from accounts.roles import is_animator, remembered_fact
 
 from .models import (
     INVITATION_MAX_AGE,
@@ -404,13 +404,9 @@ def referent_fact() -> Exists:
 
 
 def is_referent(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_is_referent", None)
-    if cached is None:
-        cached = ReferentAssignment.objects.filter(user=user).exists()
-        user._is_referent = cached
-    return cached
+    return remembered_fact(
+        user, "_is_referent", lambda: ReferentAssignment.objects.filter(user=user).exists()
+    )
 
 
 def can_create_council(user) -> bool:
