@@ -137,7 +137,11 @@ def _copy_into(archive: zipfile.ZipFile, path: str, field_file) -> bool:
     except OSError:
         logger.warning("File %s missing from storage during export", field_file.name)
         return False
-    with source, archive.open(path, "w", force_zip64=True) as target:
+    # Stored as they are: photos, PDF and office files are compressed
+    # already, and deflating them again would cost the request seconds.
+    entry = zipfile.ZipInfo(path, date_time=timezone.localtime().timetuple()[:6])
+    entry.compress_type = zipfile.ZIP_STORED
+    with source, archive.open(entry, "w", force_zip64=True) as target:
         shutil.copyfileobj(source, target, length=COPY_CHUNK_SIZE)
     return True
 

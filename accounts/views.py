@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common import ratelimit
+
 from . import permissions, services
 from .forms import AccountDeleteForm, ProfileForm
 from .models import User
@@ -56,6 +58,10 @@ def public_profile(request, pk: int):
     return render(request, "accounts/public_profile.html", context)
 
 
+# How many archives of their data a person may download in an hour.
+EXPORTS_PER_HOUR = 5
+
+
 @login_required
 def my_data(request):
     return render(request, "accounts/my_data.html")
@@ -64,6 +70,19 @@ def my_data(request):
 @login_required
 @require_POST
 def my_data_export(request):
+    # The archive holds every file the person uploaded: built here, it costs
+    # seconds for a large one, so a loop of requests must not hold the
+    # site's workers.
+    if not ratelimit.hit(
+        f"personal-data-export:{request.user.pk}",
+        limit=EXPORTS_PER_HOUR,
+        period_seconds=3600,
+    ):
+        messages.error(
+            request,
+            _("You downloaded your data several times this hour: try again in an hour."),
+        )
+        return redirect("accounts:my_data")
     archive = services.personal_data_export(user=request.user)
     response = FileResponse(
         archive.file,

@@ -5,6 +5,7 @@ anyone else's private things."""
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -222,3 +223,27 @@ def test_an_archive_past_the_memory_threshold_goes_to_disk_whole(world, monkeypa
     with zipfile.ZipFile(io.BytesIO(content)) as unzipped:
         data = json.loads(unzipped.read("donnees.json"))
         assert unzipped.read(data["documents"]["uploaded_files"][0]["file"]) == MINE
+
+
+def test_downloads_are_limited_per_hour_with_a_clear_message(client):
+    """Each archive copies every file the person uploaded: a loop of requests
+    must not hold the site's workers."""
+    from accounts.views import EXPORTS_PER_HOUR
+
+    client.force_login(UserFactory())
+    url = reverse("accounts:my_data_export")
+    for _ in range(EXPORTS_PER_HOUR):
+        assert client.post(url)["Content-Type"] == "application/zip"
+    refused = client.post(url, follow=True)
+    assert refused.redirect_chain[-1][0] == reverse("accounts:my_data")
+    assert "réessayez dans une heure" in refused.content.decode()
+    # Another person is not held back by it.
+    client.force_login(UserFactory())
+    assert client.post(url)["Content-Type"] == "application/zip"
+
+
+def test_uploaded_files_are_stored_in_the_zip_as_they_are(world):
+    archive = export_zip(world["lina"])
+    uploads = [info for info in archive.infolist() if info.filename.startswith("documents/")]
+    assert uploads
+    assert {info.compress_type for info in uploads} == {zipfile.ZIP_STORED}
