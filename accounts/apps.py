@@ -7,7 +7,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and profiles")
 
     def ready(self) -> None:
-        from . import personal_data
+        from . import page_cache, personal_data
         from .personal_data_sections import ACCOUNT_SECTION
 
         personal_data.register(ACCOUNT_SECTION)
+        page_cache.connect()

@@ -1,5 +1,7 @@
 """A forum topic of 2,000 posts, read anonymously, by a member and by a
-council member, against a bare Django view returning the same bytes.
+council member, and the other public pages a visitor reads (the forum, the
+forums' index, an article, the home page), each against a bare Django view
+returning the same bytes.
 
 Seeds (idempotently) a national forum open to everyone and a council's forum,
 each with one topic of ``--posts`` posts (20 a page) by 30 authors, with
@@ -48,7 +50,9 @@ DOMAIN = "topic-bench.conseils.test"
 PUBLIC_FORUM = "Banc d'essai : forum public"
 COUNCIL_NAME = "Conseil citoyen du banc d'essai"
 TOPIC_TITLE = "Banc d'essai : la fête des voisins"
+ARTICLE_TITLE = "Banc d'essai : une actualité nationale"
 BARE_PATH = "/__bench_bare__/"
+PAGE_CACHE = "common.page_cache.AnonymousPageCacheMiddleware"
 BODIES = (
     "Qui peut venir préparer la **fête des voisins** samedi ? Il faut des tables, des "
     "chaises et des rallonges.\n\nJe propose qu'on se retrouve à 9 h.",
@@ -174,17 +178,50 @@ def seed_topic(forum, authors, count: int):
     return topic
 
 
+def seed_article(author):
+    """One published national article, written directly (no notification)."""
+    from django.utils import timezone
+
+    from common.markdown import render_markdown
+    from news.models import Article
+
+    article = Article.objects.filter(title=ARTICLE_TITLE).first()
+    if article is None:
+        body = "\n\n".join(BODIES)
+        article = Article.objects.create(
+            title=ARTICLE_TITLE,
+            summary="Ce que le banc d'essai mesure.",
+            body=body,
+            body_html=render_markdown(body),
+            author=author,
+            published_at=timezone.now() - timedelta(days=1),
+            notified_at=timezone.now() - timedelta(days=1),
+        )
+    return article
+
+
 # Measuring.
 
 
 class Browser:
     """Django's WSGI handler called in a loop, with a browser's cookies."""
 
-    def __init__(self, user=None):
+    def __init__(self, user=None, *, page_cache: bool = True):
+        from django.conf import settings
         from django.core.handlers.wsgi import WSGIHandler
         from django.test import Client
 
-        self.handler = WSGIHandler()
+        if page_cache:
+            self.handler = WSGIHandler()
+        else:
+            # The same site without the anonymous page cache: what it costs
+            # to render each page, in the same run.
+            middleware = settings.MIDDLEWARE
+            settings.MIDDLEWARE = [name for name in middleware if name != PAGE_CACHE]
+            try:
+                self.handler = WSGIHandler()
+            finally:
+                settings.MIDDLEWARE = middleware
         client = Client(HTTP_HOST=HOST)
         if user is not None:
             client.force_login(user)
@@ -341,6 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     public_forum, council_forum = seed_forums(authors, council_reader)
     public_topic = seed_topic(public_forum, authors, args.posts)
     council_topic = seed_topic(council_forum, authors, args.posts)
+    article = seed_article(authors[0])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     if HOST not in settings.ALLOWED_HOSTS:
@@ -350,9 +388,22 @@ def main(argv: list[str] | None = None) -> int:
 
     last = (args.posts - 1) // 20 + 1
     anonymous, member, council_member = Browser(), Browser(reader), Browser(council_reader)
+    rendering = Browser(page_cache=False)
     public, private = public_topic.get_absolute_url(), council_topic.get_absolute_url()
+    anonymous_pages = [
+        ("public topic, page 1", public),
+        ("public topic, last page", f"{public}?page={last}"),
+        ("the topic's forum", public_forum.get_absolute_url()),
+        ("forums index", "/forums/"),
+        ("national article", article.get_absolute_url()),
+        ("home page", "/"),
+    ]
     plan = [
-        ("anonymous, public topic, page 1", anonymous, public),
+        *(
+            (f"anonymous, {name}{suffix}", browser, path)
+            for name, path in anonymous_pages
+            for suffix, browser in ((", no page cache", rendering), ("", anonymous))
+        ),
         ("member, public topic, page 1", member, public),
         ("member, public topic, last page", member, f"{public}?page={last}"),
         ("council member, council topic, page 1", council_member, private),

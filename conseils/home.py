@@ -7,11 +7,16 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
 
+from common.page_cache import anonymous_page
 from councils.forms import DirectoryFilterForm
 from councils.models import Council, Membership
+from councils.page_cache import COUNCILS
 from events import selectors as event_selectors
+from events.page_cache import EVENTS
+from forums import page_cache as forum_pages
 from forums import selectors as forum_selectors
 from news import selectors as news_selectors
+from news.page_cache import NEWS
 
 LATEST_ARTICLES = 3
 LIVELY_TOPICS = 5
@@ -39,6 +44,12 @@ def lively_topics():
     )
 
 
+def home_page() -> list[str]:
+    """What the home page shows, for the anonymous page cache."""
+    return [NEWS, EVENTS, COUNCILS, forum_pages.FORUMS, forum_pages.ACTIVITY]
+
+
+@anonymous_page(home_page)
 def home(request):
     context = {
         "finder": DirectoryFilterForm(auto_id="home-%s"),

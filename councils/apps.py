@@ -7,6 +7,9 @@ class CouncilsConfig(AppConfig):
     verbose_name = _("Councils")
 
     def ready(self) -> None:
+        from . import page_cache
+
+        page_cache.connect()
         from accounts import address_proofs, personal_data
         from accounts.roles import register_reader_fact, register_staff_role
         from notifications import registry as notification_kinds

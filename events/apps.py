@@ -7,6 +7,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("Agenda")
 
     def ready(self) -> None:
+        from . import page_cache
+
+        page_cache.connect()
         from accounts import personal_data
         from councils import registry
         from search import registry as search_registry

@@ -11,7 +11,7 @@ class ForumsConfig(AppConfig):
         from councils import registry
         from search import registry as search_registry
 
-        from . import services
+        from . import page_cache, services
         from .activity import FORUM_ACTIVITY, FORUM_LINK
         from .personal_data_sections import FORUMS_SECTION
         from .search import DISCUSSIONS
@@ -23,6 +23,7 @@ class ForumsConfig(AppConfig):
         registry.register_activity_source(FORUM_ACTIVITY)
         personal_data.register(FORUMS_SECTION)
         search_registry.register(DISCUSSIONS)
+        page_cache.connect()
         self.register_notification_kinds()
 
     def register_notification_kinds(self) -> None:

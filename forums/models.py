@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from common.search_vector import StoredSearchVectorField
 from councils.models import Council
 
+from .page_cache import ForumQuerySet, PostQuerySetChanges, TopicQuerySet
+
 TITLE_MAX_LENGTH = 150
 POST_MAX_LENGTH = 20_000
 REASON_MAX_LENGTH = 500
@@ -72,6 +74,8 @@ class Forum(models.Model):
     post_count = models.PositiveIntegerField(default=0, editable=False)
     last_post_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = ForumQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("forum")
         verbose_name_plural = _("forums")
@@ -107,6 +111,8 @@ class Topic(models.Model):
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_locked = models.BooleanField(_("locked"), default=False)
 
+    objects = TopicQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
@@ -120,7 +126,7 @@ class Topic(models.Model):
         return reverse("forums:topic", kwargs={"pk": self.pk})
 
 
-class PostQuerySet(models.QuerySet):
+class PostQuerySet(PostQuerySetChanges):
     def visible(self) -> PostQuerySet:
         """Published and not hidden: what every reader of the forum sees."""
         return self.filter(Post.visible_condition())

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_POST
 from accounts.names import public_name
 from accounts.roles import load_reader_facts
 from common.access import LoginRequired, deny, login_or
+from common.page_cache import anonymous_page
 
-from . import permissions, rendering, selectors, services
+from . import page_cache, permissions, rendering, selectors, services
 from .forms import (
     EditForm,
     MoveForm,
@@ -73,6 +74,7 @@ def _topic_page_url(post: Post, user) -> str:
 # Reading.
 
 
+@anonymous_page(page_cache.index_page)
 def index(request):
     context = {
         **selectors.index(user=request.user),
@@ -83,6 +85,7 @@ def index(request):
     return render(request, "forums/index.html", context)
 
 
+@anonymous_page(page_cache.forum_page)
 @login_or
 def forum(request, slug: str):
     load_reader_facts(request.user)  # a page that reads only, as the topic's
@@ -106,6 +109,7 @@ def council_forum(request, slug: str):
     return redirect(forum)
 
 
+@anonymous_page(page_cache.topic_page)
 @login_or
 def topic(request, pk: int):
     user = request.user

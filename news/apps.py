@@ -13,12 +13,13 @@ class NewsConfig(AppConfig):
         from notifications import registry as notifications
         from search import registry as search_registry
 
-        from . import permissions, views
+        from . import page_cache, permissions, views
         from .personal_data_sections import NEWS_SECTION
         from .search import ARTICLES
 
         personal_data.register(NEWS_SECTION)
         search_registry.register(ARTICLES)
+        page_cache.connect()
 
         registry.register_space_link(
             registry.SpaceLink(

@@ -15,9 +15,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from common.access import deny, login_or
+from common.page_cache import anonymous_page
 from councils.models import Council
 
-from . import emails, permissions, selectors, services
+from . import emails, page_cache, permissions, selectors, services
 from .forms import ArticleForm
 from .models import Article
 
@@ -56,6 +57,7 @@ def _listing(request, articles, *, council=None) -> dict:
     }
 
 
+@anonymous_page(page_cache.list_page)
 def index(request):
     if request.GET.get("etiquette"):
         # A tag gathers the articles of the animation and of the councils.
@@ -81,6 +83,7 @@ def council_news(request, slug: str):
     return render(request, "news/council.html", context)
 
 
+@anonymous_page(page_cache.article_page)
 def article(request, pk: int):
     current = get_object_or_404(
         Article.objects.select_related("council", "author").prefetch_related("tags"), pk=pk
