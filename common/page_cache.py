@@ -19,9 +19,10 @@ serves it again, under these rules:
   rule.
 - **Only pages that say what they show.** A view opts in with
   ``@anonymous_page(tags)``: ``tags`` names, from the URL's arguments alone,
-  the sets of things the page shows (``"topic:12"``, ``"forums"``). Any
-  other query string than the page number, or a strange page number, is
-  served without the cache (no one fills it with endless keys).
+  the sets of things the page shows (``"topic:12"``, ``"forums"``). A query
+  string other than the page number (or the filters the view names), or a
+  strange value, is served without the cache (no one fills it with endless
+  keys).
 - **Forgotten exactly.** Each tag has a version in the cache. A kept page
   holds the versions its tags had before it was rendered, and is served only
   while they are still the versions (read in the same round trip as the
@@ -44,6 +45,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 import secrets
 from collections.abc import Callable, Iterable
 
@@ -63,6 +65,7 @@ PAGE_TIMEOUT = 120
 # The query strings a kept page may have: the page number, and only digits.
 PAGE_PARAMETER = "page"
 _MAX_PAGE_DIGITS = 6
+_PLAIN_VALUE = re.compile(r"[0-9A-Za-z-]{0,12}")
 _TAG_PREFIX = "anonymous-page:tag:"
 _PAGE_PREFIX = "anonymous-page:v1:"
 _MESSAGES_COOKIE = "messages"
@@ -73,9 +76,11 @@ _REFUSING_CACHE_CONTROL = ("private", "no-store", "no-cache")
 TagsOf = Callable[..., Iterable[str]]
 
 
-def anonymous_page(tags: TagsOf):
+def anonymous_page(tags: TagsOf, *, parameters: tuple[str, ...] = (PAGE_PARAMETER,)):
     """Mark a view as one whose anonymous answer may be kept; ``tags`` gets
-    the URL's keyword arguments and names what the page shows."""
+    the URL's keyword arguments and names what the page shows. Its answers
+    are kept for the query strings made of ``parameters`` only, each once,
+    with a short plain value (a page number, a department's code)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -83,6 +88,7 @@ def anonymous_page(tags: TagsOf):
             return view(request, *args, **kwargs)
 
         wrapped.anonymous_page_tags = tags
+        wrapped.anonymous_page_parameters = frozenset(parameters)
         return wrapped
 
     return decorator
@@ -161,14 +167,17 @@ def current_versions(tags: list[str]) -> list[str] | None:
     return _versions(tags, cache.get_many([_TAG_PREFIX + tag for tag in tags]))
 
 
-def _query_allowed(request) -> bool:
-    query = request.GET
-    if not query:
-        return True
-    if list(query) != [PAGE_PARAMETER] or len(query.getlist(PAGE_PARAMETER)) != 1:
-        return False
-    page = query[PAGE_PARAMETER]
-    return page.isascii() and page.isdigit() and len(page) <= _MAX_PAGE_DIGITS
+def _query_allowed(query, parameters: frozenset[str]) -> bool:
+    for name, values in query.lists():
+        if name not in parameters or len(values) != 1:
+            return False
+        value = values[0]
+        if name == PAGE_PARAMETER:
+            if not (value.isascii() and value.isdigit() and len(value) <= _MAX_PAGE_DIGITS):
+                return False
+        elif not _PLAIN_VALUE.fullmatch(value):
+            return False
+    return True
 
 
 def _tags_for(request) -> list[str] | None:
@@ -178,8 +187,6 @@ def _tags_for(request) -> list[str] | None:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or _MESSAGES_COOKIE in cookies:
         return None
-    if not _query_allowed(request):
-        return None
     try:
         match = resolve(request.path_info)
     except Resolver404:
@@ -187,11 +194,19 @@ def _tags_for(request) -> list[str] | None:
     tags_of = getattr(match.func, "anonymous_page_tags", None)
     if tags_of is None:
         return None
+    if request.GET and not _query_allowed(request.GET, match.func.anonymous_page_parameters):
+        return None
     return sorted(set(tags_of(**match.kwargs)))
 
 
 def _page_key(request, tags: list[str]) -> str:
-    parts = [request.get_host(), request.get_full_path(), get_language_from_request(request), *tags]
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        get_language_from_request(request),
+        *tags,
+    ]
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=20).hexdigest()
     return _PAGE_PREFIX + digest
 

@@ -10,6 +10,10 @@ from common.page_cache import renew_on_write
 COUNCILS = "councils"
 
 
+def directory_page() -> list[str]:
+    return [COUNCILS]
+
+
 def connect() -> None:
     from .models import Council, Membership
 

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from common import ratelimit
+from common.page_cache import anonymous_page
 
-from .. import permissions, registry, selectors, services
+from .. import page_cache, permissions, registry, selectors, services
 from ..forms import (
     ContactForm,
     DirectoryFilterForm,
@@ -24,6 +25,7 @@ from ._access import (
 # The public side.
 
 
+@anonymous_page(page_cache.directory_page, parameters=("page", "region", "department"))
 def directory(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = selectors.DirectoryFilters()

@@ -84,7 +84,9 @@ def test_the_kept_answer_varies_on_cookies_and_sets_none(public_topic):
     assert "no-store" not in response.get("Cache-Control", "")
 
 
-@pytest.mark.parametrize("page", ["home", "forums", "forum", "news", "article"])
+@pytest.mark.parametrize(
+    "page", ["home", "forums", "forum", "news", "article", "directory", "department"]
+)
 def test_the_public_pages_are_kept(page, public_topic, django_assert_num_queries):
     topic, _reply, _author, moderator = public_topic
     article = article_create(author=moderator, title="Le budget participatif")
@@ -94,6 +96,8 @@ def test_the_public_pages_are_kept(page, public_topic, django_assert_num_queries
         "forum": topic.forum.get_absolute_url(),
         "news": "/actualites/",
         "article": article.get_absolute_url(),
+        "directory": "/conseils/",
+        "department": f"/conseils/?department={council_create().department.pk}",
     }[page]
     kept(path, django_assert_num_queries)
 
@@ -108,11 +112,19 @@ def test_each_page_number_is_kept_apart(public_topic, settings, django_assert_nu
     assert "Réponse numéro 24." not in first
 
 
-@pytest.mark.parametrize("query", ["?citer=1", "?page=2&x=1", "?page=abc", "?page=1&page=2"])
+@pytest.mark.parametrize(
+    "query", ["?citer=1", "?page=2&x=1", "?page=abc", "?page=1&page=2", "?page=1234567"]
+)
 def test_other_query_strings_are_never_kept(query, public_topic):
     topic, *_ = public_topic
     path = topic.get_absolute_url() + query
     assert visit(path)[0] == 200
+    assert rendered(path)
+
+
+def test_a_filter_with_a_strange_value_is_never_kept():
+    path = "/conseils/?department=" + "9" * 13
+    visit(path)
     assert rendered(path)
 
 
@@ -288,6 +300,12 @@ def test_an_unpublished_article_is_gone_at_once(django_assert_num_queries):
     kept(path, django_assert_num_queries)
     news_services.article_delete(actor=writer, article=article)
     assert visit(path)[0] == 404
+
+
+def test_a_new_council_shows_in_the_directory(django_assert_num_queries):
+    kept("/conseils/", django_assert_num_queries)
+    council_create(name="Conseil citoyen des Tilleuls")
+    assert "Conseil citoyen des Tilleuls" in visit("/conseils/")[1]
 
 
 # The versions.
