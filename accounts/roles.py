@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Expression, OuterRef
 from django.utils.translation import gettext_lazy
 
 from common.actors import check_actor
@@ -38,8 +38,8 @@ def register_staff_role(check: Callable[[User], bool]) -> None:
 # (``request.user`` is loaded anew for each). Each fact is an attribute that
 # its own check also fills alone, and that the services changing it delete.
 # Other apps add theirs with ``register_reader_fact`` (the referents, in
-# ``councils``).
-_reader_facts: dict[str, Callable[[], Exists]] = {
+# ``councils``; the header's unread count, in ``notifications``).
+_reader_facts: dict[str, Callable[[], Expression]] = {
     "_is_animator": lambda: Exists(
         User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=ANIMATION_GROUP_NAME)
     ),
@@ -55,9 +55,10 @@ def _email_addresses():
     return EmailAddress.objects.all()
 
 
-def register_reader_fact(attribute: str, expression: Callable[[], Exists]) -> None:
-    """Declare ``attribute``, an ``Exists`` over ``OuterRef("pk")`` (the user),
-    as a fact ``load_reader_facts`` reads with the others."""
+def register_reader_fact(attribute: str, expression: Callable[[], Expression]) -> None:
+    """Declare ``attribute``, an ``Exists`` (or any expression) over
+    ``OuterRef("pk")`` (the user), as a fact ``load_reader_facts`` reads with
+    the others."""
     _reader_facts[attribute] = expression
 
 

@@ -357,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured, per page")
     parser.add_argument("--redis", default="", help="a Redis URL for the cache (default LocMem)")
     parser.add_argument("--profile", default="", help="print a profile of the page so labelled")
+    parser.add_argument("--only", default="", help="measure only the rows whose label has this")
     args = parser.parse_args(argv)
 
     configure_environment()
@@ -412,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     rows = []
     for label, browser, path in plan:
+        if args.only not in label:
+            continue
         queries = count_queries(browser, path)
         page, bare = measure(browser, label, path, args.requests, args.warmup)
         rows.append((label, path, queries, page, bare))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts.roles import is_animator, remembered_fact
@@ -73,25 +73,26 @@ _NO_GRANTS = CouncilGrants({}, {})
 def council_grants(user: User | AnonymousUser) -> CouncilGrants:
     """What ``user`` holds on councils, read once per user object.
 
-    Two queries, whatever the number of councils; services that change grants
-    call ``forget_council_grants``.
+    One query (the grants through the user's groups and their own, in a
+    ``UNION ALL``), whatever the number of councils; services that change
+    grants call ``forget_council_grants``.
     """
     if not user.is_authenticated or not user.is_active:
         return _NO_GRANTS
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
+    through_groups = CouncilGroupObjectPermission.objects.filter(group__user=user).annotate(
+        own=Value(False)
+    )
+    own = CouncilUserObjectPermission.objects.filter(user=user).annotate(own=Value(True))
+    fields = ("content_object_id", "permission__codename", "own")
+    rows = list(
+        through_groups.values_list(*fields).union(own.values_list(*fields), all=True).order_by()
+    )
     cached = CouncilGrants(
-        _by_council(
-            CouncilGroupObjectPermission.objects.filter(group__user=user).values_list(
-                "content_object_id", "permission__codename"
-            )
-        ),
-        _by_council(
-            CouncilUserObjectPermission.objects.filter(user=user).values_list(
-                "content_object_id", "permission__codename"
-            )
-        ),
+        _by_council((council, codename) for council, codename, mine in rows if not mine),
+        _by_council((council, codename) for council, codename, mine in rows if mine),
     )
     setattr(user, _CACHE_ATTRIBUTE, cached)
     return cached

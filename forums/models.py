@@ -173,7 +173,15 @@ class Post(models.Model):
         # The pages of a topic, in order, whatever their number: page 100
         # reads the index as page 1 does.
         indexes = [
-            models.Index(fields=["topic", "created_at", "id"], name="forums_post_topic_order")
+            models.Index(fields=["topic", "created_at", "id"], name="forums_post_topic_order"),
+            # The posts waiting for approval, counted on every page of a
+            # topic a member reads (selectors.with_pending_counts): a few
+            # rows, not the topic's thousands.
+            models.Index(
+                fields=["topic", "author"],
+                condition=models.Q(status="pending"),
+                name="forums_post_pending",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

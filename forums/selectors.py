@@ -6,7 +6,18 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
 from . import permissions
 from .models import (
@@ -84,7 +95,13 @@ def posts_of(topic: Topic, *, user) -> QuerySet[Post]:
     posts = posts.prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.only("post_id", "kind", "user_id"))
     )
+    # What a page of posts never shows: the text's source (the HTML is shown),
+    # its search vector, and the author's password and presentation.
+    posts = posts.defer(*PAGE_UNSHOWN)
     return posts.order_by("created_at", "pk")
+
+
+PAGE_UNSHOWN = ("body", "search_vector", "submission_key", "author__password", "author__bio")
 
 
 def posts_after(topic: Topic, posts: list[Post], *, user) -> bool:
@@ -104,6 +121,9 @@ def count_posts_of(topic: Topic, *, user, moderates: bool) -> int:
     for a moderator): no ``COUNT(*)`` over a long topic."""
     if not user.is_authenticated:
         return topic.post_count
+    known = getattr(topic, "pending_all" if moderates else "pending_own", None)
+    if known is not None:
+        return topic.post_count + known
     pending = topic.posts.filter(status=Post.Status.PENDING)
     if not moderates:
         pending = pending.filter(author=user)
@@ -178,6 +198,25 @@ def with_following(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
     return topics.annotate(
         is_followed=Exists(Subscription.objects.filter(user=user, topic=OuterRef("pk")))
     )
+
+
+def with_pending_counts(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
+    """Annotate how many posts wait for approval in each topic, all of them
+    (``pending_all``, what a moderator sees) and the reader's own
+    (``pending_own``): ``count_posts_of`` then needs no query of its own.
+    The partial index of pending posts answers both."""
+    if not user.is_authenticated:
+        return topics
+    pending = Post.objects.filter(topic=OuterRef("pk"), status=Post.Status.PENDING).order_by()
+    return topics.annotate(
+        pending_all=_count_of(pending),
+        pending_own=_count_of(pending.filter(author=user)),
+    )
+
+
+def _count_of(posts: QuerySet[Post]) -> Subquery:
+    counted = posts.annotate(total=Func(F("pk"), function="COUNT")).values("total")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def with_read_marker(topics: QuerySet[Topic], user) -> QuerySet[Topic]:

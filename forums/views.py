@@ -47,6 +47,7 @@ def access_topic(request, pk: int, *, reading: bool = False) -> Topic:
     topics = selectors.with_following(Topic.objects.select_related("forum__council"), request.user)
     if reading:
         topics = selectors.with_read_marker(topics, request.user)
+        topics = selectors.with_pending_counts(topics, request.user)
     topic = get_object_or_404(topics, pk=pk)
     if not permissions.can_read_topic(request.user, topic):
         deny(request)

@@ -8,7 +8,11 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import personal_data
+        from accounts.roles import register_reader_fact
 
+        from .context_processors import UNREAD_FACT
         from .personal_data_sections import NOTIFICATIONS_SECTION
+        from .selectors import unread_count_expression
 
         personal_data.register(NOTIFICATIONS_SECTION)
+        register_reader_fact(UNREAD_FACT, unread_count_expression)

@@ -6,15 +6,19 @@ import functools
 
 from . import selectors
 
+UNREAD_FACT = "_notifications_unread"
+
 
 def header(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
-    # Templates call it: counted once per page, and only by pages that show it.
+    # Templates call it: counted once per page, and only by pages that show it
+    # (read pages have it already, with the reader's facts: accounts.roles).
     @functools.cache
     def unread() -> int:
-        return selectors.unread_count(user)
+        known = getattr(user, UNREAD_FACT, None)
+        return selectors.unread_count(user) if known is None else known
 
     return {"notifications_unread": unread}

@@ -272,7 +272,7 @@ def test_a_coordinator_who_is_also_referent_holds_both_sources():
 # The grants cache.
 
 
-def test_grants_are_read_in_two_queries_whatever_the_number_of_councils(
+def test_grants_are_read_in_one_query_whatever_the_number_of_councils(
     django_assert_num_queries,
 ):
     user = UserFactory()
@@ -281,7 +281,7 @@ def test_grants_are_read_in_two_queries_whatever_the_number_of_councils(
         member_of(council, user)
     referent_of("59", user)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         for council in councils:
             assert permissions.can_view_space(user, council)
             assert permissions.can_manage_members(user, council)

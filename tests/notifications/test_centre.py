@@ -633,3 +633,33 @@ def test_the_sweep_runs_every_thirty_seconds():
     schedule = settings.CELERY_BEAT_SCHEDULE["notifications-deliver-late"]
     assert schedule["task"] == "notifications.tasks.deliver_late_immediate"
     assert schedule["schedule"] == timedelta(seconds=30)
+
+
+@pytest.mark.parametrize("unread", [0, 2, 150])
+def test_the_bell_counts_the_same_on_pages_that_read_it_with_the_readers_facts(client, unread):
+    """The forums' pages read the count with the reader's other facts
+    (accounts.roles): the same count, the same 99+, as the other pages."""
+    from forums import services as forum_services
+
+    reader = UserFactory()
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=reader,
+            kind=kinds.SAMPLE.key,
+            target_id=1,
+            title="x",
+            url="/",
+            delivery="site",
+            read_at=None if number < unread else timezone.now(),
+        )
+        for number in range(max(unread, 1) + 3)
+    )
+    forum = forum_services.national_forum_create(system=True, name="Échanges", audience="everyone")
+    client.force_login(reader)
+    shown = {0: "", 2: '2<span class="visually-hidden"> non lues</span>', 150: "99+"}[unread]
+    for path in (reverse("home"), forum.get_absolute_url()):
+        page = client.get(path).content.decode()
+        if shown:
+            assert shown in page
+        else:
+            assert "non lues" not in page
