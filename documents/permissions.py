@@ -95,6 +95,7 @@ def _visible_in_space_of_each(
     council_of = dict(
         model.objects.live()
         .filter(pk__in=set().union(*wanted.values()))
+        .order_by()
         .values_list("pk", "council_id")
     )
     return {

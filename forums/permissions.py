@@ -160,9 +160,9 @@ def visible_topics_of_each(users, ids_by_user: Mapping[int, Iterable[int]]) -> d
     rights = _rights_of_each(user for user in users if user.pk in wanted)
     forum_of = {
         pk: (council_id, audience)
-        for pk, council_id, audience in Topic.objects.filter(
-            pk__in=set().union(*wanted.values())
-        ).values_list("pk", "forum__council_id", "forum__audience")
+        for pk, council_id, audience in Topic.objects.filter(pk__in=set().union(*wanted.values()))
+        .order_by()
+        .values_list("pk", "forum__council_id", "forum__audience")
     }
     return {
         pk: {
@@ -182,6 +182,7 @@ def visible_posts_of_each(users, ids_by_user: Mapping[int, Iterable[int]]) -> di
     rows = {
         row[0]: row[1:]
         for row in Post.objects.filter(pk__in=set().union(*wanted.values()))
+        .order_by()
         .annotate(shown=ExpressionWrapper(Post.visible_condition(), output_field=BooleanField()))
         .values_list(
             "pk",
