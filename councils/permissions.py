@@ -105,6 +105,28 @@ def _by_council(rows) -> dict[int, frozenset[str]]:
     return {council_id: frozenset(codenames) for council_id, codenames in grants.items()}
 
 
+def membership_grants_of_each(
+    user_ids: Iterable[int], codenames: Iterable[str]
+) -> dict[int, dict[int, frozenset[str]]]:
+    """``council_grants(user).through_membership`` for many people at once,
+    limited to ``codenames``: ``{user id: {council id: codenames}}``, read now
+    in one query (never a cached copy), for a batch of the daily digest. A
+    person without any such grant is absent."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = CouncilGroupObjectPermission.objects.filter(
+        group__user__in=ids, permission__codename__in=list(codenames)
+    ).values_list("group__user", "content_object_id", "permission__codename")
+    grants: dict[int, dict[int, set[str]]] = {}
+    for user_id, council_id, codename in rows:
+        grants.setdefault(user_id, {}).setdefault(council_id, set()).add(codename)
+    return {
+        user_id: {council_id: frozenset(names) for council_id, names in councils.items()}
+        for user_id, councils in grants.items()
+    }
+
+
 def forget_council_grants(user: User) -> None:
     """Drop what ``council_grants`` and ``is_referent`` cached on ``user``.
 

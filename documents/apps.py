@@ -33,6 +33,7 @@ class DocumentsConfig(AppConfig):
                 label=_("New files in my councils"),
                 default=notifications.DIGEST,
                 visible=permissions.visible_document_ids,
+                visible_many=permissions.visible_documents_of_each,
                 order=50,
                 help_text=_("A member adds a file to the space of one of your councils."),
             )
@@ -43,6 +44,7 @@ class DocumentsConfig(AppConfig):
                 label=_("New pages in my councils"),
                 default=notifications.DIGEST,
                 visible=permissions.visible_page_ids,
+                visible_many=permissions.visible_pages_of_each,
                 order=51,
                 help_text=_("A member creates a page written together in one of your councils."),
             )

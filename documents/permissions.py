@@ -6,7 +6,7 @@ Nobody else sees them (not the animator, not a referent, not the superuser).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db.models import Q, QuerySet
 
@@ -80,6 +80,38 @@ def visible_document_ids(user, ids: Iterable[int]) -> set[int]:
 def visible_page_ids(user, ids: Iterable[int]) -> set[int]:
     """Among ``ids``, the live pages of councils whose space ``user`` reads now."""
     return _visible_in_space(Page, user, ids)
+
+
+def _visible_in_space_of_each(
+    model: type[Document | Page], users, ids_by_user: Mapping[int, Iterable[int]]
+) -> dict[int, set[int]]:
+    """``_visible_in_space`` for a batch of people (the daily digest): their
+    councils' spaces read in one query, the items' councils in another."""
+    signed_in = {user.pk for user in users if user.is_authenticated and user.is_active}
+    wanted = {pk: set(ids) for pk, ids in ids_by_user.items() if pk in signed_in and ids}
+    if not wanted:
+        return {}
+    spaces = council_permissions.membership_grants_of_each(wanted, [council_permissions.VIEW_SPACE])
+    council_of = dict(
+        model.objects.live()
+        .filter(pk__in=set().union(*wanted.values()))
+        .order_by()
+        .values_list("pk", "council_id")
+    )
+    return {
+        pk: {item for item in ids if item in council_of and council_of[item] in spaces.get(pk, {})}
+        for pk, ids in wanted.items()
+    }
+
+
+def visible_documents_of_each(users, ids_by_user: Mapping[int, Iterable[int]]):
+    """``visible_document_ids`` for a batch of people, in two queries."""
+    return _visible_in_space_of_each(Document, users, ids_by_user)
+
+
+def visible_pages_of_each(users, ids_by_user: Mapping[int, Iterable[int]]):
+    """``visible_page_ids`` for a batch of people, in two queries."""
+    return _visible_in_space_of_each(Page, users, ids_by_user)
 
 
 def can_manage_resources(user) -> bool:

@@ -33,7 +33,12 @@ class ForumsConfig(AppConfig):
         still reads when their post is hidden."""
         from notifications import registry as notifications
 
-        from .permissions import visible_post_ids, visible_topic_ids
+        from .permissions import (
+            visible_post_ids,
+            visible_posts_of_each,
+            visible_topic_ids,
+            visible_topics_of_each,
+        )
 
         for kind in (
             notifications.Kind(
@@ -41,6 +46,7 @@ class ForumsConfig(AppConfig):
                 label=_("Someone mentions me"),
                 default=notifications.IMMEDIATE,
                 visible=visible_post_ids,
+                visible_many=visible_posts_of_each,
                 order=10,
                 help_text=_("Someone writes @ and your name in a forum message you may read."),
             ),
@@ -49,6 +55,7 @@ class ForumsConfig(AppConfig):
                 label=_("Replies in topics I follow"),
                 default=notifications.DIGEST,
                 visible=visible_post_ids,
+                visible_many=visible_posts_of_each,
                 order=20,
                 help_text=_("You follow the topics you opened or replied in, and those you chose."),
             ),
@@ -57,6 +64,7 @@ class ForumsConfig(AppConfig):
                 label=_("New topics in forums I follow"),
                 default=notifications.DIGEST,
                 visible=visible_post_ids,
+                visible_many=visible_posts_of_each,
                 order=30,
                 help_text=_("A topic is opened in a forum you chose to follow."),
             ),
@@ -65,6 +73,7 @@ class ForumsConfig(AppConfig):
                 label=_("Moderation of my messages"),
                 default=notifications.IMMEDIATE,
                 visible=visible_topic_ids,
+                visible_many=visible_topics_of_each,
                 order=40,
                 help_text=_(
                     "A moderator hides, edits, publishes or moves your message, or locks "

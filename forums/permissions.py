@@ -8,12 +8,13 @@ their audience and moderated by the national animation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from accounts.roles import has_verified_email, is_animator
+from accounts.roles import animators_among, has_verified_email, is_animator
 from councils import permissions as council_permissions
 from councils.models import Council
 
@@ -84,6 +85,124 @@ def visible_post_ids(user, post_ids: Iterable[int]) -> set[int]:
             readable, pk__in=ids, topic__forum__in=forums_visible_to(user)
         ).values_list("pk", flat=True)
     )
+
+
+# The same two checks for a batch of people (the daily digest): each
+# person's rights read for all of them at once, then the rules of
+# ``forums_visible_to`` and ``moderated_forums`` applied to each row.
+
+
+@dataclass(frozen=True)
+class _Rights:
+    """What a person's forum rights rest on, read for a whole batch."""
+
+    signed_in: bool
+    # Councils whose space they read, and those they coordinate (both
+    # through their membership, as ``council_grants(...).through_membership``).
+    reads: frozenset[int] = frozenset()
+    coordinates: frozenset[int] = frozenset()
+    animator: bool = False
+
+    def reads_forum(self, council_id: int | None, audience: str) -> bool:
+        """``forums_visible_to`` for one forum."""
+        if council_id is not None:
+            return council_id in self.reads
+        if audience == Forum.Audience.EVERYONE:
+            return True
+        if not self.signed_in:
+            return False
+        if audience == Forum.Audience.REGISTERED:
+            return True
+        return audience == Forum.Audience.COUNCIL_MEMBERS and (bool(self.reads) or self.animator)
+
+    def moderates_forum(self, council_id: int | None, council_status: str | None) -> bool:
+        """``moderated_forums`` for one forum."""
+        if not self.signed_in:
+            return False
+        if council_id is not None:
+            return council_status == Council.Status.ACTIVE and council_id in self.coordinates
+        return self.animator
+
+
+def _rights_of_each(users) -> dict[int, _Rights]:
+    """Two queries for the whole batch: the councils' grants, the animators."""
+    users = list(users)
+    signed_in = [user.pk for user in users if user.is_authenticated and user.is_active]
+    grants = council_permissions.membership_grants_of_each(
+        signed_in, [council_permissions.VIEW_SPACE, council_permissions.MANAGE_MEMBERS]
+    )
+    animators = animators_among(signed_in)
+    rights = {user.pk: _Rights(signed_in=False) for user in users}
+    for pk in signed_in:
+        councils = grants.get(pk, {})
+        rights[pk] = _Rights(
+            signed_in=True,
+            reads=frozenset(
+                council
+                for council, codenames in councils.items()
+                if council_permissions.VIEW_SPACE in codenames
+            ),
+            coordinates=frozenset(
+                council
+                for council, codenames in councils.items()
+                if council_permissions.MANAGE_MEMBERS in codenames
+            ),
+            animator=pk in animators,
+        )
+    return rights
+
+
+def visible_topics_of_each(users, ids_by_user: Mapping[int, Iterable[int]]) -> dict[int, set]:
+    """``visible_topic_ids`` for a batch of people, in three queries."""
+    wanted = {pk: set(ids) for pk, ids in ids_by_user.items() if ids}
+    if not wanted:
+        return {}
+    rights = _rights_of_each(user for user in users if user.pk in wanted)
+    forum_of = {
+        pk: (council_id, audience)
+        for pk, council_id, audience in Topic.objects.filter(pk__in=set().union(*wanted.values()))
+        .order_by()
+        .values_list("pk", "forum__council_id", "forum__audience")
+    }
+    return {
+        pk: {
+            topic for topic in ids if topic in forum_of and rights[pk].reads_forum(*forum_of[topic])
+        }
+        for pk, ids in wanted.items()
+    }
+
+
+def visible_posts_of_each(users, ids_by_user: Mapping[int, Iterable[int]]) -> dict[int, set]:
+    """``visible_post_ids`` for a batch of people, in three queries."""
+    active = {user.pk for user in users if user.is_authenticated and user.is_active}
+    wanted = {pk: set(ids) for pk, ids in ids_by_user.items() if pk in active and ids}
+    if not wanted:
+        return {}
+    rights = _rights_of_each(user for user in users if user.pk in wanted)
+    rows = {
+        row[0]: row[1:]
+        for row in Post.objects.filter(pk__in=set().union(*wanted.values()))
+        .order_by()
+        .annotate(shown=ExpressionWrapper(Post.visible_condition(), output_field=BooleanField()))
+        .values_list(
+            "pk",
+            "shown",
+            "topic__forum__council_id",
+            "topic__forum__audience",
+            "topic__forum__council__status",
+        )
+    }
+
+    def reads(person: _Rights, post: int) -> bool:
+        shown, council_id, audience, council_status = rows[post]
+        return person.reads_forum(council_id, audience) and (
+            bool(shown) or person.moderates_forum(council_id, council_status)
+        )
+
+    return {
+        pk: {post for post in ids if post in rows and reads(rights[pk], post)}
+        for pk, ids in wanted.items()
+    }
 
 
 def can_see_post(user, post: Post) -> bool:

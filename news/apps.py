@@ -38,6 +38,7 @@ class NewsConfig(AppConfig):
                 label=_("News I follow"),
                 default=notifications.IMMEDIATE,
                 visible=permissions.visible_article_ids,
+                visible_many=permissions.visible_articles_of_each,
                 order=60,
                 help_text=_(
                     "A new article in the national news or the news of a council you follow."

@@ -32,6 +32,10 @@ logger = logging.getLogger(__name__)
 # The daily digest is shared among tasks of this many people each, so that
 # no single task runs against its time limit and several workers can help.
 DIGEST_BATCH = 500
+# Within a task, the digests of this many people are claimed, checked and
+# sent together, in one transaction: each kind is asked once for all of
+# them, and their account rows stay locked for a fraction of a second.
+DIGEST_CHUNK = 100
 
 ERROR_MANDATORY_KIND = gettext_lazy(
     "These notifications cannot be turned off: they tell a council what people "
@@ -148,6 +152,31 @@ def visible(user, notifications: list[Notification]) -> tuple[list, list]:
     return shown, hidden
 
 
+def visible_to_each(notifications: list[Notification]) -> tuple[list, list]:
+    """``visible`` for the notifications of many people at once (each with
+    its ``recipient`` loaded): each kind is asked once for all of them, by
+    its batch form when it has one. An inactive recipient sees nothing."""
+    people: dict[int, object] = {}
+    by_kind: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for notification in notifications:
+        recipient = notification.recipient
+        if not recipient.is_active:
+            continue
+        people[recipient.pk] = recipient
+        by_kind[notification.kind][recipient.pk].add(notification.target_id)
+    allowed: dict[str, dict[int, set[int]]] = {}
+    for key, ids_by_user in by_kind.items():
+        found = registry.kind(key)
+        allowed[key] = (
+            found.visible_to_each(people.values(), ids_by_user) if found is not None else {}
+        )
+    shown, hidden = [], []
+    for notification in notifications:
+        seen = allowed.get(notification.kind, {}).get(notification.recipient_id, ())
+        (shown if notification.target_id in seen else hidden).append(notification)
+    return shown, hidden
+
+
 def forget(notifications: list[Notification]) -> None:
     """Notifications whose target is out of reach (a council left, a post
     hidden): deleted, so that neither the list, the bell nor an e-mail keeps
@@ -252,12 +281,14 @@ def already_unsubscribed(*, user, kind: str) -> bool:
 # E-mails.
 
 
-def _recipient_lock(recipient_id: int) -> None:
-    """Hold the recipient's account row until the transaction ends."""
+def _recipient_locks(recipient_ids: list[int]) -> None:
+    """Hold the recipients' account rows until the transaction ends, taken
+    in the order of their keys, so that two senders cannot deadlock."""
     list(
         get_user_model()
         .objects.select_for_update(of=("self",))
-        .filter(pk=recipient_id)
+        .filter(pk__in=recipient_ids)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
 
@@ -268,6 +299,14 @@ def _claim(queryset) -> list[Notification]:
         .select_related("recipient", "actor")
         .order_by("created_at", "pk")
     )
+
+
+def _mark_delivered(claimed: list[Notification], now: datetime) -> None:
+    """In slices, so that a chunk of long digests stays within the number of
+    parameters one query may carry (SQLite's limit)."""
+    pks = [notification.pk for notification in claimed]
+    for start in range(0, len(pks), 5000):
+        Notification.objects.filter(pk__in=pks[start : start + 5000]).update(delivered_at=now)
 
 
 def deliver_immediate(pks: list[int], *, now: datetime | None = None) -> int:
@@ -281,16 +320,10 @@ def deliver_immediate(pks: list[int], *, now: datetime | None = None) -> int:
                 pk__in=pks, delivery=registry.IMMEDIATE, delivered_at__isnull=True
             )
         )
-        by_recipient: dict[int, list[Notification]] = defaultdict(list)
-        for notification in claimed:
-            by_recipient[notification.recipient_id].append(notification)
-        for notifications in by_recipient.values():
-            recipient = notifications[0].recipient
-            shown = visible(recipient, notifications)[0] if recipient.is_active else []
-            for notification in shown:
-                emails.send_one(notification)
-                sent += 1
-        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(delivered_at=now)
+        for notification in visible_to_each(claimed)[0]:
+            emails.send_one(notification)
+            sent += 1
+        _mark_delivered(claimed, now)
     return sent
 
 
@@ -338,24 +371,38 @@ def send_digests(*, now: datetime | None = None, recipient_ids: list[int] | None
     Returns how many digests were sent. Safe to run concurrently: each
     person's rows are claimed under their row locks."""
     now = now or timezone.now()
-    waiting = Notification.objects.filter(delivery=registry.DIGEST, delivered_at__isnull=True)
     if recipient_ids is None:
         recipient_ids = digest_recipients()
+    recipient_ids = sorted(set(recipient_ids))
+    return sum(
+        _send_digest_chunk(recipient_ids[start : start + DIGEST_CHUNK], now)
+        for start in range(0, len(recipient_ids), DIGEST_CHUNK)
+    )
+
+
+def _send_digest_chunk(recipient_ids: list[int], now: datetime) -> int:
+    """The digests of a few people in one transaction, in a fixed number of
+    queries: lock them, claim their waiting rows, ask each kind once for
+    all of them, write each e-mail (to the outbox, in this transaction) and
+    mark the rows delivered. If anything fails, all of it rolls back: the
+    rows wait for the next run and no e-mail of the chunk leaves."""
+    waiting = Notification.objects.filter(delivery=registry.DIGEST, delivered_at__isnull=True)
     sent = 0
-    for recipient_id in recipient_ids:
-        with transaction.atomic():
-            # One digest sender per person at a time: two beats, or two
-            # batches of the same day, would otherwise each lock part of a
-            # person's rows and send two halves. The second waits here, then
-            # finds the rows delivered.
-            _recipient_lock(recipient_id)
-            claimed = _claim(waiting.filter(recipient_id=recipient_id, created_at__lte=now))
-            if not claimed:
-                continue
-            recipient = claimed[0].recipient
-            shown = visible(recipient, claimed)[0] if recipient.is_active else []
-            if shown:
-                emails.send_digest(recipient, shown)
-                sent += 1
-            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(delivered_at=now)
+    with transaction.atomic():
+        # One digest sender per person at a time: two beats, or two batches
+        # of the same day, would otherwise each lock part of a person's rows
+        # and send two halves. The second waits here, then finds the rows
+        # delivered.
+        _recipient_locks(recipient_ids)
+        claimed = _claim(waiting.filter(recipient_id__in=recipient_ids, created_at__lte=now))
+        if not claimed:
+            return 0
+        by_recipient: dict[int, list[Notification]] = defaultdict(list)
+        for notification in visible_to_each(claimed)[0]:
+            by_recipient[notification.recipient_id].append(notification)
+        for recipient_id in sorted(by_recipient):
+            shown = by_recipient[recipient_id]
+            emails.send_digest(shown[0].recipient, shown)
+            sent += 1
+        _mark_delivered(claimed, now)
     return sent

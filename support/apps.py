@@ -20,6 +20,7 @@ class SupportConfig(AppConfig):
                 label=_("Answers to my help requests"),
                 default=notifications.IMMEDIATE,
                 visible=permissions.visible_request_ids,
+                visible_many=permissions.visible_requests_of_each,
                 order=70,
                 help_text=_("The national animation answers a request you sent signed in."),
             )
