@@ -62,6 +62,9 @@ from django.utils.translation import get_language_from_request
 logger = logging.getLogger(__name__)
 
 PAGE_TIMEOUT = 120
+# A tag's version outlives the pages kept under it; one forgotten (expired,
+# evicted) starts a new version, which no kept page matches.
+TAG_TIMEOUT = 24 * 3600
 # The query strings a kept page may have: the page number, and only digits.
 PAGE_PARAMETER = "page"
 _MAX_PAGE_DIGITS = 6
@@ -140,7 +143,9 @@ def renew_on_write(model, *tags: str) -> None:
 
 def _renew(tags: Iterable[str]) -> None:
     try:
-        cache.set_many({_TAG_PREFIX + tag: secrets.token_hex(8) for tag in tags}, timeout=None)
+        cache.set_many(
+            {_TAG_PREFIX + tag: secrets.token_hex(8) for tag in tags}, timeout=TAG_TIMEOUT
+        )
     except Exception:
         # With the cache down, nothing kept is served either; the pages
         # kept before expire within PAGE_TIMEOUT when it returns.
@@ -155,7 +160,7 @@ def _versions(tags: list[str], found: dict) -> list[str] | None:
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
-            cache.add(key, secrets.token_hex(8), timeout=None)
+            cache.add(key, secrets.token_hex(8), timeout=TAG_TIMEOUT)
         found = {**found, **cache.get_many(missing)}
         if any(key not in found for key in missing):
             return None
