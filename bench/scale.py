@@ -28,11 +28,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from councils_pages import (
     HOST,
+    BadResponse,
     Step,
     check_database,
     code_version,
     configure_environment,
     create_database,
+    fetch,
     logged_in_client,
     measure,
     member_of,
@@ -910,6 +912,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--slow-requests", type=int, default=20, help="measured, for a page slower than 0.5 s"
     )
+    parser.add_argument(
+        "--statement-timeout", type=int, default=30, help="seconds, while measuring"
+    )
     parser.add_argument("--only", default="", help="measure only the pages whose label has this")
     args = parser.parse_args(argv)
     minimum_revisions = BIG_PAGE_REVISIONS + PAGES_PER_COUNCIL * args.councils
@@ -925,7 +930,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import DatabaseError, connection
     from django.test.utils import setup_test_environment
 
     from councils.models import Membership
@@ -968,7 +973,7 @@ def main(argv: list[str] | None = None) -> int:
             load_pools(cursor)
         step.created = BODY_POOL + PAGE_POOL
         steps.append(step)
-        if any(entry[0] == "posts (INSERT … SELECT)" for entry in missing):
+        if any(entry[1] in (seed_posts, seed_reactions) for entry in missing):
             with connection.cursor() as cursor:
                 _load_writers_again(cursor, councils)
     for name, function, *arguments in bulk:
@@ -981,22 +986,23 @@ def main(argv: list[str] | None = None) -> int:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, HOST]
     setup_test_environment()
     seeded = Seeded(councils, member, coordinator)
+    # A query slower than this is cancelled: the page is reported as failed,
+    # the other pages are still measured, and the script exits with 1.
+    connection.close()
+    connection.settings_dict.setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={args.statement_timeout * 1000}"
+    )
     load_before = os.getloadavg()[0]
-    results = []
+    results, failures = [], []
     for label, client_factory, paths in page_plan(seeded):
         if args.only and args.only not in label:
             continue
-        client = client_factory()
-        # A page slower than half a second gets fewer requests: the run stays
-        # under half an hour, and such a page is a finding whatever its p95.
-        start = time.perf_counter()
-        client.get(paths[0])
-        slow = time.perf_counter() - start > SLOW_SECONDS
-        requests = min(args.requests, args.slow_requests) if slow else args.requests
-        result = measure(client, label, paths, requests, args.warmup)
-        if len(paths) > 1:
-            result.path = f"{paths[0]} … ({len(paths)} pages)"
-        results.append(result)
+        try:
+            results.append(measure_page(client_factory(), label, paths, args))
+        except (BadResponse, DatabaseError) as error:
+            failures.append(f"| {label} | `{paths[0]}` | {str(error).splitlines()[0]} |")
+            progress(f"  {label}: FAILED, {error}")
+            connection.close()
 
     print(f"# Every page at the size of DESIGN.md, {date.today().isoformat()}, {code_version()}\n")
     print(
@@ -1011,12 +1017,33 @@ def main(argv: list[str] | None = None) -> int:
     print(seeding_table(steps) + "\n")
     print(f"## Pages ({args.warmup} warm-up requests, then {args.requests} measured)\n")
     print(pages_table(results))
+    if failures:
+        print(f"\n## Failed pages (statement timeout {args.statement_timeout} s)\n")
+        print("| page | path | error |\n|---|---|---|")
+        print("\n".join(failures))
+        return 1
     return 0
 
 
+def measure_page(client, label: str, paths: list[str], args):
+    """A first request decides how many follow: a page slower than half a
+    second gets ``--slow-requests`` (the run stays under half an hour, and
+    such a page is a finding whatever its p95)."""
+    start = time.perf_counter()
+    fetch(client, paths[0])
+    slow = time.perf_counter() - start > SLOW_SECONDS
+    requests = min(args.requests, args.slow_requests) if slow else args.requests
+    result = measure(client, label, paths, requests, args.warmup)
+    if len(paths) > 1:
+        result.path = f"{paths[0]} … ({len(paths)} pages)"
+    # On stderr at once: a run stopped later keeps what it measured.
+    progress(result.row())
+    return result
+
+
 def _load_writers_again(cursor, councils) -> None:
-    """``bench_writer`` is temporary: a run that seeds posts after a run that
-    seeded topics needs it again."""
+    """``bench_writer`` is temporary: a run that seeds posts or reactions
+    after a run that seeded topics needs it again."""
     from forums.models import Forum
 
     national = list(
