@@ -484,7 +484,9 @@ def seed_pages(cursor, councils: list, total_revisions: int) -> int:
     weights = [rng.expovariate(1) for _ in range(count - 1)]
     scale = left / sum(weights)
     sizes = [BIG_PAGE_REVISIONS] + [1 + int(weight * scale) for weight in weights]
-    sizes[-1] += total_revisions - sum(sizes)
+    # What rounding down left out, one more revision to as many pages.
+    for index in range(1, 1 + total_revisions - sum(sizes)):
+        sizes[index] += 1
     rows = []
     for index, size in enumerate(sizes):
         council = councils[index // PAGES_PER_COUNCIL]
