@@ -517,7 +517,7 @@ def page_plan(councils: list) -> list[tuple[str, Callable[[], object], list[str]
     from django.urls import reverse
 
     from councils.models import Council, Membership, Region
-    from councils.views import DIRECTORY_PAGE_SIZE, MEMBERS_PAGE_SIZE
+    from councils.views._access import DIRECTORY_PAGE_SIZE, MEMBERS_PAGE_SIZE
 
     directory = reverse("councils:directory")
     active = Council.objects.active().count()
