@@ -124,12 +124,12 @@ def topic(request, pk: int):
     paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
     paginator.count = selectors.count_posts_of(topic, user=user, moderates=reader.moderates)
     page = paginator.get_page(request.GET.get("page"))
-    posts = list(page.object_list)
+    posts = selectors.posts_on(page)
     if not posts and page.number > 1:
         # Past the end by the stored count: count for real and show the last page.
         paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        posts = list(page.object_list)
+        posts = selectors.posts_on(page)
     if (
         page.has_next()
         and page.next_page_number() == paginator.num_pages
@@ -140,7 +140,7 @@ def topic(request, pk: int):
         # reading is marked). Checked on the last page but one only.
         paginator = Paginator(selectors.posts_of(topic, user=user), selectors.POSTS_PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        posts = list(page.object_list)
+        posts = selectors.posts_on(page)
     if posts and not page.has_next():
         # Read to the end: the marker moves to the newest message.
         services.topic_mark_read(user=user, topic=topic, until=posts[-1].created_at)
