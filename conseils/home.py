@@ -5,6 +5,7 @@ the same for everyone but the header."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.shortcuts import render
 
 from common.page_cache import anonymous_page
@@ -23,7 +24,18 @@ LIVELY_TOPICS = 5
 NEXT_MEETINGS = 3
 
 
+# The numbers are counted at most every few minutes: counting the distinct
+# members of 100,000 memberships took 225 ms of SQL (bench/scale.py), for a
+# figure nobody reads to the unit.
+NUMBERS_KEY = "home:numbers"
+NUMBERS_TIMEOUT = 300
+
+
 def home_numbers() -> dict[str, int]:
+    return cache.get_or_set(NUMBERS_KEY, _count_numbers, NUMBERS_TIMEOUT)
+
+
+def _count_numbers() -> dict[str, int]:
     councils = Council.objects.active().count()
     members = (
         Membership.objects.filter(council__status=Council.Status.ACTIVE)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
+from conseils.home import NUMBERS_KEY
 from forums.models import Forum
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
@@ -92,3 +94,16 @@ def test_the_home_page_leads_to_the_publications_of_the_councils(client):
     assert '<h2 id="home-publications-title">Publications des conseils</h2>' in page
     link = f'<a href="{reverse("documents:publications")}">Toutes les publications des conseils</a>'
     assert link in page
+
+
+def test_the_numbers_are_counted_at_most_every_few_minutes(client):
+    """A figure nobody reads to the unit is not counted on every visit: a new
+    member shows once the kept numbers expire."""
+    council = council_create()
+    member_of(council)
+    client.force_login(UserFactory())  # past the visitors' page cache
+    assert client.get(reverse("home")).context["numbers"]["members"] == 1
+    member_of(council)
+    assert client.get(reverse("home")).context["numbers"]["members"] == 1
+    cache.delete(NUMBERS_KEY)  # as the timeout does
+    assert client.get(reverse("home")).context["numbers"]["members"] == 2
