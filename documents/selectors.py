@@ -97,6 +97,12 @@ def publications(*, council=None, limit: int | None = None):
         documents, pages = documents.filter(council=council), pages.filter(council=council)
     documents = documents.select_related("council", "current_version", "folder")
     pages = pages.select_related("council")
+    if limit:
+        # The newest ``limit`` of each kind, sorted in SQL, then merged: not
+        # every published file and page of the country read to keep 200
+        # (0.93 s at 5,000 files, bench/scale.py).
+        documents = documents.order_by("-published_at", "-pk")[:limit]
+        pages = pages.order_by("-published_at", "-pk")[:limit]
     items = sorted([*documents, *pages], key=lambda item: item.published_at, reverse=True)
     return items[:limit] if limit else items
 
