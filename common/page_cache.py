@@ -71,6 +71,7 @@ _MAX_PAGE_DIGITS = 6
 _PLAIN_VALUE = re.compile(r"[0-9A-Za-z-]{0,12}")
 _TAG_PREFIX = "anonymous-page:tag:"
 _PAGE_PREFIX = "anonymous-page:v1:"
+_KEPT_PREFIX = "anonymous-page:kept:"
 _MESSAGES_COOKIE = "messages"
 # Headers a kept answer is served again with (the rest are per request).
 _SKIPPED_HEADERS = {"set-cookie", "date"}
@@ -170,6 +171,25 @@ def _versions(tags: list[str], found: dict) -> list[str] | None:
 def current_versions(tags: list[str]) -> list[str] | None:
     """The tags' versions now (for tests and benchmarks)."""
     return _versions(tags, cache.get_many([_TAG_PREFIX + tag for tag in tags]))
+
+
+def kept(name: str, tags: list[str], compute: Callable[[], object], timeout: int = PAGE_TIMEOUT):
+    """``compute()``, kept under the same rule as the pages: until one of
+    ``tags`` changes (or ``timeout``). For what a page shows to everyone,
+    signed in or not (the home page's numbers and lively topics)."""
+    try:
+        versions = current_versions(tags)
+    except Exception:
+        versions = None
+    if versions is None:
+        return compute()
+    digest = hashlib.blake2b("\n".join([name, *tags, *versions]).encode(), digest_size=20)
+    key = _KEPT_PREFIX + digest.hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
 
 
 def _query_allowed(query, parameters: frozenset[str]) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conseils.home import NUMBERS_KEY
 from forums.models import Forum
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import coordinator_of, council_create, member_of
@@ -96,14 +96,24 @@ def test_the_home_page_leads_to_the_publications_of_the_councils(client):
     assert link in page
 
 
-def test_the_numbers_are_counted_at_most_every_few_minutes(client):
-    """A figure nobody reads to the unit is not counted on every visit: a new
-    member shows once the kept numbers expire."""
+def test_the_numbers_and_lively_topics_are_counted_once_until_something_changes(
+    client, django_assert_max_num_queries
+):
+    """Kept for signed-in people too, and counted again at once when a
+    member joins or a discussion moves."""
     council = council_create()
     member_of(council)
+    author = UserFactory()
+    forum = national_forum()
+    topic_in(forum, author, title="Premier sujet")
     client.force_login(UserFactory())  # past the visitors' page cache
     assert client.get(reverse("home")).context["numbers"]["members"] == 1
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("home"))
+    assert not any("councils_membership" in query["sql"] for query in again)
+    assert not any('"forums_topic"' in query["sql"] for query in again)
     member_of(council)
-    assert client.get(reverse("home")).context["numbers"]["members"] == 1
-    cache.delete(NUMBERS_KEY)  # as the timeout does
-    assert client.get(reverse("home")).context["numbers"]["members"] == 2
+    topic_in(forum, author, title="Nouveau sujet")
+    page = client.get(reverse("home"))
+    assert page.context["numbers"]["members"] == 2
+    assert "Nouveau sujet" in page.content.decode()
