@@ -72,6 +72,31 @@ def test_history_compares_and_restores(client, council):
     assert page.current.number == 3
 
 
+def test_a_long_history_is_listed_by_pages_and_compares_across_them(
+    client, council, django_assert_max_num_queries
+):
+    member = member_of(council)
+    page = services.page_create(user=member, council=council, title="Budget", body="Version 1")
+    for number in range(2, 56):
+        services.page_save(user=member, page=page, body=f"Version {number}", based_on=number - 1)
+    client.force_login(member)
+    url = reverse("documents:page_history", args=[council.slug, page.pk])
+    with django_assert_max_num_queries(12):
+        first = html.unescape(client.get(url).content.decode())
+    assert first.count('name="de"') == 50
+    assert "Page 1 sur 2" in first
+    second = html.unescape(client.get(url + "?page=2").content.decode())
+    assert second.count('name="de"') == 5
+    # Every listed revision but the current one can be restored, on any page.
+    assert second.count("Rétablir ce texte") == 5
+    assert first.count("Rétablir ce texte") == 49
+    compared = html.unescape(client.get(url + "?page=2&de=1&a=55").content.decode())
+    assert "− Version 1" in compared and "+ Version 55" in compared
+    missing = client.get(url + "?de=1&a=99")
+    assert missing.status_code == 200
+    assert "− Version 1" not in html.unescape(missing.content.decode())
+
+
 def test_page_text_is_sanitised(council):
     page = services.page_create(
         user=member_of(council),
