@@ -134,8 +134,7 @@ def test_matching_and_ranking_read_the_stored_vector_not_the_text(key):
     source = next(source for source in all_sources() if source.key == key)
     backend = PostgresBackend("quartier")
     rows = source.queryset(AnonymousUser())
-    matched = backend.filter(source, rows)
-    ranked = backend.order(source, matched, count=1, readable=rows)
+    ranked = backend.ranked(source, rows, [1])
     sql = str(ranked.query)
     table, text = {
         "councils": ("councils_council", "presentation"),
