@@ -60,6 +60,20 @@ def _union_all(queries: list[QuerySet]) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _joined(source: SearchSource, model, relation: str) -> bool:
+    """Whether each row of ``model`` reaches at most one row through
+    ``relation`` (foreign keys all the way) and matches when it does (no
+    custom ``related_match``)."""
+    if (source.related_match or {}).get(relation):
+        return False
+    for name in relation.split("__"):
+        field = model._meta.get_field(name)
+        if not (field.many_to_one or field.one_to_one) or field.auto_created:
+            return False
+        model = field.related_model
+    return True
+
+
 def _any_of(conditions: list) -> Q:
     return reduce(lambda left, right: left | right, conditions)
 
@@ -122,6 +136,14 @@ class PostgresBackend:
                 )
             )
         for relation, fields in source.related_fields().items():
+            if _joined(source, rows.model, relation):
+                # Each row reaches one related row: the condition on the join.
+                branches.append(
+                    rows.alias(matched_vector=vector_for(rows.model, fields)).filter(
+                        matched_vector=self.query
+                    )
+                )
+                continue
             model = related_model(rows.model, relation)
             linked = (
                 self._matching(model, tuple(field.relative_to(relation) for field in fields))

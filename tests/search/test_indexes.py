@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.django_db, postgresql_only]
 
 INDEXES = {
     "councils": {"councils_council_search_vector_gin"},
-    "discussions": {"forums_post_search_vector_gin", "search_topic_vector"},
+    "discussions": {"forums_post_search_vector_gin", "forums_topic_search_vector_gin"},
     "documents": {"search_document_vector"},
     "pages": {"search_page_vector", "documents_pagerevision_search_vector_gin"},
     "resources": {"search_resource_vector"},
