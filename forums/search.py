@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from search.registry import Field, SearchSource
 
-from . import selectors
+from . import permissions, selectors
 from .models import Post, Topic
 
 
@@ -45,6 +45,7 @@ DISCUSSIONS = SearchSource(
     queryset=_posts,
     fields=(Field("topic__title", "A"), Field("body", "C")),
     related_match={"topic": _first_posts},
+    related_readable={"topic": permissions.topics_visible_to},
     title="topic__title",
     date="created_at",
     snippet="body",

@@ -113,9 +113,9 @@ class PostgresBackend:
 
     rank_window = RANK_WINDOW
 
-    def recent(self, source: SearchSource, rows: QuerySet, limit: int) -> list[int]:
-        """The keys of the ``limit`` most recent of ``rows`` that match, newest
-        first, in one query.
+    def recent(self, source: SearchSource, rows: QuerySet, limit: int, user) -> list[int]:
+        """The keys of the ``limit`` most recent of ``rows`` (what ``user``
+        may read) that match, newest first, in one query.
 
         Each way of matching (the row's own vector, each related table's) is
         its own branch, with the source's order and the limit in SQL: the
@@ -145,9 +145,14 @@ class PostgresBackend:
                 )
                 continue
             model = related_model(rows.model, relation)
+            readable = (source.related_readable or {}).get(relation)
             linked = (
                 self._matching(model, tuple(field.relative_to(relation) for field in fields))
-                .filter(Exists(rows.filter(**{relation: OuterRef("pk")})))
+                .filter(
+                    Q(pk__in=readable(user).values("pk"))
+                    if readable
+                    else Exists(rows.filter(**{relation: OuterRef("pk")}))
+                )
                 .order_by("-pk")
                 .values("pk")[:limit]
             )
@@ -258,7 +263,7 @@ class FtsBackend:
     # SQLite serves a small site: every match found is ranked.
     rank_window = None
 
-    def recent(self, source: SearchSource, rows: QuerySet, limit: int) -> list[int]:
+    def recent(self, source: SearchSource, rows: QuerySet, limit: int, user) -> list[int]:
         """The keys of the ``limit`` most recent of ``rows`` that match, newest first."""
         found = self.filter(source, rows).order_by(f"-{source.date}", "-pk")
         return list(found.values_list("pk", flat=True)[:limit])

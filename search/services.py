@@ -142,7 +142,7 @@ def site_search(*, user, query: str, kind: str = ALL, page: int | str | None = 1
     kind = selected.key if selected is not None else ALL
     readable = {source.key: source.queryset(user) for source in sources}
     recent = {
-        source.key: backend.recent(source, readable[source.key], COUNT_LIMIT + 1)
+        source.key: backend.recent(source, readable[source.key], COUNT_LIMIT + 1, user)
         for source in sources
     }
     results = SearchResults(
