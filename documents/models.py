@@ -196,6 +196,9 @@ class Page(models.Model):
         verbose_name = _("page")
         verbose_name_plural = _("pages")
         ordering = ["title", "pk"]
+        # The site search walks the most recent pages first, until it has
+        # found enough that match (search.backends.PostgresBackend.recent).
+        indexes = [models.Index(fields=["updated_at", "id"], name="documents_page_updated")]
 
     def __str__(self) -> str:
         return self.title

@@ -23,7 +23,7 @@ from .registry import SearchSource, value_at
 SNIPPET_WORDS = 35
 # ts_rank reads the vector of each row it ranks: a common word (in hundreds
 # of thousands of posts) ranks only the most recent matches of each source.
-RANK_WINDOW = 500
+RANK_WINDOW = 200
 
 
 @dataclass
