@@ -189,6 +189,9 @@ class Page(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    # The site search's vector of the title (trigger and GIN index of
+    # migration 0010), as for revisions. NULL on SQLite.
+    search_vector = StoredSearchVectorField(specs=("title:A",))
 
     objects = LiveQuerySet.as_manager()
 

@@ -27,8 +27,11 @@ from .registry import SearchSource, all_sources, source_for, value_at
 
 ALL = "all"
 PER_PAGE = 20
-# "All" shows the best hits of each source, merged by rank.
+# "All" shows the best hits of each source, merged by rank: the best of its
+# most recent matches (ranking reads each row's vector, and most sources
+# compute it from their text).
 ALL_PER_SOURCE = 5
+ALL_RANKED = 40
 # Beyond, a source's count is "more than 200": finding the 201 most recent
 # readable matches of a word in a third of a million posts reads a few
 # thousand rows; a thousand took five times as long (bench/README.md).
@@ -154,11 +157,11 @@ def site_search(*, user, query: str, kind: str = ALL, page: int | str | None = 1
         beyond=frozenset(key for key, keys in recent.items() if len(keys) > COUNT_LIMIT),
     )
 
-    def window(source: SearchSource) -> list[int]:
-        return recent[source.key][: min(backend.rank_window or COUNT_LIMIT, COUNT_LIMIT)]
+    def window(source: SearchSource, size: int) -> list[int]:
+        return recent[source.key][: min(backend.rank_window or COUNT_LIMIT, size)]
 
     if selected is not None:
-        keys = window(selected)
+        keys = window(selected, COUNT_LIMIT)
         results.listed = len(keys)
         paginator = _CountedPaginator(
             backend.ranked(selected, readable[kind], keys), PER_PAGE, count=results.listed
@@ -168,7 +171,7 @@ def site_search(*, user, query: str, kind: str = ALL, page: int | str | None = 1
         return results
     hits = []
     for source in sources:
-        if keys := window(source):
+        if keys := window(source, ALL_RANKED):
             best = list(backend.ranked(source, readable[source.key], keys)[:ALL_PER_SOURCE])
             hits.extend(_hits(backend, source, best))
     # Stable: equal ranks keep the sources' order.

@@ -29,7 +29,7 @@ INDEXES = {
     "councils": {"councils_council_search_vector_gin"},
     "discussions": {"forums_post_search_vector_gin", "forums_topic_search_vector_gin"},
     "documents": {"search_document_vector"},
-    "pages": {"search_page_vector", "documents_pagerevision_search_vector_gin"},
+    "pages": {"documents_page_search_vector_gin", "documents_pagerevision_search_vector_gin"},
     "resources": {"search_resource_vector"},
     "news": {"search_article_vector"},
     "events": {"search_event_vector"},
