@@ -213,9 +213,9 @@ def _fill(count: int, word: str):
 
 # A signed-in member's page: session (read from the database) and user (2),
 # council grants (2), the forums they may read (2: for the posts and the
-# topics), one count per source, rows and snippets of each source shown (2
-# per source), and one more.
-QUERY_BOUND = 7 + 3 * len(all_sources())
+# topics) and the councils whose files and pages they read (2), one count per
+# source, rows and snippets of each source shown (2 per source), and one more.
+QUERY_BOUND = 9 + 3 * len(all_sources())
 
 
 @pytest.mark.parametrize("count", [1, 30])
