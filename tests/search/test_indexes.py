@@ -19,7 +19,7 @@ from search.registry import all_sources
 from search.services import site_search
 from tests.accounts.factories import UserFactory
 from tests.councils.factories import council_create, member_of
-from tests.forums.factories import topic_in
+from tests.forums.factories import national_forum, topic_in
 
 from .conftest import postgresql_only
 
@@ -133,6 +133,7 @@ def test_matching_and_ranking_read_the_stored_vector_not_the_text(key):
     revision's text: both read its ``search_vector`` column."""
     source = next(source for source in all_sources() if source.key == key)
     backend = PostgresBackend("quartier")
+    national_forum()  # (No readable forum at all would make the query empty.)
     rows = source.queryset(AnonymousUser())
     ranked = backend.ranked(source, rows, [1])
     sql = str(ranked.query)
