@@ -142,9 +142,9 @@ TOPICS_PER_BATCH = 10_000
 PAGES_PER_BATCH = 20_000
 
 
-def _pick(name: str, size: int, index: str, salt: int) -> str:
+def _pick(name: str, size: int, index: str, salt: int, kind: str = "text") -> str:
     """SQL: an element of the list parameter ``name``, drawn by a hash of ``index``."""
-    return f"(%({name})s::text[])[1 + abs(hashint8(({index}) * 64 + {salt})) %% {size}]"
+    return f"(%({name})s::{kind}[])[1 + abs(hashint8(({index}) * 64 + {salt})) %% {size}]"
 
 
 def _sentence_sql(index: str, salt: int = 0) -> str:
@@ -209,12 +209,12 @@ def seed_forum_text(posts: int, step: Step) -> None:
         INSERT INTO forums_topic (forum_id, title, author_id, created_at, last_post_at,
                                   post_count, is_pinned, is_locked)
         SELECT CASE
-                   WHEN n %% 10 >= 3 THEN {_pick("national", len(national), "n", 1)}
+                   WHEN n %% 10 >= 3 THEN {_pick("national", len(national), "n", 1, "bigint")}
                    WHEN n %% 3 = 0 THEN %(first_council_forum)s
-                   ELSE {_pick("council_forums", len(council_forums), "n", 2)}
+                   ELSE {_pick("council_forums", len(council_forums), "n", 2, "bigint")}
                END,
                %(marker)s || replace({_pick("titles", len(TITLES), "n", 3)}, '{{n}}', n::text),
-               {_pick("authors", len(authors), "n", 4)}::bigint,
+               {_pick("authors", len(authors), "n", 4, "bigint")},
                when_, when_ + interval '9 minutes', {POSTS_PER_TOPIC}, false, false
         FROM (
             SELECT n, %(anchor)s::timestamptz
@@ -227,7 +227,7 @@ def seed_forum_text(posts: int, step: Step) -> None:
     posts_sql = f"""
         INSERT INTO forums_post (topic_id, author_id, body, body_html, created_at, status,
                                  is_hidden, hidden_reason, submission_key)
-        SELECT t.id, {_pick("authors", len(authors), "t.id * 16 + r", 6)}::bigint,
+        SELECT t.id, {_pick("authors", len(authors), "t.id * 16 + r", 6, "bigint")},
                {_sentence_sql("t.id * 16 + r")}, '', t.created_at + make_interval(mins => r),
                'published', false, '', ''
         FROM forums_topic t CROSS JOIN generate_series(0, {POSTS_PER_TOPIC - 1}) r
@@ -376,13 +376,15 @@ class Timing:
     who: str
     seconds: list[float] = field(default_factory=list)
     hits: int = 0
+    more: bool = False
     queries: int = 0
 
     def row(self) -> str:
         median = statistics.median(self.seconds) * 1000
         p95 = statistics.quantiles(self.seconds, n=20, method="inclusive")[18] * 1000
         return (
-            f"| {self.label} | {self.who} | {self.hits:,} | {len(self.seconds)} "
+            f"| {self.label} | {self.who} | {'> ' if self.more else ''}{self.hits:,} "
+            f"| {len(self.seconds)} "
             f"| {median:.1f} | {p95:.1f} | {self.queries} |"
         )
 
@@ -405,6 +407,7 @@ def time_service(user, who: str, word: str, runs: int, warmup: int) -> Timing:
             results = services.site_search(user=fresh, query=word)
             timing.seconds.append(time.perf_counter() - start)
         timing.hits = results.total
+        timing.more = bool(getattr(results, "beyond", False))
         timing.queries = len(captured.captured_queries)
     return timing
 
@@ -426,24 +429,29 @@ def time_page(client, who: str, word: str, kind: str, runs: int, warmup: int) ->
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         timing.hits = response.context["results"].count
+        timing.more = getattr(response.context["results"], "more", False)
         timing.queries = len(captured.captured_queries)
     return timing
 
 
-def explain(user, word: str, key: str) -> str:
-    """The plan of one source's count, to see which indexes serve it."""
+def explain(user, word: str, kind: str = "all") -> str:
+    """The plans of the queries of one search, with their timings, to see
+    which indexes serve them and what costs."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
-    from search.backends import PostgresBackend
-    from search.registry import source_for
+    from search import services
 
-    source = source_for(key)
-    rows = PostgresBackend(word).filter(source, source.queryset(user))
-    sql, params = rows.query.sql_with_params()
+    with CaptureQueriesContext(connection) as captured:
+        services.site_search(user=user, query=word, kind=kind)
+    plans = []
     with connection.cursor() as cursor:
-        explain = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT count(*) FROM"
-        cursor.execute(f"{explain} ({sql}) s", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        for query in captured.captured_queries:
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "(")):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {query['sql']}")
+            plans.append(f"-- {query['sql'][:300]}\n" + "\n".join(row[0] for row in cursor))
+    return "\n\n".join(plans)
 
 
 def data_summary() -> str:
@@ -551,9 +559,10 @@ def main(argv: list[str] | None = None) -> int:
     for timing in timings:
         print(timing.row())
     if args.explain:
-        for who, user in (("anonymous", AnonymousUser()), ("member", member)):
-            print(f"\n## Plan of the discussions count, “réunion”, {who}\n")
-            print("```\n" + explain(user, "réunion", "discussions") + "\n```")
+        for word in (COMMON_WORDS[1], RARE_WORDS[0]):
+            for who, user in (("anonymous", AnonymousUser()), ("member", member)):
+                print(f"\n## Plans of the search of “{word}”, {who}\n")
+                print("```\n" + explain(user, word) + "\n```")
     return 0
 
 
