@@ -158,7 +158,10 @@ def site_search(*, user, query: str, kind: str = ALL, page: int | str | None = 1
     )
 
     def window(source: SearchSource, size: int) -> list[int]:
-        return recent[source.key][: min(backend.rank_window or COUNT_LIMIT, size)]
+        # SQLite (a small site) ranks every match it listed.
+        if backend.rank_window is None:
+            return recent[source.key][:COUNT_LIMIT]
+        return recent[source.key][: min(backend.rank_window, size)]
 
     if selected is not None:
         keys = window(selected, COUNT_LIMIT)
