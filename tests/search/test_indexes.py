@@ -31,8 +31,8 @@ INDEXES = {
     "documents": {"search_document_vector"},
     "pages": {"documents_page_search_vector_gin", "documents_pagerevision_search_vector_gin"},
     "resources": {"search_resource_vector"},
-    "news": {"search_article_vector"},
-    "events": {"search_event_vector"},
+    "news": {"news_article_search_vector_gin"},
+    "events": {"events_event_search_vector_gin"},
     "site_pages": {"search_sitepage_vector"},
 }
 
