@@ -189,6 +189,9 @@ class Page(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    # The site search's vector of the title (trigger and GIN index of
+    # migration 0010), as for revisions. NULL on SQLite.
+    search_vector = StoredSearchVectorField(specs=("title:A",))
 
     objects = LiveQuerySet.as_manager()
 
@@ -196,6 +199,9 @@ class Page(models.Model):
         verbose_name = _("page")
         verbose_name_plural = _("pages")
         ordering = ["title", "pk"]
+        # The site search walks the most recent pages first, until it has
+        # found enough that match (search.backends.PostgresBackend.recent).
+        indexes = [models.Index(fields=["updated_at", "id"], name="documents_page_updated")]
 
     def __str__(self) -> str:
         return self.title

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.markdown import render_markdown
+from common.search_vector import StoredSearchVectorField
 from councils.models import Council, Membership
 
 TITLE_MAX_LENGTH = 200
@@ -55,6 +56,9 @@ class Event(models.Model):
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH, blank=True)
     # Rendered from ``description`` and sanitised when saved.
     description_html = models.TextField(editable=False, blank=True)
+    # The site search's vector (trigger and GIN index of migration 0003).
+    # NULL on SQLite.
+    search_vector = StoredSearchVectorField(specs=("title:A", "place:B", "description:C"))
     visibility = models.CharField(
         _("who can see it"),
         max_length=10,

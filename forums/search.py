@@ -14,13 +14,19 @@ from .models import Post, Topic
 
 
 def _posts(user) -> QuerySet[Post]:
-    # The forums' own selector: forums by audience and the user's councils',
+    # The forums' own rules: forums by audience and the user's councils'
+    # (their keys read first, see ``selectors.readable_forum_ids``),
     # published posts only, hidden ones left out.
     return (
-        selectors.search(user=user, query="")
+        Post.objects.visible()
+        .filter(topic__forum__in=selectors.readable_forum_ids(user))
         .select_related("topic__forum__council")
         .defer("body_html")
     )
+
+
+def _topics(user) -> QuerySet[Topic]:
+    return Topic.objects.filter(forum__in=selectors.readable_forum_ids(user))
 
 
 def _first_posts(topics: QuerySet[Topic]) -> Q:
@@ -45,6 +51,7 @@ DISCUSSIONS = SearchSource(
     queryset=_posts,
     fields=(Field("topic__title", "A"), Field("body", "C")),
     related_match={"topic": _first_posts},
+    related_readable={"topic": _topics},
     title="topic__title",
     date="created_at",
     snippet="body",

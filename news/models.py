@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.search_vector import StoredSearchVectorField
 from councils.models import Council
 
 TITLE_MAX_LENGTH = 200
@@ -91,6 +92,9 @@ class Article(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # A double-submitted "create" form makes one article.
     submission_key = models.CharField(max_length=64, blank=True)
+    # The site search's vector (trigger and GIN index of migration 0002).
+    # NULL on SQLite.
+    search_vector = StoredSearchVectorField(specs=("title:A", "summary:B", "body:C"))
 
     objects = ArticleQuerySet.as_manager()
 

@@ -10,20 +10,22 @@ from dataclasses import dataclass
 from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
 from . import fts, text
-from .indexes import CONFIG, Field, related_model, text_of, vector_for
+from .indexes import CONFIG, Field, related_model, stored_fields_of, text_of, vector_for
 from .registry import SearchSource, value_at
 
 SNIPPET_WORDS = 35
-# ts_rank re-reads the text of each row it ranks (the indexes hold no
-# weights to rank with): on a common word, only the most recent matches
-# are ranked and listed; counts stay exact.
-RANK_WINDOW = 500
+# ts_rank reads the vector of each row it ranks: a common word (in hundreds
+# of thousands of posts) ranks only the most recent matches of each source.
+RANK_WINDOW = 200
+# A LIMIT no table reaches.
+UNBOUNDED = 2**62
 
 
 @dataclass
@@ -33,6 +35,45 @@ class Display:
     title: SafeString
     snippet: SafeString
     rank: float
+
+
+def _newest_first(rows) -> list[tuple]:
+    """(date, key) rows as PostgreSQL orders them by date and key descending:
+    rows without a date first, then the newest, then the largest key."""
+    rows = sorted(rows, key=lambda row: row[1], reverse=True)
+    return sorted(rows, key=lambda row: (row[0] is None, row[0]), reverse=True)
+
+
+def _union_all(queries: list[QuerySet]) -> list[tuple]:
+    """The rows of ``queries`` (each ordered and sliced), in one round trip.
+    (Django's ``union()`` refuses an order on a column it renames.)"""
+    parts, parameters = [], []
+    for query in queries:
+        try:
+            sql, params = query.query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        parts.append(f"({sql})")
+        parameters.extend(params)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), parameters)
+        return cursor.fetchall()
+
+
+def _joined(source: SearchSource, model, relation: str) -> bool:
+    """Whether each row of ``model`` reaches at most one row through
+    ``relation`` (foreign keys all the way) and matches when it does (no
+    custom ``related_match``)."""
+    if (source.related_match or {}).get(relation):
+        return False
+    for name in relation.split("__"):
+        field = model._meta.get_field(name)
+        if not (field.many_to_one or field.one_to_one) or field.auto_created:
+            return False
+        model = field.related_model
+    return True
 
 
 def _any_of(conditions: list) -> Q:
@@ -72,20 +113,76 @@ class PostgresBackend:
             conditions.append(source.match_related(relation, matching))
         return rows.filter(_any_of(conditions))
 
-    def listed(self, count: int) -> int:
-        return min(count, RANK_WINDOW)
+    rank_window = RANK_WINDOW
 
-    def order(
-        self, source: SearchSource, rows: QuerySet, *, count: int, readable: QuerySet
-    ) -> QuerySet:
-        """``rows`` (the matches) by rank; ``readable`` (the source's queryset)
-        takes the window, so that the match is not evaluated twice."""
-        if count > RANK_WINDOW:
-            recent = rows.order_by(f"-{source.date}", "-pk").values("pk")[:RANK_WINDOW]
-            rows = readable.filter(pk__in=Subquery(recent))
-        return rows.annotate(
-            rank=SearchRank(vector_for(rows.model, source.fields), self.query)
-        ).order_by("-rank", f"-{source.date}", "-pk")
+    def recent(self, source: SearchSource, rows: QuerySet, limit: int, user) -> list[int]:
+        """The keys of the ``limit`` most recent of ``rows`` (what ``user``
+        may read) that match, newest first, in one query.
+
+        Each way of matching (the row's own vector, each related table's) is
+        its own branch, with the source's order and the limit in SQL: the
+        planner walks the date index back until it has ``limit`` readable
+        matches (a common word), or takes the few matches from the GIN
+        index and sorts them (a rare one). A related table's matches are
+        first narrowed to those linked to a row of ``rows``, then bounded:
+        ``rows`` (what the user may read) is always applied before a limit,
+        so that nothing the user may not read takes a place, or changes a
+        number."""
+        order = (f"-{source.date}", "-pk")
+        own = source.own_fields()
+        branches = []
+        if own:
+            branches.append(self._match_in(rows, rows.model, own, "pk"))
+        for relation, fields in source.related_fields().items():
+            if _joined(source, rows.model, relation):
+                # Each row reaches one related row: the condition on the join.
+                model = related_model(rows.model, relation)
+                relative = tuple(field.relative_to(relation) for field in fields)
+                branches.append(self._match_in(rows, model, relative, relation))
+                continue
+            model = related_model(rows.model, relation)
+            readable = (source.related_readable or {}).get(relation)
+            linked = (
+                self._matching(model, tuple(field.relative_to(relation) for field in fields))
+                .filter(
+                    Q(pk__in=readable(user).values("pk"))
+                    if readable
+                    else Exists(rows.filter(**{relation: OuterRef("pk")}))
+                )
+                .order_by("-pk")
+                .values("pk")[:limit]
+            )
+            related = model.objects.filter(pk__in=Subquery(linked))
+            branches.append(rows.filter(source.match_related(relation, related)))
+        queries = [
+            branch.order_by(*order).values_list(source.date, "pk")[:limit] for branch in branches
+        ]
+        found = list(queries[0]) if len(queries) == 1 else _union_all(queries)
+        newest = _newest_first(set(found))
+        return [pk for _date, pk in newest[:limit]]
+
+    def _match_in(self, rows: QuerySet, model, fields: tuple[Field, ...], key: str) -> QuerySet:
+        """``rows`` whose ``key`` (``"pk"`` or a foreign key) is a row of
+        ``model`` whose ``fields`` match. A stored vector is tested row by
+        row, as the date index is walked (a microsecond each); a vector
+        computed from the text is not (``to_tsvector`` on each row, which the
+        planner prices far below its cost): its GIN index gives the matches
+        once."""
+        if stored_fields_of(model) == fields:
+            prefix = "" if key == "pk" else f"{key}__"
+            return rows.filter(**{f"{prefix}search_vector": self.query})
+        # The slice keeps the subquery apart: flattened into a join, its
+        # condition would be evaluated row by row again.
+        matching = self._matching(model, fields).order_by().values("pk")[:UNBOUNDED]
+        return rows.filter(**{f"{key}__in": matching})
+
+    def ranked(self, source: SearchSource, rows: QuerySet, keys: list[int]) -> QuerySet:
+        """The rows of ``keys`` (found by ``recent``) that ``rows`` holds, by rank."""
+        return (
+            rows.filter(pk__in=keys)
+            .annotate(rank=SearchRank(vector_for(rows.model, source.fields), self.query))
+            .order_by("-rank", f"-{source.date}", "-pk")
+        )
 
     def display(self, source: SearchSource, objects: list) -> dict[int, Display]:
         if not objects:
@@ -174,8 +271,13 @@ class FtsBackend:
             conditions.append(source.match_related(relation, matching))
         return rows.filter(_any_of(conditions))
 
-    def listed(self, count: int) -> int:
-        return count
+    # SQLite serves a small site: every match found is ranked.
+    rank_window = None
+
+    def recent(self, source: SearchSource, rows: QuerySet, limit: int, user) -> list[int]:
+        """The keys of the ``limit`` most recent of ``rows`` that match, newest first."""
+        found = self.filter(source, rows).order_by(f"-{source.date}", "-pk")
+        return list(found.values_list("pk", flat=True)[:limit])
 
     def _rank_of(self, model, fields: tuple[Field, ...], key: str) -> RawSQL:
         """The bm25 score (higher is better, 0 without a match) of the row of
@@ -196,9 +298,10 @@ class FtsBackend:
             output_field=FloatField(),
         )
 
-    def order(
-        self, source: SearchSource, rows: QuerySet, *, count: int, readable: QuerySet
-    ) -> QuerySet:
+    def ranked(self, source: SearchSource, rows: QuerySet, keys: list[int]) -> QuerySet:
+        """The rows of ``keys`` (found by ``recent``) that ``rows`` holds, by
+        bm25 over the fields' weights."""
+        rows = rows.filter(pk__in=keys)
         meta = rows.model._meta
         own = source.own_fields()
         parts = (

@@ -37,12 +37,13 @@ __all__ = [
     "remove_search_index",
     "search_index",
     "search_vector",
+    "stored_fields_of",
     "text_of",
     "vector_for",
 ]
 
 
-def _stored_fields(model) -> tuple[Field, ...] | None:
+def stored_fields_of(model) -> tuple[Field, ...] | None:
     """The fields whose vector ``model`` stores in its ``search_vector``
     column, if it has one (``StoredSearchVectorField``)."""
     try:
@@ -69,7 +70,7 @@ def vector_for(model, fields: tuple[Field, ...]):
     parts = []
     for relation, group in groups.items():
         own = tuple(field.relative_to(relation) if relation else field for field in group)
-        if _stored_fields(related_model(model, relation)) == own:
+        if stored_fields_of(related_model(model, relation)) == own:
             parts.append(F(f"{relation}__search_vector" if relation else "search_vector"))
         else:
             parts.append(search_vector(tuple(group)))

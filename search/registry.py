@@ -116,6 +116,11 @@ class SearchSource:
     # How a match in a related table selects rows of this source, by
     # relation; by default every row linked to a matching related row.
     related_match: dict[str, Callable[[QuerySet], Q]] | None = None
+    # What of a related table the user may read, by relation (from the owning
+    # app's permissions): a common word's related matches are bounded among
+    # those, before this source's rows are picked. By default, the related
+    # rows one of ``queryset(user)`` links to.
+    related_readable: dict[str, Callable[[Any], QuerySet]] | None = None
     # Where to look when a search of every type finds nothing.
     browse: Link | None = None
 

@@ -3,6 +3,10 @@
 Counts, hits and snippets are all computed over each source's
 ``queryset(user)``: a private item never shows up in someone else's
 results, not even as a number.
+
+A common word is in hundreds of thousands of posts: each source finds at
+most ``COUNT_LIMIT`` + 1 matches, the most recent, and says "more than
+200" beyond; only those are ranked.
 """
 
 from __future__ import annotations
@@ -23,8 +27,15 @@ from .registry import SearchSource, all_sources, source_for, value_at
 
 ALL = "all"
 PER_PAGE = 20
-# "All" shows the best hits of each source, merged by rank.
+# "All" shows the best hits of each source, merged by rank: the best of its
+# most recent matches (ranking reads each row's vector, and most sources
+# compute it from their text).
 ALL_PER_SOURCE = 5
+ALL_RANKED = 40
+# Beyond, a source's count is "more than 200": finding the 201 most recent
+# readable matches of a word in a third of a million posts reads a few
+# thousand rows; a thousand took five times as long (bench/README.md).
+COUNT_LIMIT = 200
 
 
 @dataclass
@@ -44,7 +55,10 @@ class Hit:
 class SearchResults:
     query: str
     kind: str
+    # Each source's count, at most ``COUNT_LIMIT``.
     counts: list[tuple[SearchSource, int]]
+    # The keys of the sources with more results than their count.
+    beyond: frozenset[str] = frozenset()
     hits: list[Hit] = field(default_factory=list)
     page: Page | None = None
     # How many of the selected type's results are listed (the most recent
@@ -57,10 +71,18 @@ class SearchResults:
 
     @property
     def count(self) -> int:
-        """The number of results of the selected type."""
+        """The number of results of the selected type (a lower bound when
+        ``more``)."""
         if self.kind == ALL:
             return self.total
         return next((n for source, n in self.counts if source.key == self.kind), 0)
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more results of the selected type than ``count``."""
+        if self.kind == ALL:
+            return bool(self.beyond)
+        return self.kind in self.beyond
 
 
 class _CountedPaginator(Paginator):
@@ -114,36 +136,46 @@ def site_search(*, user, query: str, kind: str = ALL, page: int | str | None = 1
     """Search ``query`` in what ``user`` may read.
 
     ``kind`` is ``"all"`` (the best hits of every source, merged by rank) or
-    a source key (that source's hits, ``PER_PAGE`` a page). Queries: one
-    count per source, then for each source shown one for its rows and one
-    for their snippets, whatever the number of rows.
+    a source key (that source's hits, ``PER_PAGE`` a page). Queries: one per
+    source for its most recent matches (its count), then for each source
+    shown one to rank them and one for the snippets of the rows shown,
+    whatever the number of rows.
     """
     backend = backend_for(query)
     sources = all_sources()
     selected = source_for(kind)
     kind = selected.key if selected is not None else ALL
     readable = {source.key: source.queryset(user) for source in sources}
-    matching = {key: backend.filter(source_for(key), rows) for key, rows in readable.items()}
-    counts = [(source, matching[source.key].count()) for source in sources]
-    results = SearchResults(query=query, kind=kind, counts=counts)
+    recent = {
+        source.key: backend.recent(source, readable[source.key], COUNT_LIMIT + 1, user)
+        for source in sources
+    }
+    results = SearchResults(
+        query=query,
+        kind=kind,
+        counts=[(source, min(len(recent[source.key]), COUNT_LIMIT)) for source in sources],
+        beyond=frozenset(key for key, keys in recent.items() if len(keys) > COUNT_LIMIT),
+    )
+
+    def window(source: SearchSource, size: int) -> list[int]:
+        # SQLite (a small site) ranks every match it listed.
+        if backend.rank_window is None:
+            return recent[source.key][:COUNT_LIMIT]
+        return recent[source.key][: min(backend.rank_window, size)]
+
     if selected is not None:
-        count = results.count
-        results.listed = backend.listed(count)
+        keys = window(selected, COUNT_LIMIT)
+        results.listed = len(keys)
         paginator = _CountedPaginator(
-            backend.order(selected, matching[kind], count=count, readable=readable[kind]),
-            PER_PAGE,
-            count=results.listed,
+            backend.ranked(selected, readable[kind], keys), PER_PAGE, count=results.listed
         )
         results.page = paginator.get_page(page)
         results.hits = _hits(backend, selected, list(results.page.object_list))
         return results
     hits = []
-    for source, count in counts:
-        if count:
-            ordered = backend.order(
-                source, matching[source.key], count=count, readable=readable[source.key]
-            )
-            best = list(ordered[:ALL_PER_SOURCE])
+    for source in sources:
+        if keys := window(source, ALL_RANKED):
+            best = list(backend.ranked(source, readable[source.key], keys)[:ALL_PER_SOURCE])
             hits.extend(_hits(backend, source, best))
     # Stable: equal ranks keep the sources' order.
     results.hits = sorted(hits, key=lambda hit: -hit.rank)

@@ -65,6 +65,7 @@ def _types(results: services.SearchResults) -> list[dict]:
             "query_string": urlencode({"q": results.query}),
             "current": results.kind == services.ALL,
             "more": False,
+            "beyond": bool(results.beyond),
         }
     ]
     for source, count in results.counts:
@@ -74,7 +75,8 @@ def _types(results: services.SearchResults) -> list[dict]:
                 "count": count,
                 "query_string": urlencode({"q": results.query, "type": source.key}),
                 "current": results.kind == source.key,
-                "more": count > services.ALL_PER_SOURCE,
+                "more": count > services.ALL_PER_SOURCE or source.key in results.beyond,
+                "beyond": source.key in results.beyond,
             }
         )
     return types

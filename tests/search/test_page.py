@@ -212,9 +212,10 @@ def _fill(count: int, word: str):
 
 
 # A signed-in member's page: session (read from the database) and user (2),
-# council grants (2), one count per source, rows and snippets of each source
-# shown (2 per source), and one more.
-QUERY_BOUND = 5 + 3 * len(all_sources())
+# council grants (2), the forums they may read (2: for the posts and the
+# topics) and the councils whose files and pages they read (2), one count per
+# source, rows and snippets of each source shown (2 per source), and one more.
+QUERY_BOUND = 9 + 3 * len(all_sources())
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -238,7 +239,7 @@ def test_the_page_stays_under_a_fixed_number_of_queries(
 
 @postgresql_only
 def test_a_very_common_word_lists_the_most_recent_matches_ranked(client, monkeypatch):
-    monkeypatch.setattr("search.backends.RANK_WINDOW", 3)
+    monkeypatch.setattr("search.backends.PostgresBackend.rank_window", 3)
     forum = national_forum()
     author = UserFactory()
     topics = [topic_in(forum, author, title=f"Sujet {n}", body="Le potager") for n in range(5)]
@@ -248,3 +249,62 @@ def test_a_very_common_word_lists_the_most_recent_matches_ranked(client, monkeyp
     newest = {topic.posts.get().get_absolute_url() for topic in topics[2:]}
     assert {hit.url for hit in results.hits} == newest
     assert "Seuls les 3 résultats les plus récents sont affichés" in page_text(response)
+
+
+def test_a_count_beyond_the_limit_says_more_than_it(client, monkeypatch):
+    monkeypatch.setattr(services, "COUNT_LIMIT", 3)
+    forum = national_forum()
+    author = UserFactory()
+    topics = [topic_in(forum, author, title=f"Sujet {n}", body="Le potager") for n in range(5)]
+    response = client.get(search_url("potager"))
+    results = response.context["results"]
+    assert (results.total, results.more, results.beyond) == (3, True, {"discussions"})
+    html = page_text(response).replace("\u00a0", " ")
+    assert "Plus de 3 résultats pour « potager »" in html
+    assert 'Discussions <span class="badge">plus de 3</span>' in html
+    assert "Voir plus de 3 résultats dans « Discussions »" in html
+
+    response = client.get(search_url("potager", type="discussions"))
+    results = response.context["results"]
+    assert (results.count, results.more, results.listed) == (3, True, 3)
+    # The most recent matches, ranked (all equal here: newest first).
+    newest = [topic.posts.get().get_absolute_url() for topic in reversed(topics[2:])]
+    assert [hit.url for hit in results.hits] == newest
+    html = page_text(response).replace("\u00a0", " ")
+    assert "Plus de 3 résultats pour « potager »" in html
+    assert "Seuls les 3 résultats les plus récents sont affichés" in html
+
+
+def test_under_the_limit_the_count_is_exact_and_says_so(client, monkeypatch):
+    monkeypatch.setattr(services, "COUNT_LIMIT", 3)
+    forum = national_forum()
+    author = UserFactory()
+    for n in range(3):
+        topic_in(forum, author, title=f"Sujet {n}", body="Le potager")
+    html = page_text(client.get(search_url("potager"))).replace("\u00a0", " ")
+    assert "3 résultats pour « potager »" in html and "Plus de" not in html
+    assert 'Discussions <span class="badge">3</span>' in html
+
+
+@pytest.mark.parametrize("where", ["body", "title"])
+def test_private_matches_never_take_a_place_under_the_limit(monkeypatch, where):
+    """The limit applies after what the user may read: newer private posts
+    (or private topics' titles) do not push public ones out, nor turn an
+    outsider's count into "more than"."""
+    monkeypatch.setattr(services, "COUNT_LIMIT", 3)
+    author = UserFactory()
+    for n in range(2):
+        topic_in(national_forum(), author, title=f"Public {n}", body="Le potager")
+    council = council_create()
+    coordinator = coordinator_of(council)
+    for n in range(6):
+        if where == "body":
+            topic_in(council.forum, coordinator, title=f"Privé {n}", body="Notre potager")
+        else:
+            topic_in(council.forum, coordinator, title=f"Potager {n}", body="Notre jardin")
+    for user in (AnonymousUser(), UserFactory(), member_of(council_create())):
+        results = services.site_search(user=user, query="potager", kind="discussions")
+        assert (results.count, results.more, len(results.hits)) == (2, False, 2)
+        assert all("Public" in hit.title for hit in results.hits)
+    results = services.site_search(user=member_of(council), query="potager", kind="discussions")
+    assert (results.count, results.more) == (3, True)
