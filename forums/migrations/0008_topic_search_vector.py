@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("forums", "0005_post_index_topic_created_id"),
+        ("forums", "0007_post_page_covering_index"),
         ("search", "0001_postgres_search"),
     ]
 
