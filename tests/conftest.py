@@ -53,7 +53,9 @@ def pytest_xdist_make_scheduler(config, log):
     """Under ``-n``, xdist's default (``--dist load``) deals the tests in
     chunks, and may split a module of ``ONE_WORKER_MODULES`` between the
     workers; here each of those modules is one unit, every other test a unit
-    of its own, dealt one at a time to whichever worker is ready. (xdist's
+    of its own, dealt one at a time to whichever worker is ready; xdist
+    deals the units of several tests first (``--loadscope-reorder``, on by
+    default), the others in the order of the run. (xdist's
     ``--dist loadgroup`` would do it with ``xdist_group`` marks, but it tags
     the tests' ids in a way pytest 9 no longer reads.)"""
     if config.getvalue("dist") != "load":
