@@ -29,16 +29,45 @@ def pytest_collection_modifyitems(items):
     - in each stretch of a module's tests, those over the module's shared
       data (``module_data``) last: the data is built for the first of them
       and stays until the module's last test, so no other test runs over it;
-    - the browser tests last of all: pytest-xdist deals the tests in chunks
-      that shrink as the run nears its end, so the 29 browser tests are
-      shared between the workers instead of making one chunk for a single
-      worker.
+    - the browser tests last of all: pytest-xdist deals the tests one by one
+      to whichever worker is ready (``pytest_xdist_make_scheduler``), so the
+      29 browser tests, the slowest, even out the end of the run between the
+      workers.
     """
     ordered = []
     for _module, stretch in itertools.groupby(items, key=lambda item: item.path):
         ordered += sorted(stretch, key=lambda item: "module_data" in item.fixturenames)
     ordered.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     items[:] = ordered
+
+
+# Modules whose shared data (``module_data``) takes seconds to build: the
+# seeded demo, the world crawled for leaks. All the tests of each go to one
+# pytest-xdist worker, which builds the data once, instead of each worker
+# that was dealt some of them building it again.
+ONE_WORKER_MODULES = {"tests/conseils/test_seed_demo.py", "tests/test_leaks.py"}
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under ``-n``, xdist's default (``--dist load``) deals the tests in
+    chunks, and may split a module of ``ONE_WORKER_MODULES`` between the
+    workers; here each of those modules is one unit, every other test a unit
+    of its own, dealt one at a time to whichever worker is ready; xdist
+    deals the units of several tests first (``--loadscope-reorder``, on by
+    default), the others in the order of the run. (xdist's
+    ``--dist loadgroup`` would do it with ``xdist_group`` marks, but it tags
+    the tests' ids in a way pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return Scheduling(config, log)
 
 
 @pytest.fixture(autouse=True)
