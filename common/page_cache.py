@@ -35,7 +35,9 @@ serves it again, under these rules:
   (each app's ``page_cache.py``).
 - **For a short while anyway.** A kept page lives ``PAGE_TIMEOUT`` seconds:
   what changes with time alone ("il y a 3 minutes", a meeting that has
-  passed, an avatar's signed address) is at most that late.
+  passed, an avatar's signed address) is at most that late. What changes at
+  a known time (a scheduled article) says it with ``expires_at``: the page
+  is not served past it.
 
 If the cache is down, every request is rendered as if nothing was kept.
 """
@@ -47,7 +49,9 @@ import hashlib
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -72,6 +76,10 @@ _PLAIN_VALUE = re.compile(r"[0-9A-Za-z-]{0,12}")
 _TAG_PREFIX = "anonymous-page:tag:"
 _PAGE_PREFIX = "anonymous-page:v1:"
 _KEPT_PREFIX = "anonymous-page:kept:"
+# Set on a request whose answer the middleware means to keep, and the time
+# its page changes by itself (expires_at).
+_KEEPING = "_anonymous_page_keeping"
+_EXPIRY = "_anonymous_page_expiry"
 _MESSAGES_COOKIE = "messages"
 # Headers a kept answer is served again with (the rest are per request).
 _SKIPPED_HEADERS = {"set-cookie", "date"}
@@ -96,6 +104,18 @@ def anonymous_page(tags: TagsOf, *, parameters: tuple[str, ...] = (PAGE_PARAMETE
         return wrapped
 
     return decorator
+
+
+def expires_at(request, when: Callable[[], datetime | None]) -> None:
+    """The page this request gets changes by itself at ``when()`` (the next
+    scheduled article of a list): if it is kept, it is kept no later. Asked
+    only when the page is to be kept."""
+    if not getattr(request, _KEEPING, False):
+        return
+    moment = when()
+    if moment is not None:
+        stamp = moment.timestamp()
+        setattr(request, _EXPIRY, min(stamp, getattr(request, _EXPIRY, stamp)))
 
 
 def changed(*tags: str) -> None:
@@ -245,17 +265,17 @@ def _may_keep(response) -> bool:
     return not any(word in cache_control for word in _REFUSING_CACHE_CONTROL)
 
 
-def _kept(response, versions: list[str]) -> tuple[list[str], bytes, list[tuple[str, str]]]:
+def _kept(response, versions: list[str], expiry: float):
     headers = [
         (name, value)
         for name, value in response.headers.items()
         if name.lower() not in _SKIPPED_HEADERS
     ]
-    return versions, response.content, headers
+    return versions, expiry, response.content, headers
 
 
 def _served(kept) -> HttpResponse:
-    _versions_then, content, headers = kept
+    _versions_then, _expiry, content, headers = kept
     response = HttpResponse(content)
     for name, value in headers:
         response.headers[name] = value
@@ -280,8 +300,14 @@ class AnonymousPageCacheMiddleware:
                 found = cache.get_many([key, *(_TAG_PREFIX + tag for tag in tags)])
                 versions = _versions(tags, found)
                 kept = found.get(key)
-                if versions is not None and kept is not None and kept[0] == versions:
+                if (
+                    versions is not None
+                    and kept is not None
+                    and kept[0] == versions
+                    and time.time() < kept[1]
+                ):
                     return _served(kept)
+                setattr(request, _KEEPING, versions is not None)
         except DisallowedHost:
             key = None  # the site answers it as usual (400)
         except Exception:
@@ -289,9 +315,13 @@ class AnonymousPageCacheMiddleware:
             key = None
         response = self.get_response(request)
         if key is not None and versions is not None and _may_keep(response):
+            now = time.time()
+            expiry = min(now + PAGE_TIMEOUT, getattr(request, _EXPIRY, now + PAGE_TIMEOUT))
+            if expiry <= now:
+                return response
             patch_vary_headers(response, ("Cookie",))
             try:
-                cache.set(key, _kept(response, versions), PAGE_TIMEOUT)
+                cache.set(key, _kept(response, versions, expiry), max(1, round(expiry - now)))
             except Exception:
                 logger.warning("Could not keep an anonymous page", exc_info=True)
         return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
 
-from common.page_cache import anonymous_page, kept
+from common.page_cache import anonymous_page, expires_at, kept
 from councils.forms import DirectoryFilterForm
 from councils.models import Council, Membership
 from councils.page_cache import COUNCILS
@@ -15,6 +15,7 @@ from events import selectors as event_selectors
 from events.page_cache import EVENTS
 from forums import page_cache as forum_pages
 from forums import selectors as forum_selectors
+from news import page_cache as news_pages
 from news import selectors as news_selectors
 from news.page_cache import NEWS
 
@@ -67,6 +68,7 @@ def home_page() -> list[str]:
 
 @anonymous_page(home_page)
 def home(request):
+    expires_at(request, news_pages.next_publication)
     context = {
         "finder": DirectoryFilterForm(auto_id="home-%s"),
         "national_articles": news_selectors.published(national=True)[:LATEST_ARTICLES],

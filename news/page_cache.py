@@ -4,13 +4,27 @@ or deleted changes the lists, the articles and the home page."""
 
 from __future__ import annotations
 
+from django.db.models import Min
 from django.db.models.signals import m2m_changed
+from django.utils import timezone
 
 from accounts.page_cache import PEOPLE
 from common.page_cache import changed, renew_on_write
 from councils.page_cache import COUNCILS
 
 NEWS = "news"
+
+
+def next_publication():
+    """When the next scheduled article appears by itself (None if none
+    waits): the lists that would show it are kept no later."""
+    from .models import Article
+
+    return (
+        Article.objects.filter(published_at__gt=timezone.now())
+        .aggregate(first=Min("published_at"))
+        .get("first")
+    )
 
 
 def list_page() -> list[str]:

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from common.access import deny, login_or
-from common.page_cache import anonymous_page
+from common.page_cache import anonymous_page, expires_at
 from councils.models import Council
 
 from . import emails, page_cache, permissions, selectors, services
@@ -59,6 +59,7 @@ def _listing(request, articles, *, council=None) -> dict:
 
 @anonymous_page(page_cache.list_page)
 def index(request):
+    expires_at(request, page_cache.next_publication)
     if request.GET.get("etiquette"):
         # A tag gathers the articles of the animation and of the councils.
         context = _listing(request, selectors.published())

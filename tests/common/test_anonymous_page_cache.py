@@ -323,3 +323,26 @@ def test_a_transaction_renews_at_once_and_again_at_its_commit(
     # One renewal at the commit, however many changes the transaction made.
     assert len(callbacks) == 1
     assert after != during
+
+
+def test_a_scheduled_article_shows_at_its_time_on_kept_pages(
+    time_machine, django_assert_num_queries
+):
+    """Nothing is written when a scheduled article's time comes: the pages
+    that would show it are kept no later than that time."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    writer = animator()
+    # Sooner than the pages' own expiry: only the scheduled time can end them.
+    soon = timezone.now() + timedelta(seconds=page_cache.PAGE_TIMEOUT // 2)
+    article = article_create(
+        author=writer, state="scheduled", published_at=soon, title="Le budget voté"
+    )
+    for path in ("/", "/actualites/"):
+        assert "Le budget voté" not in kept(path, django_assert_num_queries)
+    time_machine.move_to(article.published_at + timedelta(seconds=1))
+    assert timezone.now() > article.published_at
+    for path in ("/", "/actualites/"):
+        assert "Le budget voté" in visit(path)[1]
