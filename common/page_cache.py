@@ -232,16 +232,26 @@ def _tags_for(request) -> list[str] | None:
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or _MESSAGES_COOKIE in cookies:
         return None
+    found = _page_of(settings.ROOT_URLCONF, request.path_info)
+    if found is None:
+        return None
+    view, kwargs = found
+    if request.GET and not _query_allowed(request.GET, view.anonymous_page_parameters):
+        return None
+    return sorted(set(view.anonymous_page_tags(**kwargs)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _page_of(urlconf: str, path: str):
+    """The view of ``path`` if it may be kept, and its arguments (the URLs
+    of a deployment do not change: resolved once per path)."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
-    tags_of = getattr(match.func, "anonymous_page_tags", None)
-    if tags_of is None:
+    if getattr(match.func, "anonymous_page_tags", None) is None:
         return None
-    if request.GET and not _query_allowed(request.GET, match.func.anonymous_page_parameters):
-        return None
-    return sorted(set(tags_of(**match.kwargs)))
+    return match.func, match.kwargs
 
 
 def _page_key(request, tags: list[str]) -> str:
