@@ -372,8 +372,7 @@ def test_the_bell_counts_unread_notifications_and_mark_all_read_empties_it(clien
     assert "non lues" not in page
 
 
-def test_the_bell_stops_counting_at_99(client):
-    reader = UserFactory()
+def _site_notifications(reader, *, unread: int, read: int = 0) -> None:
     Notification.objects.bulk_create(
         Notification(
             recipient=reader,
@@ -382,9 +381,15 @@ def test_the_bell_stops_counting_at_99(client):
             title="x",
             url="/",
             delivery="site",
+            read_at=None if number < unread else timezone.now(),
         )
-        for _number in range(150)
+        for number in range(unread + read)
     )
+
+
+def test_the_bell_stops_counting_at_99(client):
+    reader = UserFactory()
+    _site_notifications(reader, unread=150)
     client.force_login(reader)
     assert "99+" in client.get(reverse("home")).content.decode()
 
@@ -642,18 +647,7 @@ def test_the_bell_counts_the_same_on_pages_that_read_it_with_the_readers_facts(c
     from forums import services as forum_services
 
     reader = UserFactory()
-    Notification.objects.bulk_create(
-        Notification(
-            recipient=reader,
-            kind=kinds.SAMPLE.key,
-            target_id=1,
-            title="x",
-            url="/",
-            delivery="site",
-            read_at=None if number < unread else timezone.now(),
-        )
-        for number in range(max(unread, 1) + 3)
-    )
+    _site_notifications(reader, unread=unread, read=3)
     forum = forum_services.national_forum_create(system=True, name="Échanges", audience="everyone")
     client.force_login(reader)
     shown = {0: "", 2: '2<span class="visually-hidden"> non lues</span>', 150: "99+"}[unread]
