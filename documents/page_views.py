@@ -120,6 +120,17 @@ def page_edit(request, slug: str, pk: int):
 
 
 REVISIONS_PER_PAGE = 50
+# A revision's number, as the database stores it (a positive 32-bit integer).
+_LARGEST_NUMBER = 2**31 - 1
+
+
+def _revision_number(value: str) -> int | None:
+    """The revision number asked in the address, or None for anything else
+    (letters, a number no revision can have)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= _LARGEST_NUMBER else None
 
 
 @login_or
@@ -135,9 +146,8 @@ def page_history(request, slug: str, pk: int):
     ).get_page(request.GET.get("page"))
     diff = old = new = None
     if request.GET.get("de") and request.GET.get("a"):
-        try:
-            asked = (int(request.GET["de"]), int(request.GET["a"]))
-        except ValueError:
+        asked = tuple(_revision_number(request.GET[name]) for name in ("de", "a"))
+        if None in asked:
             asked = ()
         numbers = {
             revision.number: revision for revision in current.revisions.filter(number__in=asked)
