@@ -161,6 +161,7 @@ def topic(request, pk: int):
             moderator=reader.moderates,
         ),
         "reply_form": reply_form,
+        "reply_form_html": rendering.reply_form_html(reply_form, topic.forum) if reply_form else "",
         "moderator": reader.moderates,
         # National forums only: a council has one forum.
         "can_move": reader.moderates and topic.forum.council_id is None,

@@ -318,3 +318,38 @@ def test_a_count_ahead_by_less_than_a_page_still_reads_the_real_last_page(settin
     assert not response.context["page"].has_next()
     # Read to the real end: the topic is no longer unread for this reader.
     assert TopicReadState.objects.filter(user=reader, topic=topic).exists()
+
+
+def test_the_reply_form_is_kept_with_a_new_submission_key_on_each_page(discussion):
+    topic, _reply, author, *_ = discussion
+    client = signed_in(author)
+    pages = [page_of(client, topic) for _ in range(2)]
+    keys = [re.findall(r'name="submission_key" value="([^"]+)"', page) for page in pages]
+    assert all(len(found) == 1 for found in keys)
+    assert keys[0] != keys[1]
+    # Apart from its key (and the CSRF tokens, masked anew for each page),
+    # the page is the same: the form comes from the cache.
+    same = [
+        re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "T", page.replace(found[0], "K"))
+        for page, found in zip(pages, keys, strict=True)
+    ]
+    assert same[0] == same[1]
+    assert kept_keys("forums:reply-form:")
+    # The key of the page works as it did: sent twice, one reply.
+    for _ in range(2):
+        client.post(
+            reverse("forums:reply", args=[topic.pk]),
+            {"body": "Envoyé deux fois.", "submission_key": keys[1][0]},
+        )
+    assert Post.objects.filter(topic=topic, body="Envoyé deux fois.").count() == 1
+
+
+def test_a_quoted_reply_is_rendered_for_its_request(discussion):
+    topic, reply, author, *_ = discussion
+    client = signed_in(author)
+    page_of(client, topic)  # the empty form kept
+    quoted = html.unescape(
+        client.get(f"{topic.get_absolute_url()}?citer={reply.pk}").content.decode()
+    )
+    assert "&gt; " in quoted or "> " in quoted
+    assert "Une réponse à garder." in quoted.split('name="body"')[1]
