@@ -138,8 +138,8 @@ class Council(models.Model):
     )
 
     # Accent- and case-free copies for the directory (written by services):
-    # "alma gare roubaix" finds "Alma-Gare" typed "alma", "Roubaix" typed "rou".
-    search_key = models.CharField(max_length=500, blank=True, editable=False)
+    # "Roubaix" typed "rou". The directory's words go through the site
+    # search's machinery (search.services.matching).
     town_key = models.CharField(max_length=120, blank=True, editable=False)
     # The name without "Conseil citoyen de", so that the directory reads A to Z.
     sort_key = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, editable=False)

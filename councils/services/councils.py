@@ -62,7 +62,6 @@ def _fold(text: str) -> str:
 
 
 def _set_keys(council: Council) -> None:
-    council.search_key = _fold(f"{council.name} {council.neighbourhood_name} {council.town}")[:500]
     council.town_key = _fold(council.town)[:120]
     council.sort_key = _fold(_short_name(council.name))[:120]
 
