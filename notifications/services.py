@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -384,8 +384,10 @@ def _send_digest_chunk(recipient_ids: list[int], now: datetime) -> int:
     """The digests of a few people in one transaction, in a fixed number of
     queries: lock them, claim their waiting rows, ask each kind once for
     all of them, write each e-mail (to the outbox, in this transaction) and
-    mark the rows delivered. If anything fails, all of it rolls back: the
-    rows wait for the next run and no e-mail of the chunk leaves."""
+    mark the rows delivered. One person's e-mail that cannot be written is
+    rolled back alone (a savepoint): their rows wait for the next run, the
+    error is logged, and the others of the chunk get theirs. A database
+    error rolls back the whole chunk: its rows wait, no e-mail leaves."""
     waiting = Notification.objects.filter(delivery=registry.DIGEST, delivered_at__isnull=True)
     sent = 0
     with transaction.atomic():
@@ -400,9 +402,21 @@ def _send_digest_chunk(recipient_ids: list[int], now: datetime) -> int:
         by_recipient: dict[int, list[Notification]] = defaultdict(list)
         for notification in visible_to_each(claimed)[0]:
             by_recipient[notification.recipient_id].append(notification)
+        failed = set()
         for recipient_id in sorted(by_recipient):
             shown = by_recipient[recipient_id]
-            emails.send_digest(shown[0].recipient, shown)
+            try:
+                with transaction.atomic():
+                    emails.send_digest(shown[0].recipient, shown)
+            except DatabaseError:
+                raise
+            except Exception:
+                logger.exception(
+                    "The digest of account %s could not be written; it waits for the next run",
+                    recipient_id,
+                )
+                failed.add(recipient_id)
+                continue
             sent += 1
-        _mark_delivered(claimed, now)
+        _mark_delivered([n for n in claimed if n.recipient_id not in failed], now)
     return sent
