@@ -95,13 +95,9 @@ def anonymous_page(tags: TagsOf, *, parameters: tuple[str, ...] = (PAGE_PARAMETE
     with a short plain value (a page number, a department's code)."""
 
     def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            return view(request, *args, **kwargs)
-
-        wrapped.anonymous_page_tags = tags
-        wrapped.anonymous_page_parameters = frozenset(parameters)
-        return wrapped
+        view.anonymous_page_tags = tags
+        view.anonymous_page_parameters = frozenset(parameters)
+        return view
 
     return decorator
 

@@ -111,10 +111,25 @@ def _forum_saved(sender, instance, **kwargs) -> None:
     changed(FORUMS, ACTIVITY, forum_tag(instance.slug))
 
 
-def _topic_saved(sender, instance, **kwargs) -> None:
+def _loaded(instance, relation: str, pk):
+    """The related object already on ``instance`` (the services pass the
+    topic and its forum along), if it is the one of ``pk``: no query."""
+    field = instance._meta.get_field(relation)
+    related = field.get_cached_value(instance, None) if field.is_cached(instance) else None
+    return related if related is not None and related.pk == pk else None
+
+
+def _forum_slug(topic) -> str | None:
     from .models import Forum
 
-    slug = Forum.objects.filter(pk=instance.forum_id).values_list("slug", flat=True).first()
+    forum = _loaded(topic, "forum", topic.forum_id)
+    if forum is not None:
+        return forum.slug
+    return Forum.objects.filter(pk=topic.forum_id).values_list("slug", flat=True).first()
+
+
+def _topic_saved(sender, instance, **kwargs) -> None:
+    slug = _forum_slug(instance)
     changed(ACTIVITY, topic_tag(instance.pk), *([forum_tag(slug)] if slug else []))
 
 
@@ -127,6 +142,10 @@ def _post_saved(sender, instance, **kwargs) -> None:
         # forum deleted) tells the rest. No query per row here.
         changed(ACTIVITY, topic_tag(instance.topic_id))
         return
+    topic = _loaded(instance, "topic", instance.topic_id)
+    if topic is not None:
+        _topics_changed([(topic.pk, _forum_slug(topic) or "")])
+        return
     pairs = list(Topic.objects.filter(pk=instance.topic_id).values_list("pk", "forum__slug"))
     _topics_changed(pairs or [(instance.topic_id, "")])
 
@@ -134,7 +153,12 @@ def _post_saved(sender, instance, **kwargs) -> None:
 def _reaction_saved(sender, instance, **kwargs) -> None:
     from .models import Post
 
-    topic_id = Post.objects.filter(pk=instance.post_id).values_list("topic_id", flat=True).first()
+    post = _loaded(instance, "post", instance.post_id)
+    topic_id = (
+        post.topic_id
+        if post is not None
+        else Post.objects.filter(pk=instance.post_id).values_list("topic_id", flat=True).first()
+    )
     if topic_id is not None:
         changed(topic_tag(topic_id))
 
