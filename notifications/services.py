@@ -381,13 +381,31 @@ def send_digests(*, now: datetime | None = None, recipient_ids: list[int] | None
 
 
 def _send_digest_chunk(recipient_ids: list[int], now: datetime) -> int:
+    """The digests of a chunk of people (``_send_digests_of``). If one
+    person's e-mail cannot be written, the chunk rolls back and its people
+    are sent again one by one: only that person's rows wait for the next
+    run (the error logged), the others get theirs and the next chunks
+    follow. A database error stops the run: its rows all wait."""
+    try:
+        return _send_digests_of(recipient_ids, now)
+    except DatabaseError:
+        raise
+    except Exception:
+        if len(recipient_ids) == 1:
+            logger.exception(
+                "The digest of account %s could not be written; it waits for the next run",
+                recipient_ids[0],
+            )
+            return 0
+        return sum(_send_digest_chunk([recipient_id], now) for recipient_id in recipient_ids)
+
+
+def _send_digests_of(recipient_ids: list[int], now: datetime) -> int:
     """The digests of a few people in one transaction, in a fixed number of
     queries: lock them, claim their waiting rows, ask each kind once for
     all of them, write each e-mail (to the outbox, in this transaction) and
-    mark the rows delivered. One person's e-mail that cannot be written is
-    rolled back alone (a savepoint): their rows wait for the next run, the
-    error is logged, and the others of the chunk get theirs. A database
-    error rolls back the whole chunk: its rows wait, no e-mail leaves."""
+    mark the rows delivered. If anything fails, all of it rolls back: the
+    rows wait and no e-mail of the chunk leaves."""
     waiting = Notification.objects.filter(delivery=registry.DIGEST, delivered_at__isnull=True)
     sent = 0
     with transaction.atomic():
@@ -402,21 +420,9 @@ def _send_digest_chunk(recipient_ids: list[int], now: datetime) -> int:
         by_recipient: dict[int, list[Notification]] = defaultdict(list)
         for notification in visible_to_each(claimed)[0]:
             by_recipient[notification.recipient_id].append(notification)
-        failed = set()
         for recipient_id in sorted(by_recipient):
             shown = by_recipient[recipient_id]
-            try:
-                with transaction.atomic():
-                    emails.send_digest(shown[0].recipient, shown)
-            except DatabaseError:
-                raise
-            except Exception:
-                logger.exception(
-                    "The digest of account %s could not be written; it waits for the next run",
-                    recipient_id,
-                )
-                failed.add(recipient_id)
-                continue
+            emails.send_digest(shown[0].recipient, shown)
             sent += 1
-        _mark_delivered([n for n in claimed if n.recipient_id not in failed], now)
+        _mark_delivered(claimed, now)
     return sent
